@@ -1,0 +1,99 @@
+"""The ``rj`` command: a root callback that builds the context, and one sub-app
+per command group (``add_typer``). Operational errors become exit codes here only.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from rjcli import __version__
+from rjcli.cli.context import AppContext, today_from
+from rjcli.errors import RjError
+
+
+class RjGroup(TyperGroup):
+    """The root group: turns RjError into a message and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RjError as exc:
+            from rjcli.render.terminal import err, escape
+
+            err().print(f"[bold red]error:[/bold red] {escape(exc.message)}")
+            if exc.hint:
+                err().print(f"[dim]{escape(exc.hint)}[/dim]")
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            from rjcli.render.terminal import err
+
+            err().print("interrupted: nothing half-written (every save is atomic)")
+            raise click.exceptions.Exit(130) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if os.environ.get("RJ_DEBUG"):
+                raise
+            from rjcli.render.terminal import err, escape
+
+            err().print(f"[bold red]rj stopped on an unexpected problem:[/bold red] "
+                        f"{escape(type(exc).__name__)}: {escape(str(exc))}")
+            err().print("[dim]Nothing was half-written. Set RJ_DEBUG=1 to see the details "
+                        "and report them.[/dim]")
+            raise click.exceptions.Exit(70) from None
+
+
+app = typer.Typer(
+    cls=RjGroup,
+    name="rj",
+    help="rj: the casebook for victim work and restorative justice.\n\n"
+    "Example: rj --casebook sample-casebook due --today 2026-04-14",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rj {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    casebook: Annotated[str | None, typer.Option(
+        "--casebook", "-C", help="The casebook folder (else RJ_CASEBOOK, else the nearest "
+        "folder upward holding rj.yaml).", show_default=False)] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", envvar="RJ_TODAY", help="Work as if today were this date (YYYY-MM-DD).",
+        show_default=False)] = None,
+    worker: Annotated[str | None, typer.Option(
+        "--worker", envvar="RJ_WORKER", help="Who is at the keyboard (recorded on every entry; "
+        "rj due shows their work).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read every file instead of the index.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """rj: the casebook for victim work and restorative justice."""
+    day, now = today_from(today)
+    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker=worker,
+                         use_cache=not no_cache)
+
+
+def _register() -> None:
+    from rjcli.cli import browse, check, consent, contact, lifecycle, records, setup, staff
+
+    for module in (setup, records, staff, browse, contact, consent, lifecycle, check):
+        module.register(app)
+
+
+_register()

@@ -1,0 +1,78 @@
+"""``rj show`` and ``rj list``: reading the casebook."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rjcli.cli.context import current
+from rjcli.core.ids import kind_of, normalise_record_id
+from rjcli.errors import BadInput
+from rjcli.render import records as show_records
+from rjcli.render.terminal import out, print_json
+
+
+def record_id_arg(value: str) -> str:
+    """A typed id, normalised (v-0001 -> V-0001), or a clear error."""
+    record_id = normalise_record_id(value)
+    if record_id is None:
+        raise BadInput(f"'{value}' is not a record id",
+                       hint="ids look like V-7K3M2Q (victims) or C-4HX9TD (children)")
+    return record_id
+
+
+def show(
+    record: Annotated[str, typer.Argument(help="Record id, V-... or C-...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Show one record: details, consents, status and the contact log.
+
+    Example: rj show V-0001
+    """
+    ctx = current()
+    record_id = record_id_arg(record)
+    data = ctx.casebook.read(record_id)
+    if as_json:
+        print_json(data)
+    elif kind_of(record_id) == "victim":
+        show_records.victim(ctx.casebook.victim(record_id), ctx.today)
+    else:
+        show_records.child(ctx.casebook.child(record_id), ctx.today)
+
+
+def list_records(
+    which: Annotated[str, typer.Argument(help="victims, children or all.")] = "all",
+    open_only: Annotated[bool, typer.Option("--open", help="Open cases only.")] = False,
+    worker: Annotated[str | None, typer.Option("--worker", help="Only this worker's cases (victims: allocated worker; children: case holder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List records with their status and worker.
+
+    Example: rj list victims --open --worker "Sam Worker"
+    """
+    if which not in ("victims", "children", "all"):
+        raise BadInput(f"'{which}' is not one of: victims, children, all")
+    from rjcli.storage.snapshot import summaries
+
+    ctx = current()
+    snapshot = summaries(ctx.casebook, use_cache=ctx.use_cache)
+    rows = [
+        s for s in snapshot.records
+        if (which == "all" or s.folder == which)
+        and (not open_only or s.status == "open")
+        and (worker is None or (s.worker or "").casefold() == worker.casefold())
+    ]
+    if as_json:
+        print_json([s.as_json() for s in rows])
+    else:
+        show_records.summary_table(rows)
+    for problem in snapshot.problems:
+        out().print(f"[red]unreadable: {problem}[/red]")
+    if snapshot.problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(show)
+    app.command("list")(list_records)

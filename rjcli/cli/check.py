@@ -1,0 +1,42 @@
+"""``rj check``: is every file sound, linked, dated sanely and private?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rjcli.cli.context import current
+from rjcli.render.terminal import out, print_json, print_problems
+
+
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+) -> None:
+    """Check every file: it parses, matches its schema, links resolve both ways, dates
+    are sane, and no victim identifier appears anywhere under children/.
+
+    Prints file:line: message for each problem and exits 1 when there is an error
+    (warnings alone exit 0).
+    Example: rj check
+    """
+    from rjcli.storage.checking import check_casebook
+
+    ctx = current()
+    problems = check_casebook(ctx.casebook, ctx.today)
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        print_json({"ok": not errors, "problems": [p.as_json() for p in problems]})
+    else:
+        print_problems(problems)
+        warnings = len(problems) - len(errors)
+        if errors:
+            out().print(f"[red]{len(errors)} error(s)[/red], {warnings} warning(s)")
+        else:
+            out().print(f"[green]casebook OK[/green]" + (f", {warnings} warning(s)" if warnings else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)

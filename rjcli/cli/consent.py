@@ -1,0 +1,57 @@
+"""``rj consent``: record a consent decision or a change of mind."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import current, parse_day
+from rjcli.core import vocab
+from rjcli.core.records import choice_problem, consent_entry
+from rjcli.errors import BadInput
+from rjcli.render.terminal import print_json, say
+
+
+def consent(
+    record: Annotated[str, typer.Argument(help="Record id.")],
+    kind: Annotated[str, typer.Argument(help="Victims: contact, contact-after-sentence, rj-participation, direct-reparation, share-views, progress-updates, evaluation. Children: share-details-with-victim, rj-participation, parent-permission.")],
+    answer: Annotated[str, typer.Argument(help="yes, no or withdrawn.")],
+    day: Annotated[str | None, typer.Option("--date", help="When (default today).")] = None,
+    source: Annotated[str | None, typer.Option(help="Where it came from: YOT1, phone call, signed form...")] = None,
+    note: Annotated[str | None, typer.Option(help="Why (a change of mind), or what may be shared with whom.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Record consent, refusal or withdrawal; every change of mind is kept (Somerset 9.1).
+
+    Example: rj consent V-0001 rj-participation yes --source "signed form" --date 2026-04-20
+    """
+    ctx = current()
+    record_id = record_id_arg(record)
+    kinds = vocab.VICTIM_CONSENT_KINDS if record_id.startswith("V-") else vocab.CHILD_CONSENT_KINDS
+    problems = [p for p in (choice_problem("consent kind", kind, kinds),
+                            choice_problem("answer", answer, vocab.CONSENT_ANSWERS)) if p]
+    if answer == "withdrawn" and not note:
+        problems.append("say why consent was withdrawn with --note (Somerset 9.1)")
+    when = parse_day(day, ctx.today, "--date") or ctx.today
+    if when > ctx.today:
+        problems.append(f"the date {when} is in the future")
+    if problems:
+        raise BadInput("; ".join(problems))
+    entry = consent_entry(ctx.new_id, kind, answer, when, source, note, ctx.worker, ctx.now)
+
+    def add(tree: Any) -> None:
+        from rjcli.storage.edits import append
+
+        append(tree, "consents", entry)
+
+    data = ctx.casebook.change(record_id, add, "record consent on")
+    if as_json:
+        print_json(data)
+    else:
+        say(f"Recorded {kind}: {answer} on {record_id} ({when}).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(consent)

@@ -1,0 +1,154 @@
+"""``rj close``, ``rj reopen`` and ``rj edit``."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import current, interactive, parse_day
+from rjcli.core import vocab
+from rjcli.core.model import current_status, child_from_dict, victim_from_dict
+from rjcli.core.records import choice_problem, status_entry
+from rjcli.errors import BadInput, ChangeRefused, RjError
+from rjcli.render.terminal import print_json, say
+
+
+def _status_change(record: str, status: str, reason: str, day: str | None,
+                   note: str | None, as_json: bool) -> None:
+    ctx = current()
+    record_id = record_id_arg(record)
+    when = parse_day(day, ctx.today, "--date") or ctx.today
+    if when > ctx.today:
+        raise BadInput(f"the date {when} is in the future")
+    entry = status_entry(ctx.new_id, when, status, reason, ctx.worker, note)
+
+    def add(tree: Any) -> None:
+        from rjcli.storage.edits import append
+
+        data = {"status_history": list(tree.get("status_history") or [])}
+        build = victim_from_dict if record_id.startswith("V-") else child_from_dict
+        now = current_status(build(data).status_history)
+        if now == status:
+            raise BadInput(f"{record_id} is already {status}")
+        append(tree, "status_history", entry)
+
+    data = ctx.casebook.change(record_id, add, "close" if status == "closed" else "reopen")
+    if as_json:
+        print_json(data)
+    else:
+        say(f"{record_id} {'closed' if status == 'closed' else 'reopened'} on {when} ({reason}).")
+
+
+def close(
+    record: Annotated[str, typer.Argument(help="Record id.")],
+    reason: Annotated[str, typer.Option(help="completed, declined, no-response, withdrew, not-appropriate, transferred, out-of-area.")],
+    day: Annotated[str | None, typer.Option("--date", help="Closure date (default today).")] = None,
+    note: Annotated[str | None, typer.Option(help="A note on the closure.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Close a case with its reason. It can be reopened whenever the victim gets in touch.
+
+    Example: rj close V-0001 --reason completed
+    """
+    problem = choice_problem("reason", reason, vocab.CLOSURE_REASONS)
+    if problem:
+        raise BadInput(problem)
+    _status_change(record, "closed", reason, day, note, as_json)
+
+
+def reopen(
+    record: Annotated[str, typer.Argument(help="Record id.")],
+    reason: Annotated[str, typer.Option(help="Why it is reopened, e.g. 'victim got in touch'.")],
+    day: Annotated[str | None, typer.Option("--date", help="Date (default today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Reopen a closed case (Wokingham 6: a case can reopen whenever they get in touch).
+
+    Example: rj reopen V-0001 --reason "victim phoned back"
+    """
+    if not reason.strip():
+        raise BadInput("say why the case is reopened with --reason")
+    _status_change(record, "open", reason, day, None, as_json)
+
+
+def edit(
+    record: Annotated[str, typer.Argument(help="Record id.")],
+) -> None:
+    """Open a record in $EDITOR; keep the result only if it is valid.
+
+    An invalid edit is never saved over the record: it is kept in .rj/edits/ and you
+    are told where, so nothing you typed is lost.
+    Example: EDITOR=nano rj edit V-0001
+    """
+    ctx = current()
+    record_id = record_id_arg(record)
+    casebook = ctx.casebook
+    path = casebook.path_for(record_id)
+    casebook.read(record_id)  # refuses a missing record before an editor opens
+    original = path.read_text(encoding="utf-8")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as tmp:
+        draft = Path(tmp) / f"{record_id}.yaml"
+        draft.write_text(original, encoding="utf-8")
+        while True:
+            subprocess.run([*shlex.split(editor), str(draft)], check=False)
+            edited = draft.read_text(encoding="utf-8")
+            if edited == original:
+                say("No change.")
+                return
+            try:
+                _save_edit(record_id, original, edited)
+            except RjError as exc:
+                if interactive() and typer.confirm(f"{exc.message}\nEdit again?", default=True):
+                    continue
+                kept = _keep_draft(record_id, edited)
+                raise ChangeRefused(f"{exc.message}; your edit was not saved over {record_id}",
+                                    hint=f"your edit is kept in {kept}") from None
+            say(f"Saved {record_id}.")
+            return
+
+
+def _save_edit(record_id: str, original: str, edited: str) -> None:
+    from rjcli.storage import yamlio
+
+    try:
+        new_tree = yamlio.load_document(edited).tree
+    except yamlio.YamlProblem as exc:
+        raise ChangeRefused(f"line {exc.line}: {exc.message}") from None
+    if new_tree.get("id") != record_id:
+        raise ChangeRefused(f"the id must stay {record_id}")
+
+    def replace(tree: Any) -> None:
+        if yamlio.Document(tree, "", None).dump() != original:
+            raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")
+        for key in list(tree):
+            if key not in new_tree:
+                del tree[key]
+        for key in new_tree:
+            tree[key] = new_tree[key]
+
+    current().casebook.change(record_id, replace, "edit")
+
+
+def _keep_draft(record_id: str, text: str) -> Path:
+    from rjcli.storage.atomic import atomic_write
+
+    ctx = current()
+    folder = ctx.casebook.cache_dir / "edits"
+    kept = folder / f"{record_id}-{ctx.now:%Y%m%d-%H%M%S}.yaml"
+    atomic_write(kept, text, private=True)
+    return kept
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(close)
+    app.command()(reopen)
+    app.command()(edit)
+

@@ -1,0 +1,188 @@
+"""``rj victim new`` and ``rj child new``: opening cases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rjcli.cli.context import current, interactive, parse_day
+from rjcli.core.ids import normalise_record_id
+from rjcli.core.records import (
+    NewChild,
+    NewVictim,
+    new_child_problems,
+    new_child_record,
+    new_victim_problems,
+    new_victim_record,
+)
+from rjcli.errors import BadInput, RecordNotFound
+from rjcli.render.terminal import print_json, say
+
+victim_app = typer.Typer(help="Victim records: open a case.", no_args_is_help=True)
+child_app = typer.Typer(help="Child records: open a case.", no_args_is_help=True)
+
+
+def _ask(label: str, value: str | None, required: bool, missing: list[str]) -> str | None:
+    """Use ``value``; else prompt on a terminal; else note it as missing."""
+    if value:
+        return value
+    if interactive():
+        from rich.prompt import Prompt
+
+        answer = Prompt.ask(label + ("" if required else " (Enter to skip)"), default="")
+        if answer.strip():
+            return answer.strip()
+    if required:
+        missing.append(label)
+    return None
+
+
+def _child_ids(values: list[str]) -> tuple[str, ...]:
+    ctx = current()
+    ids = []
+    for value in values:
+        child_id = normalise_record_id(value)
+        if child_id is None or not child_id.startswith("C-"):
+            raise BadInput(f"'{value}' is not a child's record id (C-...)")
+        if not ctx.casebook.exists(child_id):
+            raise RecordNotFound(f"no child record {child_id}", hint="rj list children")
+        ids.append(child_id)
+    return tuple(ids)
+
+
+@victim_app.command("new")
+def victim_new(
+    name: Annotated[str | None, typer.Option(help="Full name (or the organisation's).")] = None,
+    child: Annotated[list[str] | None, typer.Option(help="The child's record id (repeat for co-defendants).")] = None,
+    allocated: Annotated[str | None, typer.Option(help="Allocation date, YYYY-MM-DD (default today).")] = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Allocated RJ worker (default: you).")] = None,
+    consent_contact: Annotated[str | None, typer.Option(help="Consented to contact on the police form (YOT1): yes or no.")] = None,
+    consent_source: Annotated[str, typer.Option(help="Where that consent is recorded.")] = "YOT1",
+    kind: Annotated[str, typer.Option(help="individual, under-18, corporate, family-or-carer.")] = "individual",
+    phone: Annotated[list[str] | None, typer.Option(help="Telephone number (repeatable).")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    address: Annotated[list[str] | None, typer.Option(help="Address line (repeatable).")] = None,
+    postcode: Annotated[str | None, typer.Option(help="Postcode.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    stage: Annotated[str | None, typer.Option(help="pre-court, pre-sentence, post-sentence.")] = None,
+    source: Annotated[str | None, typer.Option(help="Referral source: police, court, other-yjs, case-holder, self.")] = None,
+    disposal: Annotated[str | None, typer.Option(help="The disposal the case comes from.")] = None,
+    sentenced: Annotated[str | None, typer.Option(help="Sentence date, for post-sentence contact.")] = None,
+    offence: Annotated[str | None, typer.Option(help="The offence, in plain words.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Parent or guardian (victim under 18).")] = None,
+    parent_phone: Annotated[str | None, typer.Option(help="Parent or guardian's phone.")] = None,
+    representative: Annotated[str | None, typer.Option(help="Named representative (corporate victim).")] = None,
+    representative_role: Annotated[str | None, typer.Option(help="The representative's role.")] = None,
+    home_service: Annotated[str | None, typer.Option(help="Out of area: the victim's home YJS.")] = None,
+    entitlement: Annotated[list[str] | None, typer.Option(help="Enhanced entitlement (repeatable): vulnerable, intimidated, persistently-targeted, serious-offence, bereaved.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new record as JSON.")] = False,
+) -> None:
+    """Open a victim's case from the allocation and the police form (YOT1).
+
+    Missing details are asked for at a terminal, never in a script.
+    Example: rj victim new --name "Ann Example" --child C-0001 --allocated 2026-04-01
+    --worker "Sam Worker" --consent-contact yes --phone "07700 900001"
+    """
+    ctx = current()
+    missing: list[str] = []
+    name = _ask("Name", name, True, missing)
+    children = list(child or [])
+    if not children:
+        typed = _ask("Child's record id (C-...)", None, True, missing)
+        children = [typed] if typed else []
+    consent = _ask("Consented to contact (yes/no)", consent_contact, True, missing)
+    who = worker or ctx.worker
+    who = _ask("Allocated worker", who, True, missing)
+    if missing:
+        raise BadInput("missing: " + ", ".join(missing),
+                       hint="give them as options (rj victim new --help)")
+    fields = NewVictim(
+        name=name or "", kind=kind, children=_child_ids(children), offence=offence,
+        allocated=parse_day(allocated, ctx.today, "--allocated") or ctx.today,
+        worker=who or "", consent_contact=(consent or "").lower(), consent_source=consent_source,
+        dob=parse_day(dob, ctx.today, "--dob"), phones=tuple(phone or ()), email=email,
+        address_lines=tuple(address or ()), postcode=postcode, stage=stage, source=source,
+        disposal=disposal, sentence_date=parse_day(sentenced, ctx.today, "--sentenced"),
+        parent_name=parent, parent_phone=parent_phone, representative_name=representative,
+        representative_role=representative_role, home_service=home_service,
+        entitlements=tuple(entitlement or ()),
+    )
+    problems = new_victim_problems(fields, ctx.today)
+    if problems:
+        raise BadInput("; ".join(problems))
+    record = ctx.casebook.create(
+        "victim", lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.worker, ctx.now),
+        "open victim case")
+    _link_children(record["id"], fields.children)
+    if as_json:
+        print_json(record)
+    else:
+        say(f"Opened {record['id']} for {fields.name}, allocated to {fields.worker}.")
+
+
+def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
+    """Add the victim, by id and label only, to each child's record (Somerset 5.4)."""
+    ctx = current()
+
+    def add_ref(tree: object) -> None:
+        from rjcli.storage.edits import append
+
+        refs = tree.get("victims") or []  # type: ignore[attr-defined]
+        if any(r.get("ref") == victim_id for r in refs):
+            return
+        append(tree, "victims", {"ref": victim_id, "label": f"Victim {len(refs) + 1}"})
+
+    for child_id in child_ids:
+        ctx.casebook.change(child_id, add_ref, "link victim to")
+
+
+@child_app.command("new")
+def child_new(
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    disposal: Annotated[str | None, typer.Option(help="community-resolution, youth-caution, youth-conditional-caution, referral-order, yro, custody, deferred-sentence, psr-requested, no-further-action.")] = None,
+    sentenced: Annotated[str | None, typer.Option(help="Date of sentence or decision.")] = None,
+    order_start: Annotated[str | None, typer.Option(help="Order or intervention start.")] = None,
+    order_end: Annotated[str | None, typer.Option(help="Order or intervention end.")] = None,
+    case_holder: Annotated[str | None, typer.Option(help="The child's YJS worker.")] = None,
+    sex: Annotated[str | None, typer.Option(help="female, male, other, not-known.")] = None,
+    ethnicity: Annotated[str | None, typer.Option(help="Ethnicity.")] = None,
+    offence: Annotated[str | None, typer.Option(help="The offence, in plain words.")] = None,
+    violent_or_sexual: Annotated[bool, typer.Option(help="A violent or sexual offence (Victim Contact Scheme).")] = False,
+    sentence_months: Annotated[int | None, typer.Option(help="Custodial sentence length in months.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new record as JSON.")] = False,
+) -> None:
+    """Open a child's case. Victims are linked from their own record (rj victim new --child).
+
+    Example: rj child new --name "Jo Example" --dob 2009-03-02 --disposal referral-order
+    --sentenced 2026-03-20 --order-end 2026-12-19 --case-holder "Pat Holder"
+    """
+    ctx = current()
+    missing: list[str] = []
+    name = _ask("Name", name, True, missing)
+    if missing:
+        raise BadInput("missing: " + ", ".join(missing), hint="rj child new --help")
+    fields = NewChild(
+        name=name or "", dob=parse_day(dob, ctx.today, "--dob"), disposal=disposal,
+        sentence_date=parse_day(sentenced, ctx.today, "--sentenced"),
+        order_start=parse_day(order_start, ctx.today, "--order-start"),
+        order_end=parse_day(order_end, ctx.today, "--order-end"), case_holder=case_holder,
+        sex=sex, ethnicity=ethnicity, offence=offence, violent_or_sexual=violent_or_sexual,
+        sentence_months=sentence_months,
+    )
+    problems = new_child_problems(fields, ctx.today)
+    if problems:
+        raise BadInput("; ".join(problems))
+    record = ctx.casebook.create(
+        "child", lambda rid: new_child_record(rid, fields, ctx.new_id, ctx.today, ctx.worker),
+        "open child case")
+    if as_json:
+        print_json(record)
+    else:
+        say(f"Opened {record['id']} for {fields.name}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(victim_app, name="victim")
+    app.add_typer(child_app, name="child")

@@ -1,0 +1,551 @@
+"""The records of a casebook as typed, frozen values (shared/DOMAIN.md §2-3).
+
+Victims and children are separate records in separate folders: a child's record
+refers to a victim only by id and a "Victim 1" style label (Somerset 5.4), and
+holds only adult/child, known/unknown, sex and ethnicity about them (YJB §31).
+
+Values here are built from already-parsed YAML mappings by ``victim_from_dict``
+and ``child_from_dict``; they carry no IO. Derived facts (current status, current
+consent) are computed from the logs, never stored, so that two workers appending
+on different laptops do not meet a merge conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rjcli.core.dates import as_date, as_datetime
+from rjcli.core.ids import CaseId, EntryId
+
+Raw = Mapping[str, Any]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(t for t in (_text(v) for v in value) if t)
+    single = _text(value)
+    return (single,) if single else ()
+
+
+def _maps(value: object) -> Sequence[Raw]:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, Mapping)]
+    return []
+
+
+def _map(value: object) -> Raw:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+# --- shared pieces ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address."""
+
+    lines: tuple[str, ...]
+    """Street lines, town."""
+    postcode: str | None
+    """Postcode, kept apart so the privacy check can look for it."""
+
+    def as_lines(self) -> tuple[str, ...]:
+        return self.lines + ((self.postcode,) if self.postcode else ())
+
+
+def address_from(value: object) -> Address | None:
+    raw = _map(value)
+    if not raw:
+        return None
+    return Address(lines=_texts(raw.get("lines")), postcode=_text(raw.get("postcode")))
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named contact: a parent or guardian, a corporate victim's representative."""
+
+    name: str | None
+    """Full name."""
+    relationship: str | None
+    """Relationship to the victim, or role in the organisation."""
+    phone: str | None
+    """Telephone number as text (a leading zero matters)."""
+    email: str | None
+    """E-mail address."""
+    address: Address | None
+    """Postal address, when different from the victim's."""
+
+
+def person_from(value: object) -> Person | None:
+    raw = _map(value)
+    if not raw:
+        return None
+    return Person(
+        name=_text(raw.get("name")),
+        relationship=_text(raw.get("relationship") or raw.get("role")),
+        phone=_text(raw.get("phone")),
+        email=_text(raw.get("email")),
+        address=address_from(raw.get("address")),
+    )
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """An opening, closure or reopening of a case (the status is the latest one)."""
+
+    id: EntryId
+    """Entry id (ULID-style)."""
+    date: date
+    """When the status changed."""
+    status: str
+    """``open`` or ``closed``."""
+    reason: str | None
+    """Closure reason (DOMAIN §8) or why it was reopened."""
+    by: str | None
+    """Who recorded it."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """One consent decision: the latest of a kind is the one in force."""
+
+    id: EntryId
+    """Entry id."""
+    kind: str
+    """What was consented to (``contact``, ``rj-participation``, ...)."""
+    answer: str
+    """``yes``, ``no`` or ``withdrawn``."""
+    date: date | None
+    """When it was given or withdrawn."""
+    source: str | None
+    """Where it came from: ``YOT1``, ``phone call``, ``signed form``."""
+    note: str | None
+    """Reason for a change of mind (Somerset 9.1), or what may be shared with whom."""
+    by: str | None
+    """Who recorded it."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One entry of a contact log: an attempt, a conversation, a letter, a meeting."""
+
+    id: EntryId
+    """Entry id."""
+    at: datetime | None
+    """When the contact happened."""
+    method: str
+    """phone, text, letter, email, visit, meeting, video."""
+    outcome: str
+    """spoke, no-answer, left-message, sent, received, kept, missed, cancelled."""
+    party: str
+    """Who it was with: the victim (default), a parent, the case holder, ..."""
+    letter: str | None
+    """For letters: the kind (``initial``, ``final``, ``closure``, ...)."""
+    note: str | None
+    """The case note."""
+    by: str | None
+    """The worker who made the contact."""
+    recorded_at: datetime | None
+    """When it was written down (the 2-working-day recording rule, Wokingham 4)."""
+    file: str | None
+    """For a letter sent: the file written."""
+
+    @property
+    def day(self) -> date | None:
+        return self.at.date() if self.at else None
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booked appointment and what became of it (Wokingham 12)."""
+
+    id: EntryId
+    """Entry id."""
+    at: datetime | None
+    """When it is or was."""
+    purpose: str | None
+    """Assessment meeting, home visit, conference preparation."""
+    status: str
+    """booked, kept, missed, cancelled."""
+    notice: bool
+    """For a missed one: whether notice was given (two misses without notice count)."""
+    recorded_on: date | None
+    """When the outcome was recorded."""
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Where the case came from (DOMAIN §3.1)."""
+
+    source: str | None
+    """police, court, other-yjs, case-holder, self."""
+    stage: str | None
+    """pre-court, pre-sentence, post-sentence."""
+    disposal: str | None
+    """The disposal the case comes from (DOMAIN §8)."""
+    allocated: date | None
+    """Allocation date: most timescales count from it."""
+    worker: str | None
+    """The allocated RJ worker."""
+    received: date | None
+    """When the referral reached the service, if before allocation."""
+    sentence_date: date | None
+    """For post-sentence contact: the date of sentence."""
+
+
+@dataclass(frozen=True)
+class ChildLink:
+    """The child (or children) whose offence harmed the victim."""
+
+    child: CaseId
+    """The child's record id."""
+    offence: str | None
+    """The offence, in plain words."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A dated log entry of a kind not typed in detail yet (offers, updates...)."""
+
+    id: EntryId
+    """Entry id."""
+    date: date | None
+    """When."""
+    data: Raw = field(compare=False)
+    """The whole mapping, for rules that need more."""
+
+
+# --- victims ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Victim:
+    """A person or organisation harmed (DOMAIN §2)."""
+
+    id: CaseId
+    """``V-`` id."""
+    kind: str
+    """individual, under-18, corporate, family-or-carer."""
+    name: str | None
+    """Full name (for a corporate victim, the organisation)."""
+    dob: date | None
+    """Date of birth."""
+    address: Address | None
+    """Postal address."""
+    phones: tuple[str, ...]
+    """Telephone numbers, first preferred."""
+    email: str | None
+    """E-mail address."""
+    ethnicity: str | None
+    """Self-defined ethnicity (Somerset 5.2)."""
+    preferred_method: str | None
+    """Preferred contact method."""
+    preferred_times: str | None
+    """Preferred contact times."""
+    needs: str | None
+    """Interpreter or access needs."""
+    entitlements: tuple[str, ...]
+    """Enhanced entitlements under the Victims' Code (YJB §26)."""
+    parent_guardian: Person | None
+    """For a victim under 18: who is contacted first and must consent (Somerset 6.4)."""
+    representative: Person | None
+    """For a corporate victim: the named representative (Wokingham 16)."""
+    home_service: str | None
+    """For a victim out of area: the YJS that makes contact (Wokingham 17-18)."""
+    links: tuple[ChildLink, ...]
+    """Linked child case(s) and offence."""
+    referral: Referral
+    """Referral and allocation."""
+    consents: tuple[Consent, ...]
+    """Every consent decision, in the order recorded."""
+    status_history: tuple[StatusEntry, ...]
+    """Openings, closures, reopenings."""
+    contacts: tuple[Contact, ...]
+    """The contact log."""
+    appointments: tuple[Appointment, ...]
+    """Appointments."""
+    screening: Raw | None
+    """The referral screening (Tower Hamlets appendix 1), when recorded."""
+    extra: Raw = field(compare=False, default_factory=dict)
+    """The parsed mapping, for the restorative-work sections typed elsewhere."""
+
+    @property
+    def status(self) -> str:
+        return current_status(self.status_history)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def worker(self) -> str | None:
+        return self.referral.worker
+
+    @property
+    def child_ids(self) -> tuple[CaseId, ...]:
+        return tuple(link.child for link in self.links)
+
+    def consent(self, kind: str) -> Consent | None:
+        return current_consent(self.consents, kind)
+
+    def consents_to(self, kind: str) -> bool:
+        latest = self.consent(kind)
+        return latest is not None and latest.answer == "yes"
+
+
+# --- children -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VictimRef:
+    """How a child's record refers to a victim: an opaque id and label only (Somerset 5.4)."""
+
+    ref: CaseId
+    """The victim's record id."""
+    label: str
+    """"Victim 1" style label."""
+    adult: bool | None
+    """Adult (True) or child (False) (YJB §31)."""
+    known_to_child: bool | None
+    """Known to the child or a stranger."""
+    sex: str | None
+    """Sex."""
+    ethnicity: str | None
+    """Ethnicity."""
+
+
+@dataclass(frozen=True)
+class Offence:
+    """An offence the child was dealt with for."""
+
+    description: str
+    """In plain words."""
+    date: date | None
+    """When it happened."""
+    violent_or_sexual: bool
+    """For Victim Contact Scheme eligibility (YJB §22)."""
+
+
+@dataclass(frozen=True)
+class Child:
+    """The child who caused the harm (DOMAIN §2)."""
+
+    id: CaseId
+    """``C-`` id."""
+    name: str | None
+    """Full name."""
+    dob: date | None
+    """Date of birth."""
+    sex: str | None
+    """Sex."""
+    ethnicity: str | None
+    """Ethnicity."""
+    case_holder: str | None
+    """The child's YJS worker."""
+    offences: tuple[Offence, ...]
+    """Offences."""
+    disposal: str | None
+    """Disposal (DOMAIN §8)."""
+    sentence_date: date | None
+    """Date of sentence or decision."""
+    order_start: date | None
+    """Order or intervention start."""
+    order_end: date | None
+    """Order or intervention end (KPI 10 counts victims in this quarter)."""
+    sentence_months: int | None
+    """Length of a custodial sentence, in months (VCS eligibility)."""
+    hospital_order: bool
+    """Detained under the Mental Health Act (VCS eligibility)."""
+    co_defendants: tuple[str, ...]
+    """Co-defendants, by child id where known."""
+    victims: tuple[VictimRef, ...]
+    """Victims, by reference only."""
+    consents: tuple[Consent, ...]
+    """The child's permissions (e.g. to share their details with the victim)."""
+    status_history: tuple[StatusEntry, ...]
+    """Openings and closures."""
+    contacts: tuple[Contact, ...]
+    """Contacts with the child."""
+    extra: Raw = field(compare=False, default_factory=dict)
+    """The parsed mapping, for sections typed elsewhere."""
+
+    @property
+    def status(self) -> str:
+        return current_status(self.status_history)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def permits(self, kind: str) -> bool:
+        latest = current_consent(self.consents, kind)
+        return latest is not None and latest.answer == "yes"
+
+
+# --- derivations ------------------------------------------------------------------
+
+
+def current_status(history: Sequence[StatusEntry]) -> str:
+    """The latest status by date (then entry id); a record with no history is open."""
+    if not history:
+        return "open"
+    return max(history, key=lambda e: (e.date, e.id)).status
+
+
+def current_consent(consents: Sequence[Consent], kind: str) -> Consent | None:
+    """The consent of ``kind`` in force: the latest by date, then by entry id."""
+    of_kind = [c for c in consents if c.kind == kind]
+    if not of_kind:
+        return None
+    return max(of_kind, key=lambda c: (c.date or date.min, c.id))
+
+
+# --- building from parsed YAML ----------------------------------------------------
+
+
+def _status_entries(raw: object) -> tuple[StatusEntry, ...]:
+    out = []
+    for e in _maps(raw):
+        when = as_date(e.get("date"))
+        if when is None:
+            continue
+        out.append(StatusEntry(
+            id=str(e.get("id", "")), date=when, status=str(e.get("status", "open")),
+            reason=_text(e.get("reason")), by=_text(e.get("by")),
+        ))
+    return tuple(out)
+
+
+def _consents(raw: object) -> tuple[Consent, ...]:
+    return tuple(
+        Consent(
+            id=str(e.get("id", "")), kind=str(e.get("kind", "")), answer=str(e.get("answer", "")),
+            date=as_date(e.get("date")), source=_text(e.get("source")), note=_text(e.get("note")),
+            by=_text(e.get("by")),
+        )
+        for e in _maps(raw)
+    )
+
+
+def _contacts(raw: object) -> tuple[Contact, ...]:
+    return tuple(
+        Contact(
+            id=str(e.get("id", "")), at=as_datetime(e.get("at")), method=str(e.get("method", "")),
+            outcome=str(e.get("outcome", "")), party=str(e.get("with") or "victim"),
+            letter=_text(e.get("letter")), note=_text(e.get("note")), by=_text(e.get("by")),
+            recorded_at=as_datetime(e.get("recorded_at")), file=_text(e.get("file")),
+        )
+        for e in _maps(raw)
+    )
+
+
+def _appointments(raw: object) -> tuple[Appointment, ...]:
+    return tuple(
+        Appointment(
+            id=str(e.get("id", "")), at=as_datetime(e.get("at")), purpose=_text(e.get("purpose")),
+            status=str(e.get("status") or "booked"), notice=bool(e.get("notice", False)),
+            recorded_on=as_date(e.get("recorded_on")),
+        )
+        for e in _maps(raw)
+    )
+
+
+def _referral(raw: object) -> Referral:
+    r = _map(raw)
+    return Referral(
+        source=_text(r.get("source")), stage=_text(r.get("stage")),
+        disposal=_text(r.get("disposal")), allocated=as_date(r.get("allocated")),
+        worker=_text(r.get("worker")), received=as_date(r.get("received")),
+        sentence_date=as_date(r.get("sentence_date")),
+    )
+
+
+def victim_from_dict(data: Raw) -> Victim:
+    """A :class:`Victim` from a parsed victim file (tolerant: checks report gaps)."""
+    prefs = _map(data.get("contact_preferences"))
+    return Victim(
+        id=str(data.get("id", "")),
+        kind=str(data.get("kind") or "individual"),
+        name=_text(data.get("name")),
+        dob=as_date(data.get("dob")),
+        address=address_from(data.get("address")),
+        phones=_texts(data.get("phones")),
+        email=_text(data.get("email")),
+        ethnicity=_text(data.get("ethnicity")),
+        preferred_method=_text(prefs.get("method")),
+        preferred_times=_text(prefs.get("times")),
+        needs=_text(data.get("needs")),
+        entitlements=_texts(data.get("entitlements")),
+        parent_guardian=person_from(data.get("parent_guardian")),
+        representative=person_from(data.get("representative")),
+        home_service=_text(data.get("home_service")),
+        links=tuple(
+            ChildLink(child=str(e.get("child", "")), offence=_text(e.get("offence")))
+            for e in _maps(data.get("children"))
+        ),
+        referral=_referral(data.get("referral")),
+        consents=_consents(data.get("consents")),
+        status_history=_status_entries(data.get("status_history")),
+        contacts=_contacts(data.get("contacts")),
+        appointments=_appointments(data.get("appointments")),
+        screening=_map(data.get("screening")) or None,
+        extra=data,
+    )
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def child_from_dict(data: Raw) -> Child:
+    """A :class:`Child` from a parsed child file."""
+    return Child(
+        id=str(data.get("id", "")),
+        name=_text(data.get("name")),
+        dob=as_date(data.get("dob")),
+        sex=_text(data.get("sex")),
+        ethnicity=_text(data.get("ethnicity")),
+        case_holder=_text(data.get("case_holder")),
+        offences=tuple(
+            Offence(
+                description=str(e.get("description", "")), date=as_date(e.get("date")),
+                violent_or_sexual=bool(e.get("violent_or_sexual", False)),
+            )
+            for e in _maps(data.get("offences"))
+        ),
+        disposal=_text(data.get("disposal")),
+        sentence_date=as_date(data.get("sentence_date")),
+        order_start=as_date(data.get("order_start")),
+        order_end=as_date(data.get("order_end")),
+        sentence_months=_int(data.get("sentence_months")),
+        hospital_order=bool(data.get("hospital_order", False)),
+        co_defendants=_texts(data.get("co_defendants")),
+        victims=tuple(
+            VictimRef(
+                ref=str(e.get("ref", "")), label=str(e.get("label", "")),
+                adult=_bool(e.get("adult")), known_to_child=_bool(e.get("known_to_child")),
+                sex=_text(e.get("sex")), ethnicity=_text(e.get("ethnicity")),
+            )
+            for e in _maps(data.get("victims"))
+        ),
+        consents=_consents(data.get("consents")),
+        status_history=_status_entries(data.get("status_history")),
+        contacts=_contacts(data.get("contacts")),
+        extra=data,
+    )

@@ -1,0 +1,93 @@
+"""Records as a worker reads them in the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rjcli.core.dates import format_datetime, uk_date
+from rjcli.core.model import Child, Contact, Victim
+from rjcli.core.summary import RecordSummary
+from rjcli.core.vocab import VICTIM_CONSENT_KINDS, label
+from rjcli.render.terminal import escape, out
+
+
+def _line(name: str, value: object) -> None:
+    if value not in (None, "", (), []):
+        out().print(f"[bold]{name}:[/bold] {escape(str(value))}")
+
+
+def _contacts(contacts: Sequence[Contact]) -> None:
+    if not contacts:
+        out().print("[dim]No contacts logged yet.[/dim]")
+        return
+    from rich.table import Table
+
+    table = Table("when", "method", "outcome", "with", "by", "note", box=None, title="Contact log",
+                  title_justify="left")
+    for c in sorted(contacts, key=lambda c: (c.at or c.recorded_at, c.id)):
+        what = c.method + (f" ({c.letter})" if c.letter else "")
+        table.add_row(format_datetime(c.at) if c.at else "?", what, c.outcome, c.party,
+                      c.by or "", escape(c.note or ""))
+    out().print(table)
+
+
+def victim(v: Victim, today: date) -> None:
+    status = v.status
+    colour = "green" if status == "open" else "dim"
+    out().print(f"[bold]{v.id}[/bold]  {escape(v.name or '')}  [{colour}]{status}[/{colour}]"
+                f"  ({label(v.kind)})")
+    _line("Date of birth", uk_date(v.dob) if v.dob else None)
+    _line("Phone", ", ".join(v.phones))
+    _line("E-mail", v.email)
+    _line("Address", ", ".join(v.address.as_lines()) if v.address else None)
+    _line("Prefers", " ".join(x for x in (v.preferred_method, v.preferred_times) if x))
+    _line("Needs", v.needs)
+    _line("Entitlements", ", ".join(label(e) for e in v.entitlements))
+    if v.parent_guardian:
+        _line("Parent/guardian", ", ".join(x for x in (v.parent_guardian.name, v.parent_guardian.phone) if x))
+    if v.representative:
+        _line("Representative", ", ".join(x for x in (v.representative.name, v.representative.relationship) if x))
+    _line("Home service", v.home_service)
+    r = v.referral
+    _line("Referral", ", ".join(label(x) for x in (r.source, r.stage, r.disposal) if x))
+    _line("Allocated", f"{uk_date(r.allocated)} to {r.worker}" if r.allocated else None)
+    _line("Children", ", ".join(link.child + (f" ({link.offence})" if link.offence else "")
+                                for link in v.links))
+    consents = []
+    for kind in VICTIM_CONSENT_KINDS:
+        c = v.consent(kind)
+        if c:
+            consents.append(f"{label(kind)}: {c.answer}" + (f" ({uk_date(c.date)})" if c.date else ""))
+    _line("Consent", "; ".join(consents))
+    for entry in v.status_history:
+        if entry.status == "closed":
+            _line("Closed", f"{uk_date(entry.date)} ({entry.reason})")
+    _contacts(v.contacts)
+
+
+def child(c: Child, today: date) -> None:
+    status = c.status
+    colour = "green" if status == "open" else "dim"
+    out().print(f"[bold]{c.id}[/bold]  {escape(c.name or '')}  [{colour}]{status}[/{colour}]")
+    _line("Date of birth", uk_date(c.dob) if c.dob else None)
+    _line("Case holder", c.case_holder)
+    _line("Disposal", label(c.disposal) if c.disposal else None)
+    _line("Sentenced", uk_date(c.sentence_date) if c.sentence_date else None)
+    _line("Order", " to ".join(uk_date(d) for d in (c.order_start, c.order_end) if d))
+    _line("Offences", "; ".join(o.description for o in c.offences))
+    _line("Victims", ", ".join(
+        f"{v.label} ({v.ref}; {'adult' if v.adult else 'child' if v.adult is False else 'age not recorded'})"
+        for v in c.victims))
+    _contacts(c.contacts)
+
+
+def summary_table(rows: Sequence[RecordSummary]) -> None:
+    from rich.table import Table
+
+    table = Table("id", "name", "status", "worker", "kind", "since", box=None)
+    for s in rows:
+        table.add_row(s.id, escape(s.name), s.status, escape(s.worker or ""), s.kind or "",
+                      s.since or "")
+    out().print(table)
+    out().print(f"[dim]{len(rows)} record{'s' if len(rows) != 1 else ''}[/dim]")

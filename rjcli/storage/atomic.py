@@ -1,0 +1,78 @@
+"""Atomic writes and locks: a record is either the old file or the new one, never half.
+
+``atomic_write`` writes a temporary file in the same folder, flushes and fsyncs it,
+renames it over the target and fsyncs the folder (the way todoman's
+``atomic_write`` does). If anything fails - a full disk, a kill - the old file is
+untouched and the temporary file is removed or left with a ``.tmp`` name that no
+reader looks at.
+
+``locked`` holds an exclusive ``flock`` on a lock file: concurrent ``rj`` processes
+changing one record queue up instead of losing each other's updates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from rjcli.errors import LockTimeout
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def atomic_write(path: Path, text: str, private: bool = False) -> None:
+    """Replace ``path`` with ``text`` atomically; ``private`` makes it owner-only (0600)."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    mode = 0o600 if private else 0o644
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, what: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if needed) for the block."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LockTimeout(
+                        f"{what} is being changed by another rj command; gave up after "
+                        f"{wait:.0f} seconds",
+                        hint="try again in a moment",
+                    ) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)

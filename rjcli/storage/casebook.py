@@ -1,0 +1,287 @@
+"""The casebook on disk: finding it, reading records, changing them safely.
+
+A casebook is a folder holding ``rj.yaml``, ``victims/`` and ``children/`` (one YAML
+file per record), and the git-ignored ``.rj/`` (cache, locks) and ``output/``
+(letters and reports written). Every change goes through :meth:`Casebook.change`
+or :meth:`Casebook.create`: lock the record, round-trip load it, apply the change,
+validate the result, write it atomically, commit it when autocommit is on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rjcli.core.config import CasebookConfig, config_from_dict
+from rjcli.core.ids import is_record_id, kind_of, new_entry_id, new_record_id
+from rjcli.core.model import Child, Victim, child_from_dict, victim_from_dict
+from rjcli.core.problems import Problem
+from rjcli.errors import BadInput, CasebookNotFound, ChangeRefused, RecordInvalid, RecordNotFound
+from rjcli.storage import yamlio
+from rjcli.storage.atomic import atomic_write, locked
+
+CONFIG_FILE = "rj.yaml"
+FOLDERS = {"victim": "victims", "child": "children"}
+CACHE_DIR = ".rj"
+OUTPUT_DIR = "output"
+
+
+def find_casebook(explicit: str | None, env: str | None, cwd: Path) -> Path:
+    """--casebook, else RJ_CASEBOOK, else the nearest folder upward holding rj.yaml."""
+    for given, how in ((explicit, "--casebook"), (env, "RJ_CASEBOOK")):
+        if given:
+            root = Path(given).expanduser().resolve()
+            if not (root / CONFIG_FILE).is_file():
+                raise CasebookNotFound(
+                    f"{how} names {root}, which is not a casebook (no {CONFIG_FILE} there)",
+                    hint="create one with: rj init PATH --service NAME",
+                )
+            return root
+    here = cwd.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise CasebookNotFound(
+        f"no casebook here: no {CONFIG_FILE} in {here} or any folder above it",
+        hint="pass --casebook PATH, set RJ_CASEBOOK, or create one with: rj init PATH --service NAME",
+    )
+
+
+def entry_id() -> str:
+    """A fresh, time-ordered entry id for an appended log entry."""
+    return new_entry_id(time.time_ns() // 1_000_000, os.urandom(10))
+
+
+@dataclass
+class Loaded:
+    """Every record of a casebook that could be read, and what could not."""
+
+    victims: dict[str, Victim] = field(default_factory=dict)
+    children: dict[str, Child] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    """Parsed mappings by record id (for checks that read every field)."""
+    paths: dict[str, str] = field(default_factory=dict)
+    """Relative path by record id."""
+
+
+class Casebook:
+    """One casebook folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # --- places -------------------------------------------------------------
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / OUTPUT_DIR
+
+    def folder(self, kind: str) -> Path:
+        return self.root / FOLDERS[kind]
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def path_for(self, record_id: str) -> Path:
+        """The file of a record; refuses anything that is not a well-formed id."""
+        if not is_record_id(record_id):
+            raise BadInput(
+                f"'{record_id}' is not a record id",
+                hint="ids look like V-7K3M2Q (victims) or C-4HX9TD (children)",
+            )
+        return self.folder(kind_of(record_id)) / f"{record_id}.yaml"
+
+    def record_files(self, kind: str) -> list[Path]:
+        folder = self.folder(kind)
+        try:
+            with os.scandir(folder) as entries:
+                return sorted(
+                    Path(e.path) for e in entries
+                    if e.name.endswith(".yaml") and not e.name.startswith(".")
+                )
+        except FileNotFoundError:
+            return []
+
+    def exists(self, record_id: str) -> bool:
+        return self.path_for(record_id).is_file()
+
+    # --- settings -------------------------------------------------------------
+
+    @cached_property
+    def config_data(self) -> dict[str, Any]:
+        path = self.root / CONFIG_FILE
+        try:
+            data = yamlio.read_fast(path)
+        except yamlio.YamlProblem as exc:
+            raise RecordInvalid(
+                f"{CONFIG_FILE}:{exc.line or '?'}: {exc.message}",
+                hint=f"fix {path} in an editor; rj check lists every problem",
+            ) from None
+        return data if isinstance(data, dict) else {}
+
+    @cached_property
+    def config(self) -> CasebookConfig:
+        return config_from_dict(self.config_data)
+
+    # --- reading --------------------------------------------------------------
+
+    def read(self, record_id: str) -> dict[str, Any]:
+        """The parsed mapping of one record (fast reader). Raises when unreadable."""
+        path = self.path_for(record_id)
+        if not path.is_file():
+            raise RecordNotFound(f"no record {record_id} in this casebook",
+                                 hint="rj list shows the records there are")
+        try:
+            data = yamlio.read_fast(path)
+        except yamlio.YamlProblem as exc:
+            where = self.rel(path) + (f":{exc.line}" if exc.line else "")
+            raise RecordInvalid(f"{where}: {exc.message}",
+                                hint="fix it with rj edit, or in an editor") from None
+        if not isinstance(data, dict):
+            raise RecordInvalid(f"{self.rel(path)}: not a record (expected a mapping of fields)")
+        return data
+
+    def victim(self, record_id: str) -> Victim:
+        return victim_from_dict(self.read(record_id))
+
+    def child(self, record_id: str) -> Child:
+        return child_from_dict(self.read(record_id))
+
+    def read_file(self, path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
+        """Parse one record file: (data, None) or (None, the problem)."""
+        rel = self.rel(path)
+        try:
+            data = yamlio.read_fast(path)
+        except yamlio.YamlProblem as exc:
+            return None, Problem(rel, exc.line, exc.message, exc.column)
+        except OSError as exc:
+            return None, Problem(rel, None, f"cannot read: {exc.strerror}")
+        if not isinstance(data, dict):
+            return None, Problem(rel, 1, "not a record (expected a mapping of fields)")
+        stem = path.stem
+        if data.get("id") != stem:
+            return None, Problem(rel, 1, f"id '{data.get('id')}' does not match file name {stem}")
+        return data, None
+
+    def iter_records(self) -> Iterator[tuple[str, Path, dict[str, Any] | None, Problem | None]]:
+        for kind in ("victim", "child"):
+            for path in self.record_files(kind):
+                data, problem = self.read_file(path)
+                yield kind, path, data, problem
+
+    def load_all(self, on_file: Callable[[], None] | None = None) -> Loaded:
+        """Every record, parsed (files that fail are reported, the rest still served)."""
+        loaded = Loaded()
+        for kind, path, data, problem in self.iter_records():
+            if on_file:
+                on_file()
+            if problem is not None or data is None:
+                loaded.problems.append(problem or Problem(self.rel(path), None, "unreadable"))
+                continue
+            record_id = str(data["id"])
+            loaded.data[record_id] = data
+            loaded.paths[record_id] = self.rel(path)
+            if kind == "victim":
+                loaded.victims[record_id] = victim_from_dict(data)
+            else:
+                loaded.children[record_id] = child_from_dict(data)
+        return loaded
+
+    # --- changing ------------------------------------------------------------------
+
+    def lock_path(self, name: str) -> Path:
+        return self.cache_dir / "locks" / f"{name}.lock"
+
+    def change(
+        self, record_id: str, mutate: Callable[[Any], None], action: str
+    ) -> dict[str, Any]:
+        """Apply ``mutate`` to the round-trip tree of a record, validate, save, commit.
+
+        Returns the record as now saved. Nothing is written when the record on disk
+        does not parse, when the change would make it invalid, or when nothing changed
+        (an unchanged record is never rewritten).
+        """
+        path = self.path_for(record_id)
+        if not path.is_file():
+            raise RecordNotFound(f"no record {record_id} in this casebook",
+                                 hint="rj list shows the records there are")
+        kind = kind_of(record_id)
+        return self._change_file(path, kind, record_id, mutate, f"{action} {record_id}",
+                                 hint=f"fix it first with: rj edit {record_id}")
+
+    def change_config(self, mutate: Callable[[Any], None], action: str) -> dict[str, Any]:
+        """Change rj.yaml the same careful way (staff list, settings)."""
+        data = self._change_file(self.root / CONFIG_FILE, "casebook", "rj.yaml", mutate, action,
+                                 hint=f"fix {CONFIG_FILE} in an editor first")
+        self.__dict__.pop("config_data", None)
+        self.__dict__.pop("config", None)
+        return data
+
+    def _change_file(self, path: Path, kind: str, lock: str, mutate: Callable[[Any], None],
+                     message: str, hint: str) -> dict[str, Any]:
+        with locked(self.lock_path(lock), lock):
+            try:
+                document = yamlio.load_document(yamlio.decode(path.read_bytes()))
+            except yamlio.YamlProblem as exc:
+                where = self.rel(path) + (f":{exc.line}" if exc.line else "")
+                raise RecordInvalid(f"{where}: {exc.message}; nothing was changed",
+                                    hint=hint) from None
+            before = document.data
+            mutate(document.tree)
+            new_text = document.dump()
+            data = yamlio.parse_text(new_text)
+            if data == before:
+                return data  # type: ignore[no-any-return]
+            self._refuse_invalid(kind, data, document.tree)
+            atomic_write(path, new_text, private=kind == "victim")
+            self.committed([path], message)
+        return data  # type: ignore[no-any-return]
+
+    def create(self, kind: str, build: Callable[[str], dict[str, Any]], action: str) -> dict[str, Any]:
+        """Write a new record with a fresh id that no file in the casebook uses yet."""
+        with locked(self.lock_path(f"new-{kind}"), f"new {kind} ids"):
+            for _ in range(100):
+                record_id = new_record_id(kind, os.urandom(4))
+                if not self.path_for(record_id).exists():
+                    break
+            else:  # pragma: no cover - 100 collisions in a billion-id space
+                raise RecordInvalid("could not find a free id")
+            data = build(record_id)
+            text = yamlio.dump_new(data)
+            parsed = yamlio.parse_text(text)
+            self._refuse_invalid(kind, parsed, None)
+            path = self.path_for(record_id)
+            atomic_write(path, text, private=kind == "victim")
+        self.committed([path], f"{action} {record_id}")
+        return parsed  # type: ignore[no-any-return]
+
+    def _refuse_invalid(self, kind: str, data: Any, tree: Any) -> None:
+        from rjcli.storage.schemas import validate
+
+        line_of = (lambda p: yamlio.line_of(tree, p)) if tree is not None else None
+        problems = validate(kind, data, FOLDERS.get(kind, CONFIG_FILE), line_of)
+        if problems:
+            listed = "; ".join(p.message for p in problems[:5])
+            raise ChangeRefused(f"the change would make the record invalid: {listed}",
+                                hint="nothing was written")
+
+    def committed(self, paths: list[Path], message: str) -> None:
+        """Commit ``paths`` when autocommit is on (message: action and id only)."""
+        if not self.config.autocommit:
+            return
+        from rjcli.storage.git import commit_paths
+
+        commit_paths(self, paths, message)

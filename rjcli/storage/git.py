@@ -1,0 +1,67 @@
+"""Real git for history: autocommit of each change (team sync lives in ``sync.py``).
+
+Each change is one commit whose message names the action and the record id, never
+personal data (a commit message is copied to every clone and cannot be purged
+without rewriting history).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rjcli.errors import GitFailed
+from rjcli.storage.atomic import locked
+
+if TYPE_CHECKING:
+    from rjcli.storage.casebook import Casebook
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def run_git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git in ``root`` with a fallback identity; GitFailed when ``check`` and it fails."""
+    env = dict(os.environ)
+    env.setdefault("GIT_AUTHOR_NAME", env.get("RJ_WORKER") or "rj")
+    env.setdefault("GIT_AUTHOR_EMAIL", "rj@localhost")
+    env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
+    env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
+    proc = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+    if check and proc.returncode != 0:
+        raise GitFailed(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip()}")
+    return proc
+
+
+def is_repository(root: Path) -> bool:
+    if not git_available():
+        return False
+    proc = run_git(root, "rev-parse", "--is-inside-work-tree", check=False)
+    return proc.returncode == 0 and proc.stdout.strip() == "true"
+
+
+def init_repository(root: Path) -> bool:
+    """``git init`` a new casebook when git is installed; True when done."""
+    if not git_available():
+        return False
+    run_git(root, "init", "-q")
+    return True
+
+
+def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str) -> None:
+    """Commit just ``paths`` (other staged work is left alone), one process at a time."""
+    if not is_repository(casebook.root):
+        return
+    rels = [casebook.rel(p) for p in paths]
+    with locked(casebook.lock_path("git"), "the casebook's git history"):
+        run_git(casebook.root, "add", "--", *rels)
+        status = run_git(casebook.root, "status", "--porcelain", "--", *rels)
+        if status.stdout.strip():
+            run_git(casebook.root, "commit", "-q", "-m", f"rj: {message}", "--only", "--", *rels)

@@ -1,0 +1,98 @@
+"""Creating a casebook folder: rj.yaml, victims/, children/, .gitignore."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+from rjcli.errors import BadInput
+from rjcli.storage.atomic import atomic_write
+
+GITIGNORE = """\
+# rj: caches, locks and generated letters/reports stay on this machine
+.rj/
+output/
+*.tmp
+"""
+
+RJ_YAML = """\
+# rj casebook settings. Edit freely: comments and order are kept.
+service:
+  name: {service}
+  # address:
+  #   lines: [Civic Offices, High Street, Exampletown]
+  #   postcode: EX1 1AA
+  # phone: "01632 960000"        # never a withheld number (Somerset 6.1)
+  # email: victims@example.org
+  letterhead: [{service}]
+  # complaints: How to complain: write to the service manager at the address above.
+staff: []
+policy:
+  profile: {profile}            # national, wokingham, somerset or tower-hamlets
+  # rules:                      # change a rule of the profile, by id
+  #   first-contact: {{offset: 3}}
+  #   screen-referral: {{enabled: false}}
+calendar:
+  region: {region}              # england or wales: whose bank holidays count
+  closures: []                  # days the service is closed, e.g. [2026-12-24]
+retention:
+  victim: 2                     # years to keep a closed record (YJB §29)
+  child: 2
+git:
+  autocommit: {autocommit}
+"""
+
+
+def create_casebook(root: Path, service: str, profile: str, region: str, autocommit: bool) -> None:
+    """Lay out a new, empty casebook at ``root`` (which must not hold one already)."""
+    if (root / "rj.yaml").exists():
+        raise BadInput(f"{root} already holds a casebook (rj.yaml is there)")
+    if root.exists() and any(root.iterdir()):
+        raise BadInput(f"{root} is not empty", hint="choose a new folder for the casebook")
+    for folder in ("victims", "children"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / ".gitkeep").touch()
+    quoted = '"' + service.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    atomic_write(root / "rj.yaml", RJ_YAML.format(
+        service=quoted, profile=profile, region=region,
+        autocommit="true" if autocommit else "false"))
+    atomic_write(root / ".gitignore", GITIGNORE)
+
+
+_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+
+
+def shift_dates(text: str, days: int) -> str:
+    """Move every YYYY-MM-DD in ``text`` by ``days`` (whole weeks keep weekdays)."""
+
+    def move(match: re.Match[str]) -> str:
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return match[0]
+        return (day + timedelta(days=days)).isoformat()
+
+    return _DATE.sub(move, text)
+
+
+def copy_shifted(source: Path, target: Path, days: int) -> int:
+    """Copy a casebook, shifting its dates; returns the number of files written."""
+    count = 0
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if rel.parts and rel.parts[0] in (".rj", "output", ".git"):
+            continue
+        dest = target / rel
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.suffix in (".yaml", ".yml"):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            private = rel.parts[0] == "victims"
+            atomic_write(dest, shift_dates(path.read_text(encoding="utf-8"), days), private)
+            count += 1
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+    return count

@@ -1,0 +1,291 @@
+"""Reading and writing YAML records.
+
+Two readers, one dialect:
+
+* ``read_fast`` (every listing, ``rj due``, reports): libyaml through PyYAML's
+  C parser, about 14x faster than a round-trip load (shared/PERFORMANCE.md). Its
+  resolver is narrowed to YAML 1.2's core schema, the dialect ruamel.yaml writes,
+  so both readers agree on every value: ``yes`` and ``no`` stay words, ``0777`` and
+  ``07432945841`` are decimal (a schema that wants a phone as text then catches an
+  unquoted one instead of silently losing its leading zero). It also refuses
+  duplicate keys, anchors and aliases (no alias bombs) and impossible dates,
+  each with the line and column.
+* ``RoundTrip`` (only the record being changed): ruamel.yaml's round-trip mode,
+  tuned so that an unchanged record saves byte-identical and an appended entry
+  changes only added lines in ``git diff`` (measured: shared/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_RECORD_BYTES = 2 * 1024 * 1024
+"""A record larger than this is refused unread (a contact log of years is ~100 KB)."""
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as a record, with where (1-based line and column)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _Core12Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema resolution (what ruamel.yaml reads and writes)."""
+
+
+_Core12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Core12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Core12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Core12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Core12Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+        |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9])$""",
+        re.X,
+    ),
+    list("0123456789"),
+)
+
+
+class _RecordConstructor(yaml.constructor.SafeConstructor):
+    """Safe construction that refuses what a record never needs."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&name / *name) are not allowed in records",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, bool, date)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain word", key_node.start_mark
+                )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_int(self, node: Any) -> int:
+        text = str(self.construct_scalar(node))
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
+            ) from None
+
+
+_RecordConstructor.add_constructor("tag:yaml.org,2002:int", _RecordConstructor.construct_yaml_int)
+_RecordConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _RecordConstructor.construct_yaml_timestamp
+)
+
+_CParser = getattr(yaml, "CParser", None)
+_Parser: Any = _CParser
+if _Parser is None:  # pragma: no cover - libyaml missing: slower but the same rules
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _PyParser(Reader, Scanner, Parser, Composer):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    _Parser = _PyParser
+
+
+class RecordLoader(_Parser, _RecordConstructor, _Core12Resolver):  # type: ignore[misc,valid-type]
+    """libyaml parser + strict safe constructor + YAML 1.2 core resolver."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _RecordConstructor.__init__(self)
+        _Core12Resolver.__init__(self)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text of a record file, or a YamlProblem saying why it is not text."""
+    if len(raw) > MAX_RECORD_BYTES:
+        raise YamlProblem(
+            f"file is {len(raw) / 1_048_576:.1f} MB, larger than the "
+            f"{MAX_RECORD_BYTES // 1_048_576} MB a record may be; not read"
+        )
+    if b"\x00" in raw:
+        raise YamlProblem("file holds binary data (NUL bytes), not YAML text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem("file is not UTF-8 text", line=line) from None
+
+
+def parse_text(text: str) -> Any:
+    """Parse one YAML document with the record rules; YamlProblem with line/column."""
+    if "\t" in text:
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                raise YamlProblem("tab used for indentation (use spaces)", number, 1)
+    loader = RecordLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+        if mark is not None:
+            raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
+        raise YamlProblem(message) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def read_fast(path: Path) -> Any:
+    """Read and parse a record file quickly (see module docstring)."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_RECORD_BYTES + 1)
+    return parse_text(decode(raw))
+
+
+# --- round trip -------------------------------------------------------------------
+
+
+def _make_round_trip() -> Any:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.preserve_quotes = True
+    rt.width = 4096
+    rt.allow_duplicate_keys = False
+
+    def represent_none(representer: Any, _data: None) -> Any:
+        return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+    rt.representer.add_representer(type(None), represent_none)
+    # a value used twice (the same date object, say) must not become an &anchor:
+    # records never hold anchors, and the fast reader refuses them
+    rt.representer.ignore_aliases = lambda _data: True
+    return rt
+
+
+_RT: Any = None
+
+
+def round_trip() -> Any:
+    """The shared, configured ruamel YAML round-trip instance (imported on first use)."""
+    global _RT
+    if _RT is None:
+        _RT = _make_round_trip()
+    return _RT
+
+
+@dataclass
+class Document:
+    """A record loaded for change: the ruamel tree and the text it came from."""
+
+    tree: Any
+    original: str
+    data: Any
+    """The original, parsed by the fast reader (to tell whether anything changed)."""
+
+    def dump(self) -> str:
+        import io
+
+        out = io.StringIO()
+        round_trip().dump(self.tree, out)
+        return out.getvalue()
+
+
+def load_document(text: str) -> Document:
+    """Round-trip load (comments, order, quoting kept). Raises YamlProblem."""
+    data = parse_text(text)  # the same refusals (duplicates, aliases, bad dates) as reads
+    try:
+        tree = round_trip().load(text)
+    except Exception as exc:  # ruamel raises many types; all mean "cannot load"
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            raise YamlProblem(str(getattr(exc, "problem", exc)), mark.line + 1, mark.column + 1)
+        raise YamlProblem(str(exc)) from None
+    return Document(tree=tree, original=text, data=data)
+
+
+def dump_new(data: Any) -> str:
+    """Text of a new record (plain data or ruamel nodes) in the house style."""
+    import io
+
+    out = io.StringIO()
+    round_trip().dump(data, out)
+    return out.getvalue()
+
+
+def line_of(tree: Any, path: tuple[Any, ...]) -> int | None:
+    """1-based line of the value at ``path`` in a ruamel tree (for schema errors)."""
+    node = tree
+    line = None
+    for step in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None:
+                if isinstance(step, int):
+                    line = lc.item(step)[0] + 1
+                else:
+                    line = lc.key(step)[0] + 1
+            node = node[step]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
