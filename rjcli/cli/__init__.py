@@ -90,9 +90,17 @@ def root(
 
 
 def _register() -> None:
-    from rjcli.cli import browse, check, consent, contact, lifecycle, records, setup, staff
+    """Every module of this package with a ``register(app)`` adds its commands, in
+    ``HELP_ORDER`` (then name) order, so a new command group is one new file."""
+    import importlib
+    import pkgutil
 
-    for module in (setup, records, staff, browse, contact, consent, lifecycle, check):
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    for module in sorted(modules, key=lambda m: (getattr(m, "HELP_ORDER", 50), m.__name__)):
         module.register(app)
 
 

@@ -73,6 +73,9 @@ def list_records(
         raise typer.Exit(1)
 
 
+HELP_ORDER = 30
+
+
 def register(app: typer.Typer) -> None:
     app.command()(show)
     app.command("list")(list_records)

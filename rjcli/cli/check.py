@@ -38,5 +38,8 @@ def check(
         raise typer.Exit(1)
 
 
+HELP_ORDER = 70
+
+
 def register(app: typer.Typer) -> None:
     app.command()(check)

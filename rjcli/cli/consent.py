@@ -53,5 +53,8 @@ def consent(
         say(f"Recorded {kind}: {answer} on {record_id} ({when}).")
 
 
+HELP_ORDER = 45
+
+
 def register(app: typer.Typer) -> None:
     app.command()(consent)

@@ -77,5 +77,8 @@ def contact_log(
         say(f"Logged {method} ({outcome}) on {record_id} at {built['at']}.")
 
 
+HELP_ORDER = 40
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(contact_app, name="contact")

@@ -147,6 +147,9 @@ def _keep_draft(record_id: str, text: str) -> Path:
     return kept
 
 
+HELP_ORDER = 60
+
+
 def register(app: typer.Typer) -> None:
     app.command()(close)
     app.command()(reopen)

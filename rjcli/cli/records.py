@@ -183,6 +183,9 @@ def child_new(
         say(f"Opened {record['id']} for {fields.name}.")
 
 
+HELP_ORDER = 20
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(victim_app, name="victim")
     app.add_typer(child_app, name="child")

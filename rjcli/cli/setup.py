@@ -61,6 +61,9 @@ def demo(
     say(f"Try: rj -C {path} due --all")
 
 
+HELP_ORDER = 10
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(demo)

@@ -72,5 +72,8 @@ def staff_list(
     out().print(table)
 
 
+HELP_ORDER = 80
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(staff_app, name="staff")

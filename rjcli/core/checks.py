@@ -22,7 +22,8 @@ from rjcli.core.problems import Problem
 
 LOG_KEYS = ("contacts", "consents", "status_history", "appointments", "offers", "conferences",
             "feedback", "complaints", "assessments", "progress_updates", "support",
-            "victim_awareness", "reparation")
+            "support_requests", "victim_awareness", "reparation", "readiness")
+"""Lists of appended entries, each entry with a unique id (merged by id in sync)."""
 
 
 def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
