@@ -26,14 +26,19 @@ LOCK_WAIT_SECONDS = 30.0
 
 def atomic_write(path: Path, text: str, private: bool = False) -> None:
     """Replace ``path`` with ``text`` atomically; ``private`` makes it owner-only (0600)."""
+    atomic_write_bytes(path, text.encode("utf-8"), private)
+
+
+def atomic_write_bytes(path: Path, data: bytes, private: bool = False) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_write`)."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     mode = 0o600 if private else 0o644
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -7,10 +7,16 @@ reading every file; both paths give identical results.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from rjcli.core.calendar import WorkingCalendar
+from rjcli.core.deadlines import Evaluation, child_case, evaluate_case, victim_case
+from rjcli.core.due import DueItem, items_from
+from rjcli.core.policy import Policy
 from rjcli.core.problems import Problem
 from rjcli.core.summary import RecordSummary, child_summary, victim_summary
-from rjcli.storage.casebook import Casebook
+from rjcli.storage.casebook import Casebook, Loaded
+from rjcli.storage.policy import load_calendar, load_policy
 
 
 @dataclass
@@ -26,3 +32,45 @@ def summaries(casebook: Casebook, use_cache: bool = True) -> Snapshot:
     records += [child_summary(c) for c in loaded.children.values()]
     records.sort(key=lambda s: (s.folder != "victims", s.id))
     return Snapshot(records=records, problems=sorted(loaded.problems))
+
+
+@dataclass
+class DueWork:
+    """Outstanding work of open cases, with what is needed to show it."""
+
+    items: list[DueItem]
+    problems: list[Problem]
+    calendar: WorkingCalendar
+
+
+def staff_by_role(casebook: Casebook) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for member in casebook.config.staff:
+        roles.setdefault(member.role, member.name)
+    return roles
+
+
+def evaluate_loaded(loaded: Loaded, policy: Policy, cal: WorkingCalendar,
+                    roles: dict[str, str]) -> dict[str, list[Evaluation]]:
+    """Every rule instance of every record (open or closed), by record id."""
+    out: dict[str, list[Evaluation]] = {}
+    for v in loaded.victims.values():
+        out[v.id] = evaluate_case(victim_case(v, loaded.children, roles), policy, cal)
+    for c in loaded.children.values():
+        out[c.id] = evaluate_case(child_case(c, loaded.victims, roles), policy, cal)
+    return out
+
+
+def due_work(casebook: Casebook, today: date, use_cache: bool = True) -> DueWork:
+    """Outstanding items of open cases (today only decides their standing later)."""
+    policy = load_policy(casebook)
+    cal = load_calendar(casebook, today)
+    loaded = casebook.load_all()
+    evaluations = evaluate_loaded(loaded, policy, cal, staff_by_role(casebook))
+    names = {v.id: v.name or "" for v in loaded.victims.values()}
+    names.update({c.id: c.name or "" for c in loaded.children.values()})
+    open_ids = {v.id for v in loaded.victims.values() if v.is_open}
+    open_ids |= {c.id for c in loaded.children.values() if c.is_open}
+    items = [i for case_id, evs in evaluations.items() if case_id in open_ids
+             for i in items_from(evs, names)]
+    return DueWork(items=items, problems=sorted(loaded.problems), calendar=cal)
