@@ -56,7 +56,7 @@ def list_records(
     from rjcli.storage.snapshot import summaries
 
     ctx = current()
-    snapshot = summaries(ctx.casebook, use_cache=ctx.use_cache)
+    snapshot = summaries(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = [
         s for s in snapshot.records
         if (which == "all" or s.folder == which)

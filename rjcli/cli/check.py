@@ -41,5 +41,25 @@ def check(
 HELP_ORDER = 70
 
 
+
+
+def reindex() -> None:
+    """Rebuild the index of the casebook from its files (it is only ever a cache).
+
+    Use it after restoring files from a backup with old modification times.
+    Example: rj reindex
+    """
+    from rjcli.storage.index import Index
+    from rjcli.storage.snapshot import progress_bar
+
+    ctx = current()
+    index = Index(ctx.casebook)
+    index.drop()
+    result = index.refresh(ctx.today, progress_bar)
+    index.close()
+    out().print(f"Index rebuilt: {result.changed} record files read.")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(check)
+    app.command()(reindex)

@@ -6,6 +6,7 @@ reading every file; both paths give identical results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,7 @@ from rjcli.core.policy import Policy
 from rjcli.core.problems import Problem
 from rjcli.core.summary import RecordSummary, child_summary, victim_summary
 from rjcli.storage.casebook import Casebook, Loaded
+from rjcli.storage.index import open_index
 from rjcli.storage.policy import load_calendar, load_policy
 
 
@@ -25,13 +27,41 @@ class Snapshot:
     problems: list[Problem] = field(default_factory=list)
 
 
-def summaries(casebook: Casebook, use_cache: bool = True) -> Snapshot:
+def summaries(casebook: Casebook, today: date, use_cache: bool = True) -> Snapshot:
     """Every record's summary, sorted by folder then id, and the unreadable files."""
-    loaded = casebook.load_all()
-    records = [victim_summary(v) for v in loaded.victims.values()]
-    records += [child_summary(c) for c in loaded.children.values()]
+    index = open_index(casebook, today, progress_bar) if use_cache else None
+    if index is not None:
+        records, problems = index.summaries(), index.problems()
+        index.close()
+    else:
+        loaded = casebook.load_all()
+        records = [victim_summary(v) for v in loaded.victims.values()]
+        records += [child_summary(c) for c in loaded.children.values()]
+        problems = sorted(loaded.problems)
     records.sort(key=lambda s: (s.folder != "victims", s.id))
-    return Snapshot(records=records, problems=sorted(loaded.problems))
+    return Snapshot(records=records, problems=problems)
+
+
+def progress_bar(total: int, _done: int) -> Callable[[int], None]:
+    """A Rich progress bar on stderr while many files are read (only at a terminal)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return lambda _n: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(f"Reading {total} records", total=total)
+    bar.start()
+    seen = [0]
+
+    def tick(n: int) -> None:
+        seen[0] += n
+        bar.update(task, advance=n)
+        if seen[0] >= total - 100:
+            bar.stop()
+
+    return tick
 
 
 @dataclass
@@ -63,6 +93,12 @@ def evaluate_loaded(loaded: Loaded, policy: Policy, cal: WorkingCalendar,
 
 def due_work(casebook: Casebook, today: date, use_cache: bool = True) -> DueWork:
     """Outstanding items of open cases (today only decides their standing later)."""
+    index = open_index(casebook, today, progress_bar) if use_cache else None
+    if index is not None:
+        work = DueWork(items=index.due_items(), problems=index.problems(),
+                       calendar=index.calendar(today))
+        index.close()
+        return work
     policy = load_policy(casebook)
     cal = load_calendar(casebook, today)
     loaded = casebook.load_all()
