@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -45,6 +46,8 @@ from rjcli.storage.schemas import to_json
 
 LAYOUT = 3
 """Bump when the tables or what is stored in them change."""
+RACY_NS = 2_000_000_000
+"""A file modified less than 2 s before it was indexed is read again next time."""
 PARALLEL_FROM = 400
 """Parse in two processes when this many files changed (a cold build)."""
 
@@ -265,6 +268,10 @@ class Index:
 
     def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any) -> None:
         kind, (size, mtime) = found
+        if time.time_ns() - mtime < RACY_NS:
+            # changed so recently that another change in the same clock tick could keep
+            # size and mtime: trust it only once it is older (git's "racy clean" rule)
+            mtime = -1
         record_id = Path(rel).stem if data is not None else None
         problem_json = json.dumps(problem) if problem else None
         summary = links = None
