@@ -23,13 +23,18 @@ def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -
     groups = (groupby(sorted(shown, key=lambda r: (r[0].worker or "")), key=lambda r: r[0].worker)
               if group_by_worker else [(None, iter(shown))])
     for worker, members in groups:
-        table = Table("due", "status", "case", "name", "what to do", "source", box=None,
-                      title=f"{worker or 'unallocated'}" if group_by_worker else None,
-                      title_justify="left", title_style="bold")
+        table = Table(box=None, title=f"{worker or 'unallocated'}" if group_by_worker else None,
+                      title_justify="left", title_style="bold", padding=(0, 1, 0, 0))
+        table.add_column("due", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("case", no_wrap=True)
+        table.add_column("name", max_width=18)
+        table.add_column("what to do (source)", ratio=1)
         for item, s in members:
             colour = COLOURS[s.status]
             table.add_row(item.due.isoformat(), f"[{colour}]{s.words()}[/{colour}]", item.case,
-                          escape(item.name), escape(item.title), escape(item.source))
+                          escape(item.name),
+                          f"{escape(item.title)} [dim]({escape(item.source)})[/dim]")
         out().print(table)
     if len(rows) > MAX_ROWS:
         out().print(f"[dim]... and {len(rows) - MAX_ROWS} more: narrow it with --worker, --rule "

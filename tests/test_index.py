@@ -1,0 +1,125 @@
+"""The index is only a cache: it never serves stale data, and results are identical
+with and without it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from rjcli.cli import app
+
+TODAY = "2026-04-02"
+
+
+def run(casebook, *args, cache=True):
+    options = ["--casebook", str(casebook), "--today", TODAY, "--worker", "Sam Worker"]
+    if not cache:
+        options.append("--no-cache")
+    result = CliRunner().invoke(app, options + list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def book(tmp_path):
+    root = tmp_path / "book"
+    assert run(root, "init", str(root), "--service", "Test YJS", "--profile", "wokingham",
+               "--no-autocommit").exit_code == 0
+    run(root, "staff", "add", "Sam Worker", "--role", "rj-worker", "--phone", "01632 960101")
+    child = json.loads(run(root, "child", "new", "--name", "Jo Example", "--sentenced",
+                           "2026-03-20", "--disposal", "referral-order", "--json").output)["id"]
+    ids = []
+    for name in ("Ann Example", "Bob Example"):
+        result = run(root, "victim", "new", "--name", name, "--child", child, "--allocated",
+                     "2026-04-01", "--consent-contact", "yes", "--phone", "07700 900001", "--json")
+        ids.append(json.loads(result.output)["id"])
+    return root, ids
+
+
+def due(root, cache=True):
+    result = run(root, "due", "--all", "--json", cache=cache)
+    return sorted((i["case"], i["rule"], i["due"]) for i in json.loads(result.output))
+
+
+def listing(root, cache=True):
+    return json.loads(run(root, "list", "--json", cache=cache).output)
+
+
+def test_same_results_with_and_without_the_index(book):
+    root, _ = book
+    assert due(root) == due(root, cache=False) != []
+    assert listing(root) == listing(root, cache=False)
+
+
+def test_an_edit_is_seen_at_once(book):
+    root, (ann, _) = book
+    assert (ann, "first-contact", "2026-04-10") in due(root)
+    run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
+    assert (ann, "first-contact", "2026-04-10") not in due(root)
+    assert due(root) == due(root, cache=False)
+
+
+def test_a_deleted_record_disappears(book):
+    root, (ann, bob) = book
+    (root / "victims" / f"{bob}.yaml").unlink()
+    assert bob not in {r["id"] for r in listing(root)}
+    assert bob not in {case for case, _, _ in due(root)}
+
+
+def test_an_older_file_checked_out_from_git_is_read_again(book):
+    root, (ann, _) = book
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=root, check=True)
+    subprocess.run(git + ["commit", "-qm", "base"], cwd=root, check=True)
+    run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
+    assert (ann, "first-contact", "2026-04-10") not in due(root)
+    subprocess.run(["git", "checkout", "-q", "--", "victims"], cwd=root, check=True)
+    assert (ann, "first-contact", "2026-04-10") in due(root)
+
+
+def test_same_size_same_second_change_is_not_missed(book):
+    root, (ann, _) = book
+    path = root / "victims" / f"{ann}.yaml"
+    due(root)
+    stat = path.stat()
+    text = path.read_text().replace("Ann Example", "Ann Exampla")  # same size
+    path.write_text(text)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    names = {r["id"]: r["name"] for r in listing(root)}
+    assert names[ann] == "Ann Exampla"
+
+
+def test_a_corrupt_index_is_rebuilt(book):
+    root, _ = book
+    expected = due(root)
+    index = root / ".rj" / "index.sqlite"
+    assert index.exists()
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(str(index) + suffix):
+            os.unlink(str(index) + suffix)
+    index.write_bytes(b"this is not a database" * 100)
+    assert due(root) == expected
+
+
+def test_a_policy_change_rebuilds(book):
+    root, (ann, _) = book
+    config = root / "rj.yaml"
+    config.write_text(config.read_text().replace(
+        "  # rules:", "  rules:\n    first-contact: {offset: 3}\n  # rules:"))
+    assert (ann, "first-contact", "2026-04-08") in due(root)  # Thu 2, Tue 7, Wed 8
+    assert due(root) == due(root, cache=False)
+
+
+def test_an_unreadable_file_is_reported_by_cached_runs_too(book):
+    root, (ann, _) = book
+    due(root)
+    (root / "victims" / "V-BAD000.yaml").write_text("id: V-BAD000\nname: [unclosed\n")
+    for cache in (True, True, False):
+        result = run(root, "due", "--all", cache=cache)
+        assert result.exit_code == 1
+        assert "victims/V-BAD000.yaml:3" in result.output or "victims/V-BAD000.yaml:2" in result.output
