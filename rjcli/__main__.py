@@ -20,9 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     if args == ["--help"] and HELP_PAGE.is_file():
         sys.stdout.write(HELP_PAGE.read_text(encoding="utf-8"))
         return 0
-    from rjcli.cli import app
+    from rjcli.cli import build_app
 
-    app(args=args, prog_name="rj")
+    build_app(args)(args=args, prog_name="rj")
     return 0
 
 

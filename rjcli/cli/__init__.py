@@ -48,25 +48,12 @@ class RjGroup(TyperGroup):
             raise click.exceptions.Exit(70) from None
 
 
-app = typer.Typer(
-    cls=RjGroup,
-    name="rj",
-    help="rj: the casebook for victim work and restorative justice.\n\n"
-    "Example: rj --casebook sample-casebook due --today 2026-04-14",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"rj {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     casebook: Annotated[str | None, typer.Option(
@@ -89,12 +76,60 @@ def root(
                          use_cache=not no_cache)
 
 
-def _register() -> None:
-    """Every module of this package with a ``register(app)`` adds its commands, in
-    ``HELP_ORDER`` (then name) order, so a new command group is one new file."""
+def make_app() -> typer.Typer:
+    """The root app with its global options and no commands yet."""
+    app = typer.Typer(
+        cls=RjGroup,
+        name="rj",
+        help="rj: the casebook for victim work and restorative justice.\n\n"
+        "Example: rj --casebook sample-casebook due --today 2026-04-14",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(root)
+    return app
+
+
+COMMAND_MODULES = {
+    "due": "due", "explain": "due",
+    "init": "setup", "demo": "setup",
+    "show": "browse", "list": "browse",
+    "victim": "records", "child": "records",
+    "contact": "contact", "consent": "consent",
+    "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
+    "check": "check", "reindex": "check",
+    "staff": "staff",
+}
+"""Which module registers each top-level command, so that a run imports only the one
+it needs (``tests/test_startup.py`` keeps this table true)."""
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--casebook", "-C", "--today", "--worker")
+
+
+def command_name(args: list[str]) -> str | None:
+    """The top-level command named in ``args``, skipping global options."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def register_commands(app: typer.Typer, only: str | None = None) -> None:
+    """Add every command group (each module of this package with ``register(app)``, in
+    ``HELP_ORDER`` order), or only the module that registers ``only``."""
     import importlib
     import pkgutil
 
+    if only in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{COMMAND_MODULES[only]}").register(app)
+        return
     modules = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
@@ -104,4 +139,17 @@ def _register() -> None:
         module.register(app)
 
 
-_register()
+def build_app(args: list[str] | None = None) -> typer.Typer:
+    """The app for one run: only the command module ``args`` needs, else all."""
+    app = make_app()
+    register_commands(app, command_name(args) if args is not None else None)
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # ``from rjcli.cli import app``: the full app (tests, the help page)
+    if name == "app":
+        full = build_app()
+        globals()["app"] = full
+        return full
+    raise AttributeError(name)

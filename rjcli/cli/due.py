@@ -93,13 +93,15 @@ def explain(
     if status == "closed":
         last = max(history, key=lambda e: (e.date, e.id))
         status_line += f" - closed {last.date} ({last.reason}): nothing is due while closed"
+    switched_off = [r.id for r in policy.rules if not r.enabled]
     if as_json_flag:
         print_json({"case": record_id, "status": status, "profile": policy.profile,
+                    "switched_off": switched_off,
                     "rules": [_evaluation_json(e) for e in evaluations]})
         return
     from rjcli.render.due import explain as show
 
-    show(record_id, name, evaluations, ctx.today, status_line)
+    show(record_id, name, evaluations, ctx.today, status_line, switched_off)
 
 
 def _evaluation_json(e):  # type: ignore[no-untyped-def]

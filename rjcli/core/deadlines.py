@@ -332,6 +332,8 @@ START_EVENTS: dict[str, Callable[[Case], list[Occurrence]]] = {
     "appointment": _start_appointment,
     "second-miss": _start_second_miss,
     "conference-held": lambda case: _conferences(case, "held"),
+    "agreement-made": lambda case: [o for o in _conferences(case, "held")
+                                    if o.entry.get("agreement")],
     "conference-planned": lambda case: _conferences(case, "planned"),
     "agreement-item": _start_agreement_items,
     "update-point": _start_update_points,

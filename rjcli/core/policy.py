@@ -62,13 +62,39 @@ class Rule:
     profile: str = ""
     """The profile (or ``rj.yaml``) that defined it last."""
 
-    def offset_text(self) -> str:
+    def timing_text(self) -> str:
+        """"5 working days after allocation", "1 working day before a planned conference"."""
+        event = EVENT_WORDS.get(self.start, self.start.replace("-", " "))
+        if self.offset == 0:
+            return f"on the day of {event}"
         unit = self.unit.replace("-", " ")
         if abs(self.offset) == 1:
             unit = unit.rstrip("s")
-        if self.offset < 0:
-            return f"{-self.offset} {unit} before"
-        return f"{self.offset} {unit}"
+        side = "before" if self.offset < 0 else "after"
+        return f"{abs(self.offset)} {unit} {side} {event}"
+
+
+EVENT_WORDS = {
+    "allocation": "allocation",
+    "contact-start": "allocation (or sentence, for post-sentence contact)",
+    "sentence": "sentence",
+    "child-sentence": "sentence",
+    "initial-letter": "the initial letter",
+    "final-letter": "the final letter",
+    "case-holder-consultation": "consulting the case holder",
+    "contact-made": "the contact",
+    "appointment": "the appointment",
+    "second-miss": "the second missed appointment",
+    "conference-held": "the conference",
+    "agreement-made": "the conference that made an outcome agreement",
+    "conference-planned": "the planned conference",
+    "agreement-item": "the item's target date",
+    "update-point": "the agreed update date",
+    "support-completed": "completion of the chosen support",
+    "risk-found": "the assessment that found risk",
+    "complaint": "the complaint",
+}
+"""How each start event reads in a sentence (rj explain)."""
 
 
 @dataclass(frozen=True)

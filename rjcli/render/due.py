@@ -43,12 +43,14 @@ def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -
 
 
 def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date,
-            status_line: str) -> None:
+            status_line: str, switched_off: Sequence[str] = ()) -> None:
     out().print(f"[bold]{case}[/bold] {escape(name)}: {status_line}")
+    if switched_off:
+        out().print(f"[dim]Switched off for this casebook: {', '.join(switched_off)}[/dim]")
     for e in evaluations:
         rule = e.rule
-        head = f"[bold]{rule.id}[/bold]: {escape(rule.title)} ({rule.offset_text()} from " \
-               f"{rule.start.replace('-', ' ')}; {escape(rule.source)})"
+        head = (f"[bold]{rule.id}[/bold]: {escape(rule.title)} ({escape(rule.timing_text())}; "
+                f"{escape(rule.source)})")
         out().print(head)
         if not e.applies:
             out().print(f"    [dim]does not apply: {escape(e.why)}[/dim]")

@@ -33,7 +33,7 @@ policy:
   profile: {profile}            # national, wokingham, somerset or tower-hamlets
   # rules:                      # change a rule of the profile, by id
   #   first-contact: {{offset: 3}}
-  #   screen-referral: {{enabled: false}}
+  #   child-first-contact: {{enabled: false}}
 calendar:
   region: {region}              # england or wales: whose bank holidays count
   closures: []                  # days the service is closed, e.g. [2026-12-24]
