@@ -20,3 +20,31 @@ def test_help_is_served_without_importing_typer():
             "print('typer' in sys.modules, 'Usage: rj' in buf.getvalue())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it():
+    # a run imports only the module named in COMMAND_MODULES for its command
+    import importlib
+    import pkgutil
+
+    import typer
+
+    import rjcli.cli as cli
+
+    for info in pkgutil.iter_modules(cli.__path__):
+        module = importlib.import_module(f"rjcli.cli.{info.name}")
+        if not hasattr(module, "register"):
+            continue
+        app = cli.make_app()
+        module.register(app)
+        names = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+        for name in names:
+            assert info.name in cli.COMMAND_MODULES.get(name, "").split(), (name, info.name)
+
+
+def test_command_name_skips_global_options():
+    from rjcli.cli import command_name
+
+    assert command_name(["-C", "book", "--today", "2026-04-01", "--no-cache", "due", "--all"]) == "due"
+    assert command_name(["--worker", "Sam", "victim", "new"]) == "victim"
+    assert command_name(["--version"]) is None

@@ -96,14 +96,21 @@ COMMAND_MODULES = {
     "due": "due", "explain": "due",
     "init": "setup", "demo": "setup",
     "show": "browse", "list": "browse",
-    "victim": "records", "child": "records",
+    "victim": "records", "child": "records childwork",
     "contact": "contact", "consent": "consent",
     "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
     "check": "check", "reindex": "check",
     "staff": "staff",
+    "letter": "letter",
+    "risk": "risk",
+    "sync": "sync", "status": "sync", "merge-file": "sync",
+    "offer": "offer", "conference": "conference", "agreement": "conference",
+    "view": "casework", "progress": "casework", "support": "casework", "complaint": "casework",
+    "appointment": "casework", "vcs": "casework", "feedback": "casework",
+    "timeline": "timeline",
 }
-"""Which module registers each top-level command, so that a run imports only the one
-it needs (``tests/test_startup.py`` keeps this table true)."""
+"""Which module(s) register each top-level command, so that a run imports only what it
+needs (``tests/test_startup.py`` keeps this table true)."""
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--casebook", "-C", "--today", "--worker")
 
@@ -125,11 +132,15 @@ def register_commands(app: typer.Typer, only: str | None = None) -> None:
     """Add every command group (each module of this package with ``register(app)``, in
     ``HELP_ORDER`` order), or only the module that registers ``only``."""
     import importlib
+    import importlib.util
     import pkgutil
 
     if only in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{COMMAND_MODULES[only]}").register(app)
-        return
+        names = COMMAND_MODULES[only].split()
+        if all(importlib.util.find_spec(f"{__name__}.{n}") for n in names):
+            for name in names:
+                importlib.import_module(f"{__name__}.{name}").register(app)
+            return
     modules = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
