@@ -27,7 +27,6 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.checklist import (
-    ANSWERS,
     RATINGS,
     Answer,
     Checklist,
@@ -46,8 +45,6 @@ ASSESSMENT_KEYS = (
     "answers", "rating", "rating_reasons", "blocked", "reasons", "approval",
 )
 """The order of an assessment entry's keys on disk, whichever way it was written."""
-ANSWER_KEYS = ("question", "section", "text", "answer", "risk", "note")
-"""The order of a stored answer's keys."""
 ANSWERS_FILE_KEYS = ("answers", "rating", "rating_reasons")
 """The top-level keys of an answers file (``rj risk run --answers FILE``)."""
 

@@ -10,9 +10,11 @@ cached for the life of the process, keyed by path and modification time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from rjcli.core.checklist import Checklist, checklist_from_dict, checklist_problems
 from rjcli.core.problems import Problem
@@ -35,7 +37,7 @@ class ChecklistFile:
     path: Path
     """The file in use."""
     shown_path: str
-    """The path as shown to the worker: relative to the casebook, or ``(shipped) ...``."""
+    """The path as shown to the worker: relative to the casebook, or ``shipped``."""
     overridden: bool
     """True when the casebook's own file is used instead of (or as well as) a shipped one."""
     checklist: Checklist | None
@@ -86,9 +88,9 @@ def _problems_of(path: Path, shown: str) -> tuple[Checklist | None, tuple[Proble
     return checklist, ()
 
 
-def _line_finder(text: str):  # type: ignore[no-untyped-def]
+def _line_finder(text: str) -> Callable[[tuple[object, ...]], int | None]:
     """Maps a value path to its line, parsing the round-trip tree only when asked."""
-    tree = []
+    tree: list[Any] = []
 
     def line_of(path: tuple[object, ...]) -> int | None:
         if not tree:
@@ -119,10 +121,11 @@ def checklist_file(casebook_root: Path, name: str) -> ChecklistFile:
     for folder, overridden in ((own, True), (shipped, False)):
         path = folder / f"{name}.yaml"
         if path.is_file():
-            shown = (path.relative_to(casebook_root).as_posix() if overridden
-                     else f"(shipped) policy/checklists/{path.name}")
+            where = path.relative_to(casebook_root).as_posix() if overridden else (
+                f"{'/'.join(FOLDER)}/{path.name} (shipped)")
+            shown = where if overridden else "shipped"
             stat = path.stat()
-            checklist, problems = _load(str(path), shown, stat.st_mtime_ns, stat.st_size)
+            checklist, problems = _load(str(path), where, stat.st_mtime_ns, stat.st_size)
             return ChecklistFile(name, path, shown, overridden, checklist, problems)
     raise BadInput(f"there is no checklist '{name}'",
                    hint="the checklists are: " + ", ".join(checklist_names(casebook_root)))
@@ -133,8 +136,10 @@ def load_checklist(casebook_root: Path, name: str) -> Checklist:
     found = checklist_file(casebook_root, name)
     if found.checklist is None:
         listed = "; ".join(f"{p.location()}: {p.message}" for p in found.problems)
-        raise RecordInvalid(f"checklist {name} cannot be used: {listed}",
-                            hint=f"fix {found.path}; rj check lists every problem")
+        hint = f"fix {found.path}" + (
+            f", or remove it to use the shipped checklist {name}" if found.overridden
+            and (_folders(casebook_root)[1] / f"{name}.yaml").is_file() else "")
+        raise RecordInvalid(f"checklist {name} cannot be used: {listed}", hint=hint)
     return found.checklist
 
 
