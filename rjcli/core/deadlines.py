@@ -19,7 +19,7 @@ from typing import Any
 
 from rjcli.core.calendar import WorkingCalendar, add_offset
 from rjcli.core.dates import as_date, uk_date
-from rjcli.core.model import Child, Contact, Victim
+from rjcli.core.model import Child, Consent, Contact, Victim
 from rjcli.core.policy import Policy, Rule
 
 VICTIM_SIDE = ("victim", "parent-guardian", "representative", "home-service")
@@ -126,9 +126,15 @@ def vcs_eligible(children: Sequence[Child]) -> bool:
     return False
 
 
+def phone_numbers(v: Victim) -> tuple[str, ...]:
+    """Numbers to ring: the victim's, a parent's (under 18), a representative's."""
+    extra = tuple(p.phone for p in (v.parent_guardian, v.representative) if p and p.phone)
+    return v.phones + extra
+
+
 def _phone_failed(v: Victim) -> bool:
     """No number to ring, or rung and nobody reached (Wokingham 5; Somerset 6.1)."""
-    if not v.phones:
+    if not phone_numbers(v):
         return True
     contacts = _victim_contacts(v)
     reached = any(c.outcome in RESPONSES for c in contacts)
@@ -149,7 +155,7 @@ def victim_flags(case: Case) -> set[str]:
         flags.add("out-of-area")
     if v.entitlements or v.kind == "under-18":
         flags.add("enhanced")
-    if v.phones:
+    if phone_numbers(v):
         flags.add("has-phone")
     if _phone_failed(v):
         flags.add("phone-failed")
@@ -544,7 +550,8 @@ def _not_applicable(case: Case, rule: Rule, flags: set[str]) -> str | None:
         v = case.victim
         if v is None:
             return "not a victim's record"
-        if a.consent is not None and not v.consents_to(a.consent):
+        if a.consent is not None and not any(c.kind == a.consent and c.answer == "yes"
+                                             for c in v.consents):
             latest = v.consent(a.consent)
             answer = latest.answer if latest else "not recorded"
             return f"consent to {a.consent.replace('-', ' ')} is {answer}"
@@ -614,9 +621,42 @@ def evaluate_rule(case: Case, rule: Rule, cal: WorkingCalendar, flags: set[str])
     for occ in occurrences:
         due = add_offset(cal, occ.day, rule.offset, rule.unit)
         met = _met(case, rule, occ, cal)
+        refused = _consent_refused(case, rule, occ, met is not None)
+        if refused:
+            out.append(Evaluation(case_id, rule, False, refused, occ, due))
+            continue
         out.append(Evaluation(case_id, rule, True, f"counts from {occ.label}", occ, due,
                               met[0] if met else None, met[1] if met else None, worker))
     return out
+
+
+def _consent_refused(case: Case, rule: Rule, occ: Occurrence, met: bool) -> str | None:
+    """Consent is judged at the time: a rule counts when consent was yes on its start day,
+    and stops being due once consent is withdrawn (Somerset 9.1), while work already met
+    stays in the record's history."""
+    kind = rule.applies.consent
+    v = case.victim
+    if kind is None or v is None:
+        return None
+    at_start = consent_on(v, kind, occ.day)
+    if at_start is None or at_start.answer != "yes":
+        answer = at_start.answer if at_start else "not recorded"
+        return f"consent to {kind.replace('-', ' ')} was {answer} on {uk_date(occ.day)}"
+    now = v.consent(kind)
+    if not met and now is not None and now.answer != "yes":
+        return f"consent to {kind.replace('-', ' ')} {now.answer}" + (
+            f" on {uk_date(now.date)}" if now.date else "")
+    return None
+
+
+def consent_on(v: Victim, kind: str, day: date) -> Consent | None:
+    """The consent of ``kind`` in force on ``day`` (the first one recorded, if all are later:
+    consent is usually recorded on the day of allocation or just after)."""
+    of_kind = sorted((c for c in v.consents if c.kind == kind), key=lambda c: (c.date or date.min, c.id))
+    if not of_kind:
+        return None
+    before = [c for c in of_kind if (c.date or date.min) <= day]
+    return before[-1] if before else of_kind[0]
 
 
 def evaluate_case(case: Case, policy: Policy, cal: WorkingCalendar) -> list[Evaluation]:
