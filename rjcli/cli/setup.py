@@ -39,6 +39,9 @@ def init(
         raise BadInput("; ".join(problems))
     create_casebook(path, service, profile, region, autocommit)
     has_git = git.init_repository(path)
+    from rjcli.storage.sync import setup_repository
+
+    setup_repository(path)
     say(f"Created casebook {path} for {service} ({profile} policy, {region} bank holidays)"
         + (", with git history" if has_git else ""))
     say(f"Next: rj -C {path} staff add \"Your Name\" --role rj-worker --phone \"...\"")

@@ -28,16 +28,30 @@ def git_available() -> bool:
 def run_git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run git in ``root`` with a fallback identity; GitFailed when ``check`` and it fails."""
     env = dict(os.environ)
-    env.setdefault("GIT_AUTHOR_NAME", env.get("RJ_WORKER") or "rj")
-    env.setdefault("GIT_AUTHOR_EMAIL", "rj@localhost")
-    env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
-    env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
+    # the worker at the keyboard is the author; else git's own identity; else "rj"
+    name = env.get("RJ_WORKER") or (None if _configured_name(root) else "rj")
+    if name:
+        env.setdefault("GIT_AUTHOR_NAME", name)
+        env.setdefault("GIT_COMMITTER_NAME", name)
+        env.setdefault("GIT_AUTHOR_EMAIL", "rj@localhost")
+        env.setdefault("GIT_COMMITTER_EMAIL", "rj@localhost")
     proc = subprocess.run(
         ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False
     )
     if check and proc.returncode != 0:
         raise GitFailed(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip()}")
     return proc
+
+
+_NAMES: dict[Path, bool] = {}
+
+
+def _configured_name(root: Path) -> bool:
+    if root not in _NAMES:
+        proc = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
+                              text=True, check=False)
+        _NAMES[root] = bool(proc.stdout.strip())
+    return _NAMES[root]
 
 
 def is_repository(root: Path) -> bool:
