@@ -72,8 +72,6 @@ def root(
 ) -> None:
     """rj: the casebook for victim work and restorative justice."""
     day, now = today_from(today)
-    if worker:
-        os.environ["RJ_WORKER"] = worker  # git commits are authored by the worker too
     ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker=worker,
                          use_cache=not no_cache)
 

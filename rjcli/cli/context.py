@@ -33,7 +33,7 @@ class AppContext:
     def casebook(self) -> Casebook:
         if self._casebook is None:
             root = find_casebook(self.casebook_option, os.environ.get("RJ_CASEBOOK"), Path.cwd())
-            self._casebook = Casebook(root)
+            self._casebook = Casebook(root, self.worker)
         return self._casebook
 
     @staticmethod

@@ -73,8 +73,10 @@ class Loaded:
 class Casebook:
     """One casebook folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, worker: str | None = None) -> None:
         self.root = root
+        self.worker = worker
+        """Who is at the keyboard: the author of autocommits."""
 
     # --- places -------------------------------------------------------------
 
@@ -284,4 +286,4 @@ class Casebook:
             return
         from rjcli.storage.git import commit_paths
 
-        commit_paths(self, paths, message)
+        commit_paths(self, paths, message, author=self.worker)

@@ -25,11 +25,12 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def run_git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_git(root: Path, *args: str, check: bool = True,
+            author: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run git in ``root`` with a fallback identity; GitFailed when ``check`` and it fails."""
     env = dict(os.environ)
     # the worker at the keyboard is the author; else git's own identity; else "rj"
-    name = env.get("RJ_WORKER") or (None if _configured_name(root) else "rj")
+    name = author or env.get("RJ_WORKER") or (None if _configured_name(root) else "rj")
     if name:
         env.setdefault("GIT_AUTHOR_NAME", name)
         env.setdefault("GIT_COMMITTER_NAME", name)
@@ -69,7 +70,8 @@ def init_repository(root: Path) -> bool:
     return True
 
 
-def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str) -> None:
+def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str,
+                 author: str | None = None) -> None:
     """Commit just ``paths`` (other staged work is left alone), one process at a time."""
     if not is_repository(casebook.root):
         return
@@ -78,4 +80,5 @@ def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str) -> Non
         run_git(casebook.root, "add", "--", *rels)
         status = run_git(casebook.root, "status", "--porcelain", "--", *rels)
         if status.stdout.strip():
-            run_git(casebook.root, "commit", "-q", "-m", f"rj: {message}", "--only", "--", *rels)
+            run_git(casebook.root, "commit", "-q", "-m", f"rj: {message}", "--only", "--", *rels,
+                    author=author)
