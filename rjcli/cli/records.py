@@ -150,7 +150,11 @@ def child_new(
     ethnicity: Annotated[str | None, typer.Option(help="Ethnicity.")] = None,
     offence: Annotated[str | None, typer.Option(help="The offence, in plain words.")] = None,
     violent_or_sexual: Annotated[bool, typer.Option(help="A violent or sexual offence (Victim Contact Scheme).")] = False,
-    sentence_months: Annotated[int | None, typer.Option(help="Custodial sentence length in months.")] = None,
+    sentence_months: Annotated[int | None, typer.Option(help="Sentence length in months (Victim Contact Scheme: 12 or more for a violent or sexual offence, YJB §22).")] = None,
+    address: Annotated[list[str] | None, typer.Option(help="Address line (repeatable; for the child's own letters).")] = None,
+    postcode: Annotated[str | None, typer.Option(help="Postcode.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Parent or carer.")] = None,
+    parent_phone: Annotated[str | None, typer.Option(help="Parent or carer's phone.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new record as JSON.")] = False,
 ) -> None:
     """Open a child's case. Victims are linked from their own record (rj victim new --child).
@@ -169,7 +173,8 @@ def child_new(
         order_start=parse_day(order_start, ctx.today, "--order-start"),
         order_end=parse_day(order_end, ctx.today, "--order-end"), case_holder=case_holder,
         sex=sex, ethnicity=ethnicity, offence=offence, violent_or_sexual=violent_or_sexual,
-        sentence_months=sentence_months,
+        sentence_months=sentence_months, address_lines=tuple(address or ()), postcode=postcode,
+        parent_name=parent, parent_phone=parent_phone,
     )
     problems = new_child_problems(fields, ctx.today)
     if problems:

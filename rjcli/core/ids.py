@@ -27,7 +27,7 @@ EntryId = str
 
 def is_record_id(text: str) -> bool:
     """True when ``text`` is a well-formed record id (no path can hide in it)."""
-    return bool(RECORD_ID_RE.match(text))
+    return bool(RECORD_ID_RE.fullmatch(text))
 
 
 def normalise_record_id(text: str) -> str | None:

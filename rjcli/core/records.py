@@ -150,6 +150,10 @@ class NewChild:
     offence: str | None = None
     violent_or_sexual: bool = False
     sentence_months: int | None = None
+    address_lines: tuple[str, ...] = ()
+    postcode: str | None = None
+    parent_name: str | None = None
+    parent_phone: str | None = None
 
 
 def new_child_problems(c: NewChild, today: date) -> list[str]:
@@ -180,6 +184,8 @@ def new_child_record(record_id: str, c: NewChild, new_id: NewId, today: date,
         "sex": c.sex,
         "ethnicity": c.ethnicity,
         "case_holder": c.case_holder,
+        "address": _compact({"lines": list(c.address_lines), "postcode": c.postcode}),
+        "parent_carer": _compact({"name": c.parent_name, "phone": c.parent_phone}),
         "offences": [offence] if offence else [],
         "disposal": c.disposal,
         "sentence_date": c.sentence_date,

@@ -56,7 +56,7 @@ _Core12Resolver.add_implicit_resolver(
 _Core12Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:\.[0-9]+(?:[eE][-+][0-9]+)?|[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
     ),
     list("-+0123456789."),
@@ -129,7 +129,7 @@ _RecordConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", _RecordConstructor.construct_yaml_timestamp
 )
 
-_CParser = getattr(yaml, "CParser", None)
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 _Parser: Any = _CParser
 if _Parser is None:  # pragma: no cover - libyaml missing: slower but the same rules
     from yaml.composer import Composer
@@ -183,7 +183,9 @@ def parse_text(text: str) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = (exc.context_mark if exc.context_mark and exc.problem_mark  # at the end: where
+                and exc.problem_mark.index >= len(text)  # the unclosed quote/bracket opened
+                else exc.problem_mark or exc.context_mark)
         message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         if mark is not None:
             raise YamlProblem(message, mark.line + 1, mark.column + 1) from None

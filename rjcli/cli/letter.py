@@ -1,0 +1,310 @@
+"""``rj letter KIND ID``: write a letter or form from the record, and log it as sent.
+
+One command per kind (``rj letter initial V-0001``), made from the kinds' data in
+``rjcli.core.letters``, plus ``rj letter list``. A letter with anything missing is not
+written at all: the message lists every missing fact.
+"""
+
+# No ``from __future__ import annotations`` here: the per-kind commands are built in a
+# function, and Typer must read their option annotations as real objects.
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import AppContext, current, parse_moment
+from rjcli.core import letters
+from rjcli.core.ids import kind_of
+from rjcli.errors import BadInput, MissingFields
+from rjcli.render.terminal import out, print_json, say
+
+letter_app = typer.Typer(
+    help="Letters and forms from templates: initial, final, closure, update and more.\n\n"
+         "Example: rj letter initial V-0001 --draft",
+    no_args_is_help=True,
+)
+
+EXAMPLE_IDS = {"victim": "V-0001", "child": "C-0001"}
+RECORD_FOLDERS = ("victims", "children")
+
+
+@letter_app.command("list")
+def letter_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The kinds of letter, what each needs, and which template file is in use.
+
+    A casebook's own templates/ folder wins over rj's (same file name).
+    Example: rj letter list
+    """
+    from rjcli.render.letters import search_path, template_in_use
+    from rjcli.shipped import shipped_dir
+
+    root = _casebook_root()
+    paths = search_path(root) if root else [shipped_dir("templates")]
+    rows = []
+    for kind in letters.KINDS:
+        row = letters.describe(kind)
+        row["addressed_to"] = letters.addressed_to(kind)
+        row["template"] = _shown(template_in_use(kind.name, "md", paths), root)
+        row["docx_template"] = _shown(template_in_use(kind.name, "docx", paths), root)
+        rows.append(row)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    common = {"service", "worker", "contact-consent"}
+    table = Table(box=None, pad_edge=False)
+    for column in ("kind", "to", "needs, besides the common ones", "template (md / docx)"):
+        table.add_column(column, overflow="fold")
+    for kind, row in zip(letters.KINDS, rows, strict=True):
+        needs = ", ".join(letters.NEEDS_SHORT[n] for n in kind.needs if n not in common)
+        origins = " / ".join(str(row[t]).split(":")[0] for t in ("template", "docx_template"))
+        table.add_row(kind.name, letters.addressed_to(kind, short=True), needs or "-", origins)
+    out().print(table)
+    say("Every letter needs the service's address and the signing worker's phone number; "
+        "every letter to the victim's side, their consent to contact. Templates: 'rj' is rj's "
+        "own, 'casebook' the casebook's templates/ folder. --json lists it all in full.")
+
+
+def _casebook_root() -> Path | None:
+    """The casebook, when there is one (``rj letter list`` also works outside one)."""
+    from rjcli.errors import CasebookNotFound
+
+    try:
+        return current().casebook.root
+    except CasebookNotFound:
+        return None
+
+
+def _shown(path: Path | None, root: Path | None) -> str:
+    if path is None:
+        return "(none)"
+    if root is not None and path.is_relative_to(root):
+        return f"casebook: {path.relative_to(root).as_posix()}"
+    folder = "docx/" if path.parent.name == "docx" else ""
+    return f"rj: templates/{folder}{path.name}"
+
+
+# --- writing a letter ------------------------------------------------------------
+
+
+def _note_text(note: str | None) -> str | None:
+    """--note TEXT, or --note @FILE to read it from a file."""
+    if note is None or not note.startswith("@"):
+        return note
+    path = Path(note[1:]).expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--note {note}: cannot read {path}: {exc.strerror}") from None
+
+
+def _facts(ctx: AppContext, kind: letters.LetterKind, record_id: str, signed_by: str | None,
+           note: str | None, at: str | None, venue: str | None) -> letters.LetterFacts:
+    """Read what the letter is built from: the record, linked children, the calendar."""
+    from rjcli.storage.bank_holidays import build_calendar
+
+    book = ctx.casebook
+    config = book.config
+    year = ctx.today.year
+    calendar = build_calendar(config.region, config.closures, range(year - 1, year + 2))
+    common: dict[str, Any] = {
+        "config": config, "today": ctx.today, "calendar": calendar, "note": _note_text(note),
+        "venue": venue,
+        "appointment_at": parse_moment(at, ctx.now, "--at") if at else None,
+    }
+    if kind.record == "victim":
+        victim = book.victim(record_id)
+        children = tuple(book.child(c) for c in victim.child_ids if book.exists(c))
+        return letters.LetterFacts(victim=victim, linked_children=children,
+                                   signer=signed_by or victim.worker or ctx.worker, **common)
+    child = book.child(record_id)
+    return letters.LetterFacts(child=child, signer=signed_by or ctx.worker or child.case_holder,
+                               **common)
+
+
+def _format(fmt: str | None, out_path: Path | None) -> str:
+    from rjcli.render.letters import FORMATS
+
+    if fmt is None:
+        suffix = out_path.suffix.lstrip(".").lower() if out_path else ""
+        fmt = suffix if suffix in FORMATS else "md"
+    if fmt not in FORMATS:
+        raise BadInput(f"--format '{fmt}' is not one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Path | None,
+            is_draft: bool) -> Path:
+    """Where the letter goes: --out, else output/letters/ID-KIND-DATE.EXT (never over a
+    letter already sent; never into the record folders)."""
+    root = ctx.casebook.root
+    stem = f"{draft.record_id}-{draft.kind.name}-{ctx.today.isoformat()}"
+    if out_path is None or out_path.is_dir():
+        folder = out_path if out_path is not None else ctx.casebook.output_dir / "letters"
+        name = f"{stem}-draft.{fmt}" if is_draft else f"{stem}.{fmt}"
+        target = folder / name
+        n = 2
+        while not is_draft and target.exists():
+            target = folder / f"{stem}-{n}.{fmt}"
+            n += 1
+    else:
+        target = out_path
+    resolved = target.expanduser().resolve()
+    for folder_name in RECORD_FOLDERS:
+        if resolved.is_relative_to(root.resolve() / folder_name):
+            raise BadInput(f"a letter cannot be written into {folder_name}/: that folder holds "
+                           "records only (and nothing about a victim goes under children/)",
+                           hint="leave out --out to write under output/letters/")
+    return resolved
+
+
+def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
+    """(file contents, text) of the letter in ``fmt``."""
+    from rjcli.render import letters as render
+
+    paths = render.search_path(root)
+    if fmt == "docx":
+        return render.render_docx(draft.kind.name, draft.context, paths)
+    text = render.render_text(draft.kind.name, draft.context, paths, fmt)
+    check = text if fmt != "html" else render.render_markdown(draft.kind.name, draft.context,
+                                                              paths)
+    return text.encode("utf-8"), check
+
+
+def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
+    """Log the letter as sent on its record (a contact: method letter, outcome sent)."""
+    from rjcli.core.records import NewContact, contact_entry
+
+    contact = NewContact(method="letter", outcome="sent", at=ctx.now, party=draft.party,
+                         letter=draft.kind.name, file=ctx.casebook.rel(target),
+                         note=letters.contact_note(draft))
+    entry = contact_entry(ctx.new_id, contact, ctx.worker, ctx.now)
+
+    def add(tree: Any) -> None:
+        from rjcli.storage.edits import append
+
+        append(tree, "contacts", entry)
+
+    ctx.casebook.change(draft.record_id, add, f"send {draft.kind.name} letter for")
+
+
+def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
+                 is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
+                 venue: str | None, as_json: bool) -> None:
+    """Build, check, render, write, and (unless a draft) log one letter."""
+    from rjcli.storage.atomic import atomic_write_bytes
+
+    ctx = current()
+    record_id = record_id_arg(record)
+    if kind_of(record_id) != kind.record:
+        raise BadInput(f"the {kind.name} letter is written from a {kind.record} record "
+                       f"({EXAMPLE_IDS[kind.record][:2]}...); {record_id} is a "
+                       f"{kind_of(record_id)} record")
+    given = {"note": note, "at": at, "venue": venue}
+    unused = letters.unused_options(kind, [k for k, v in given.items() if v is not None])
+    if unused:
+        raise BadInput(f"the {kind.name} letter does not take "
+                       f"{', '.join('--' + u for u in unused)}")
+    fmt = _format(fmt, out_path)
+    draft = letters.build_letter(kind, _facts(ctx, kind, record_id, signed_by, note, at, venue))
+    if draft.missing:
+        listed = "\n".join(f"  - {m}" for m in draft.missing)
+        raise MissingFields(
+            f"the {kind.name} letter for {record_id} was not written; it needs:\n{listed}",
+            hint=f"nothing was written: rj edit {record_id} changes the record, rj.yaml the "
+                 "service and staff; then run it again")
+    data, text = _render(draft, fmt, ctx.casebook.root)
+    problems = letters.rendered_problems(draft, text)
+    if problems:
+        raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
+                       + "; ".join(problems),
+                       hint="change the template (rj letter list shows which is in use)")
+    target = _target(ctx, draft, fmt, out_path, is_draft)
+    atomic_write_bytes(target, data, private=True)
+    if not is_draft:
+        try:
+            _record(ctx, draft, target)
+        except BaseException:
+            target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
+            raise
+    _report(ctx, draft, target, recorded=not is_draft, as_json=as_json)
+
+
+def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,
+            as_json: bool) -> None:
+    from rjcli.core.dates import uk_date
+
+    shown = ctx.casebook.rel(target)
+    if as_json:
+        print_json({"kind": draft.kind.name, "record": draft.record_id, "file": shown,
+                    "reply_by": draft.reply_by, "recorded": recorded})
+        return
+    reply = f" (reply by {uk_date(draft.reply_by)})" if draft.reply_by else ""
+    say(f"Wrote {shown}{reply}.")
+    if recorded:
+        say(f"Logged on {draft.record_id}: {draft.kind.name} letter sent.")
+    else:
+        say("Draft only: nothing was logged. Run it again without --draft when it is sent.")
+
+
+def _command(kind: letters.LetterKind) -> Any:
+    """The ``rj letter KIND`` command for one kind."""
+    takes = set(kind.options)
+    example = f"rj letter {kind.name} {EXAMPLE_IDS[kind.record]}"
+    if "at" in takes:
+        example += ' --at "2026-04-20 16:00" --venue "Youth Justice Office, High Street"'
+    if "note" in takes:
+        example += ' --note "..."'
+    signer = ("the allocated worker, else --worker" if kind.record == "victim"
+              else "--worker, else the child's case holder")
+
+    def command(
+        record: Annotated[str, typer.Argument(
+            help=f"The {kind.record} record id ({EXAMPLE_IDS[kind.record][:2]}...).")],
+        fmt: Annotated[str | None, typer.Option(
+            "--format", help="md, txt, html or docx (default: from --out, else md).",
+            show_default=False)] = None,
+        out_path: Annotated[Path | None, typer.Option(
+            "--out", help="Where to write it (a file or a folder; default "
+            "output/letters/).", show_default=False)] = None,
+        is_draft: Annotated[bool, typer.Option(
+            "--draft", help="Write it to check, but log nothing on the record.")] = False,
+        signed_by: Annotated[str | None, typer.Option(
+            "--signed-by", help=f"Who signs (default: {signer}).",
+            show_default=False)] = None,
+        note: Annotated[str | None, typer.Option(
+            "--note", help="The text to give (or @FILE to read it from a file).",
+            hidden="note" not in takes, show_default=False)] = None,
+        at: Annotated[str | None, typer.Option(
+            "--at", help="The appointment's date and time, 'YYYY-MM-DD HH:MM'.",
+            hidden="at" not in takes, show_default=False)] = None,
+        venue: Annotated[str | None, typer.Option(
+            "--venue", help="Where the appointment is.", hidden="venue" not in takes,
+            show_default=False)] = None,
+        as_json: Annotated[bool, typer.Option(
+            "--json", help="Print what was written as JSON.")] = False,
+    ) -> None:
+        write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json)
+
+    needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
+    command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"
+                       f"To: {letters.addressed_to(kind)}. Needs: {needs}.\n\n"
+                       f"Example: {example}")
+    command.__name__ = f"letter_{kind.name.replace('-', '_')}"
+    return command
+
+
+for _kind in letters.KINDS:
+    letter_app.command(_kind.name, help=None)(_command(_kind))
+
+
+HELP_ORDER = 50
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(letter_app, name="letter")
