@@ -280,10 +280,6 @@ def test_the_childs_own_dates_and_the_staff_are_not_taken_for_a_victim(
 # --- output a person or an editor can use ------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/render/terminal.py out() wraps at 80 columns when stdout is not a "
-    "terminal, so `rj check | grep`, editors and CI logs get messages split over lines "
-    "without their path:line; print with soft_wrap=True (no wrapping) when not a terminal"))
 def test_check_prints_each_problem_on_one_line_when_piped(casebook: CasebookUnderTest) -> None:
     casebook.write(casebook.child, casebook.text(casebook.child)
                    + f"notes: rang {VICTIM['name']} on 07700900001\n")

@@ -76,11 +76,6 @@ def test_victim_new_for_a_child_that_does_not_exist_writes_nothing(
     assert files_under(casebook.root) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/cli/records.py victim_new checks only that the child's file exists, "
-    "writes the victim, then fails to link an unreadable child ('nothing was changed', "
-    "exit 5) leaving a victim whose child does not list it; read every child "
-    "(casebook.read) in _child_ids before create, or remove the new file when linking fails"))
 def test_victim_new_for_an_unreadable_child_writes_nothing(casebook: CasebookUnderTest) -> None:
     child = casebook.path(casebook.child)
     child.write_text(child.read_text(encoding="utf-8") + "broken: [\n", encoding="utf-8")
@@ -112,10 +107,6 @@ def test_victim_new_never_reuses_an_existing_id(casebook: CasebookUnderTest,
     assert casebook.data("V-NEWN3W")["name"] == "Lee Example"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/cli/records.py _link_children labels a new victim 'Victim {len(refs)+1}': "
-    "once a wrongly linked victim is removed, the next label repeats one in use (rj check: "
-    "label used twice); use one more than the highest 'Victim N' number"))
 def test_a_new_victim_never_gets_a_label_already_in_use(
         casebook: CasebookUnderTest, victim_factory: Callable[..., str]) -> None:
     # Victim 1 (the fixture's) was linked in error: the worker removed it from both files
@@ -392,10 +383,6 @@ def test_an_edit_that_breaks_the_schema_is_refused(casebook: CasebookUnderTest,
     assert casebook.path(vid).read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/cli/lifecycle.py _keep_draft names the draft <id>-<now:%Y%m%d-%H%M%S>, "
-    "but now has no seconds (and is fixed under --today): a second failed edit in the same "
-    "minute overwrites the first draft; add a unique part (entry id) to the name"))
 def test_two_failed_edits_keep_two_drafts(casebook: CasebookUnderTest, tmp_path: Path) -> None:
     vid = casebook.victim
     for word in ("first", "second"):
@@ -408,11 +395,6 @@ def test_two_failed_edits_keep_two_drafts(casebook: CasebookUnderTest, tmp_path:
     assert texts == {"needs: [first draft", "needs: [second draft"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/cli/lifecycle.py _save_edit.replace compares ruamel's re-dump of the file "
-    "with the text the editor started from, so any record not in rj's exact layout (two "
-    "spaces after a colon, 4-space indent) is refused as 'changed by someone else while you "
-    "edited it'; compare the file's bytes (read under the lock) instead"))
 def test_a_hand_formatted_record_can_be_edited(casebook: CasebookUnderTest,
                                                tmp_path: Path) -> None:
     vid = casebook.victim
@@ -427,10 +409,6 @@ def test_a_hand_formatted_record_can_be_edited(casebook: CasebookUnderTest,
     assert casebook.data(vid)["needs"] == "large print letters"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/cli/lifecycle.py _save_edit.replace assigns new keys at the end of the "
-    "mapping, so a field the worker typed under 'kind:' is saved after the contact log; "
-    "rebuild the mapping in the edited order (CommentedMap.insert at the edited position)"))
 def test_an_edit_keeps_the_field_where_it_was_typed(casebook: CasebookUnderTest,
                                                     tmp_path: Path) -> None:
     vid = casebook.victim
@@ -449,12 +427,6 @@ def test_an_edit_keeps_the_field_where_it_was_typed(casebook: CasebookUnderTest,
 
 @pytest.mark.parametrize("note", ["line one\r\nline two", "line one\n\x1b[1mline two\x1b[0m",
                                   "line one\n\x0cline two"])
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/storage/edits.py _node writes every multi-line note as a literal block, "
-    "which cannot hold CR or control characters (a pasted Windows note, terminal colour "
-    "codes): the CR is lost, and with a control character the save stops with 'rj stopped "
-    "on an unexpected problem: YamlProblem' (exit 70); use a literal block only for "
-    "printable text, else a double-quoted (escaped) string"))
 def test_a_pasted_note_is_saved_as_typed(casebook: CasebookUnderTest, note: str) -> None:
     result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
                           "--outcome", "spoke", "--at", "2026-04-02 10:00", "--note", note)

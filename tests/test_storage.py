@@ -538,10 +538,6 @@ def test_a_command_that_changes_nothing_makes_no_commit(
     assert git(book.root, "rev-parse", "HEAD") == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT `rj victim new` makes two commits, 'open victim case V-..' then 'link victim "
-    "to C-..' (which does not name the victim): a sync in between shares a one-way link; "
-    "rjcli/cli/records.py victim_new should commit both files at once, naming both ids"))
 def test_victim_new_is_one_commit_with_the_childs_link(
         committed_casebook: CasebookUnderTest) -> None:
     book = committed_casebook

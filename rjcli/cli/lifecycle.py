@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -116,25 +117,8 @@ def edit(
 
 
 def _save_edit(record_id: str, original: str, edited: str) -> None:
-    from rjcli.storage import yamlio
-
-    try:
-        new_tree = yamlio.load_document(edited).tree
-    except yamlio.YamlProblem as exc:
-        raise ChangeRefused(f"line {exc.line}: {exc.message}") from None
-    if new_tree.get("id") != record_id:
-        raise ChangeRefused(f"the id must stay {record_id}")
-
-    def replace(tree: Any) -> None:
-        if yamlio.Document(tree, "", None).dump() != original:
-            raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")
-        for key in list(tree):
-            if key not in new_tree:
-                del tree[key]
-        for key in new_tree:
-            tree[key] = new_tree[key]
-
-    current().casebook.change(record_id, replace, "edit")
+    """Keep the edit exactly as typed, if it is valid and nobody changed the file meanwhile."""
+    current().casebook.replace_text(record_id, original, edited, "edit")
 
 
 def _keep_draft(record_id: str, text: str) -> Path:
@@ -142,7 +126,12 @@ def _keep_draft(record_id: str, text: str) -> Path:
 
     ctx = current()
     folder = ctx.casebook.cache_dir / "edits"
-    kept = folder / f"{record_id}-{ctx.now:%Y%m%d-%H%M%S}.yaml"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = folder / f"{record_id}-{stamp}.yaml"
+    number = 1
+    while kept.exists():
+        number += 1
+        kept = folder / f"{record_id}-{stamp}-{number}.yaml"
     atomic_write(kept, text, private=True)
     return kept
 

@@ -47,6 +47,7 @@ def _child_ids(values: list[str]) -> tuple[str, ...]:
             raise BadInput(f"'{value}' is not a child's record id (C-...)")
         if not ctx.casebook.exists(child_id):
             raise RecordNotFound(f"no child record {child_id}", hint="rj list children")
+        ctx.casebook.read(child_id)  # refuses an unreadable child before anything is written
         ids.append(child_id)
     return tuple(ids)
 
@@ -111,10 +112,12 @@ def victim_new(
     problems = new_victim_problems(fields, ctx.today)
     if problems:
         raise BadInput("; ".join(problems))
-    record = ctx.casebook.create(
-        "victim", lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.worker, ctx.now),
-        "open victim case")
-    _link_children(record["id"], fields.children)
+    with ctx.casebook.one_commit("open victim case and link it to " + ", ".join(fields.children)):
+        record = ctx.casebook.create(
+            "victim",
+            lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.worker, ctx.now),
+            "open victim case")
+        _link_children(record["id"], fields.children)
     if as_json:
         print_json(record)
     else:
@@ -131,7 +134,9 @@ def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
         refs = tree.get("victims") or []  # type: ignore[attr-defined]
         if any(r.get("ref") == victim_id for r in refs):
             return
-        append(tree, "victims", {"ref": victim_id, "label": f"Victim {len(refs) + 1}"})
+        numbers = [int(str(r.get("label", "")).split()[-1]) for r in refs
+                   if str(r.get("label", "")).split()[-1:] and str(r.get("label")).split()[-1].isdigit()]
+        append(tree, "victims", {"ref": victim_id, "label": f"Victim {max(numbers, default=0) + 1}"})
 
     for child_id in child_ids:
         ctx.casebook.change(child_id, add_ref, "link victim to")

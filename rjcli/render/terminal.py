@@ -15,7 +15,8 @@ from rjcli.storage.schemas import to_json
 def out() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # piped output is not wrapped, so "path:line: message" stays one line for grep and CI
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 @cache

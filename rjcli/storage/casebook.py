@@ -9,6 +9,7 @@ validate the result, write it atomically, commit it when autocommit is on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,18 @@ from rjcli.storage.atomic import atomic_write, locked
 CONFIG_FILE = "rj.yaml"
 FOLDERS = {"victim": "victims", "child": "children"}
 CACHE_DIR = ".rj"
+TOMBSTONES = "tombstones"
+"""What is left of purged records (``rjcli.storage.purge``), one file per id."""
 OUTPUT_DIR = "output"
+
+
+def _not_a_record(data: Any, record_id: str | None) -> str | None:
+    """Why parsed file data is not the record ``record_id`` (None: it is)."""
+    if not isinstance(data, dict):
+        return "not a record (expected a mapping of fields)"
+    if record_id is not None and data.get("id") != record_id:
+        return f"id '{data.get('id')}' does not match file name {record_id}"
+    return None
 
 
 def find_casebook(explicit: str | None, env: str | None, cwd: Path) -> Path:
@@ -77,6 +89,7 @@ class Casebook:
         self.root = root
         self.worker = worker
         """Who is at the keyboard: the author of autocommits."""
+        self._batch: list[Path] | None = None
 
     # --- places -------------------------------------------------------------
 
@@ -129,7 +142,7 @@ class Casebook:
             data = yamlio.read_fast(path)
         except yamlio.YamlProblem as exc:
             raise RecordInvalid(
-                f"{CONFIG_FILE}:{exc.line or '?'}: {exc.message}",
+                f"{CONFIG_FILE}{f':{exc.line}' if exc.line else ''}: {exc.message}",
                 hint=f"fix {path} in an editor; rj check lists every problem",
             ) from None
         return data if isinstance(data, dict) else {}
@@ -152,9 +165,11 @@ class Casebook:
             where = self.rel(path) + (f":{exc.line}" if exc.line else "")
             raise RecordInvalid(f"{where}: {exc.message}",
                                 hint="fix it with rj edit, or in an editor") from None
-        if not isinstance(data, dict):
-            raise RecordInvalid(f"{self.rel(path)}: not a record (expected a mapping of fields)")
-        return data
+        problem = _not_a_record(data, record_id)
+        if problem:
+            raise RecordInvalid(f"{self.rel(path)}:1: {problem}",
+                                hint="fix it with rj edit, or in an editor")
+        return data  # type: ignore[no-any-return]
 
     def victim(self, record_id: str) -> Victim:
         return victim_from_dict(self.read(record_id))
@@ -171,11 +186,9 @@ class Casebook:
             return None, Problem(rel, exc.line, exc.message, exc.column)
         except OSError as exc:
             return None, Problem(rel, None, f"cannot read: {exc.strerror}")
-        if not isinstance(data, dict):
-            return None, Problem(rel, 1, "not a record (expected a mapping of fields)")
-        stem = path.stem
-        if data.get("id") != stem:
-            return None, Problem(rel, 1, f"id '{data.get('id')}' does not match file name {stem}")
+        problem = _not_a_record(data, path.stem)
+        if problem:
+            return None, Problem(rel, 1, problem)
         return data, None
 
     def iter_records(self) -> Iterator[tuple[str, Path, dict[str, Any] | None, Problem | None]]:
@@ -221,6 +234,7 @@ class Casebook:
             raise RecordNotFound(f"no record {record_id} in this casebook",
                                  hint="rj list shows the records there are")
         kind = kind_of(record_id)
+        self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
         return self._change_file(path, kind, record_id, mutate, f"{action} {record_id}",
                                  hint=f"fix it first with: rj edit {record_id}")
 
@@ -236,28 +250,35 @@ class Casebook:
                      message: str, hint: str) -> dict[str, Any]:
         with locked(self.lock_path(lock), lock):
             try:
-                document = yamlio.load_document(yamlio.decode(path.read_bytes()))
+                document = yamlio.load_document(yamlio.decode(yamlio.read_bytes(path)))
             except yamlio.YamlProblem as exc:
                 where = self.rel(path) + (f":{exc.line}" if exc.line else "")
                 raise RecordInvalid(f"{where}: {exc.message}; nothing was changed",
                                     hint=hint) from None
             before = document.data
+            problem = _not_a_record(before, lock if kind in FOLDERS else None)
+            if problem:
+                raise RecordInvalid(f"{self.rel(path)}:1: {problem}; nothing was changed",
+                                    hint=hint)
             mutate(document.tree)
             new_text = document.dump()
             data = yamlio.parse_text(new_text)
             if data == before:
                 return data  # type: ignore[no-any-return]
-            self._refuse_invalid(kind, data, document.tree)
+            self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
             atomic_write(path, new_text, private=kind == "victim")
             self.committed([path], message)
         return data  # type: ignore[no-any-return]
 
     def create(self, kind: str, build: Callable[[str], dict[str, Any]], action: str) -> dict[str, Any]:
         """Write a new record with a fresh id that no file in the casebook uses yet."""
+        self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
         with locked(self.lock_path(f"new-{kind}"), f"new {kind} ids"):
             for _ in range(100):
                 record_id = new_record_id(kind, os.urandom(4))
-                if not self.path_for(record_id).exists():
+                # a purged id is never given again: other records may still refer to it
+                if not (self.path_for(record_id).exists()
+                        or (self.root / TOMBSTONES / f"{record_id}.yaml").exists()):
                     break
             else:  # pragma: no cover - 100 collisions in a billion-id space
                 raise RecordInvalid("could not find a free id")
@@ -270,20 +291,69 @@ class Casebook:
         self.committed([path], f"{action} {record_id}")
         return parsed  # type: ignore[no-any-return]
 
-    def _refuse_invalid(self, kind: str, data: Any, tree: Any) -> None:
+    def _refuse_invalid(self, kind: str, data: Any, tree: Any, path: Path | None = None,
+                        original: str | None = None, hint: str | None = None) -> None:
+        """Refuse data that does not match the schema, naming file and line of each problem;
+        a record that was invalid before the change is reported as such (the change is not
+        what is wrong with it)."""
         from rjcli.storage.schemas import validate
 
+        rel = self.rel(path) if path is not None else FOLDERS.get(kind, CONFIG_FILE)
         line_of = (lambda p: yamlio.line_of(tree, p)) if tree is not None else None
-        problems = validate(kind, data, FOLDERS.get(kind, CONFIG_FILE), line_of)
-        if problems:
-            listed = "; ".join(p.message for p in problems[:5])
-            raise ChangeRefused(f"the change would make the record invalid: {listed}",
-                                hint="nothing was written")
+        problems = validate(kind, data, rel, line_of)
+        if not problems:
+            return
+        if original is not None:
+            old = yamlio.load_document(original)
+            already = validate(kind, old.data, rel, lambda p: yamlio.line_of(old.tree, p))
+            if already:
+                listed = "; ".join(str(p) for p in already[:5])
+                name = path.stem if path is not None and kind in FOLDERS else rel
+                raise RecordInvalid(f"{name} is not valid as it is: {listed}; nothing was "
+                                    "changed", hint=hint)
+        listed = "; ".join(str(p) if p.line else p.message for p in problems[:5])
+        raise ChangeRefused(f"the change would make the record invalid: {listed}",
+                            hint="nothing was written")
 
     def committed(self, paths: list[Path], message: str) -> None:
         """Commit ``paths`` when autocommit is on (message: action and id only)."""
         if not self.config.autocommit:
             return
+        if self._batch is not None:
+            self._batch.extend(p for p in paths if p not in self._batch)
+            return
         from rjcli.storage.git import commit_paths
 
         commit_paths(self, paths, message, author=self.worker)
+
+    @contextlib.contextmanager
+    def one_commit(self, message: str) -> Iterator[None]:
+        """Changes made in the block become one commit (e.g. a new victim and the link on
+        the child's record), so no sync ever shares half of them."""
+        self._batch = []
+        try:
+            yield
+        finally:
+            paths, self._batch = self._batch, None
+            if paths:
+                self.committed(paths, message)
+
+    def replace_text(self, record_id: str, expected: str, text: str, action: str) -> dict[str, Any]:
+        """Save ``text`` as the record, exactly as typed, if it is valid and the file still
+        holds ``expected`` (nobody changed it meanwhile). Used by ``rj edit``."""
+        path = self.path_for(record_id)
+        kind = kind_of(record_id)
+        with locked(self.lock_path(record_id), record_id):
+            if path.read_text(encoding="utf-8") != expected:
+                raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")
+            try:
+                data = yamlio.parse_text(text)
+                tree = yamlio.load_document(text).tree
+            except yamlio.YamlProblem as exc:
+                raise ChangeRefused(f"line {exc.line}: {exc.message}") from None
+            if not isinstance(data, dict) or data.get("id") != record_id:
+                raise ChangeRefused(f"the id must stay {record_id}")
+            self._refuse_invalid(kind, data, tree)
+            atomic_write(path, text, private=kind == "victim")
+            self.committed([path], f"{action} {record_id}")
+        return data

@@ -25,9 +25,15 @@ def _node(value: Any) -> Any:
         seq = CommentedSeq()
         seq.extend(_node(v) for v in value)
         return seq
-    if isinstance(value, str) and "\n" in value:
+    if isinstance(value, str) and "\n" in value and _printable_block(value):
         return LiteralScalarString(value.rstrip("\n"))
     return value
+
+
+def _printable_block(text: str) -> bool:
+    """A literal block keeps only printable text and plain line ends; anything else (a
+    carriage return, an escape, a form feed) is written double-quoted with escapes."""
+    return all(ch == "\n" or (ch.isprintable() and ch not in "\x85\u2028\u2029") for ch in text)
 
 
 def append(tree: Any, key: str, entry: Mapping[str, Any]) -> None:
