@@ -422,11 +422,6 @@ def _readable_by_others(root: Path) -> list[Path]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT victim files are 0600 but autocommit copies them into .git/objects readable "
-    "by every local user (0444 in a 0755 folder); rjcli/storage/layout.py create_casebook "
-    "should make the casebook folder 0700 (or git.init_repository set "
-    "core.sharedRepository=0600)"))
 def test_other_users_cannot_read_a_victims_details_anywhere_in_the_casebook(
         committed_casebook: CasebookUnderTest) -> None:
     book = committed_casebook
@@ -548,11 +543,6 @@ def test_victim_new_is_one_commit_with_the_childs_link(
     assert int(git(book.root, "rev-list", "--count", "HEAD")) == before + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rj init runs git init but never commits .gitignore (nor victims/.gitkeep, "
-    "children/.gitkeep): autocommit only commits records, so a clone has no .gitignore and "
-    "output/ letters and .rj/ drafts are not ignored there; rjcli/cli/setup.py init should "
-    "make an initial commit of rj.yaml, .gitignore and the .gitkeep files"))
 def test_after_init_and_a_change_the_working_tree_is_clean(
         committed_casebook: CasebookUnderTest) -> None:
     assert git(committed_casebook.root, "status", "--porcelain") == ""

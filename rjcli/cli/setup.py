@@ -42,6 +42,8 @@ def init(
     from rjcli.storage.sync import setup_repository
 
     setup_repository(path)
+    if has_git:
+        git.first_commit(path)
     say(f"Created casebook {path} for {service} ({profile} policy, {region} bank holidays)"
         + (", with git history" if has_git else ""))
     say(f"Next: rj -C {path} staff add \"Your Name\" --role rj-worker --phone \"...\"")

@@ -67,7 +67,17 @@ def init_repository(root: Path) -> bool:
     if not git_available():
         return False
     run_git(root, "init", "-q")
+    # objects and index owner-only, like the victim files they copy
+    run_git(root, "config", "core.sharedRepository", "0600")
     return True
+
+
+def first_commit(root: Path, message: str = "rj: new casebook") -> None:
+    """Commit the casebook's own files (rj.yaml, .gitignore, .gitattributes, folders)."""
+    names = [n for n in ("rj.yaml", ".gitignore", ".gitattributes", "victims/.gitkeep",
+                         "children/.gitkeep") if (root / n).exists()]
+    run_git(root, "add", "--", *names)
+    run_git(root, "commit", "-q", "-m", message)
 
 
 def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str,

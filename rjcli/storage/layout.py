@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import date, timedelta
@@ -51,6 +52,10 @@ def create_casebook(root: Path, service: str, profile: str, region: str, autocom
         raise BadInput(f"{root} already holds a casebook (rj.yaml is there)")
     if root.exists() and any(root.iterdir()):
         raise BadInput(f"{root} is not empty", hint="choose a new folder for the casebook")
+    root.mkdir(parents=True, exist_ok=True)
+    # the casebook holds victims' details: only its owner may enter the folder (this also
+    # covers copies git keeps under .git/objects, which git writes readable)
+    os.chmod(root, 0o700)
     for folder in ("victims", "children"):
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / ".gitkeep").touch()
