@@ -84,10 +84,6 @@ def test_check_reports_the_file_line_and_column(
     assert problem["severity"] == "error" and problem["message"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/storage/yamlio.py parse_text turns libyaml's ReaderError (a control "
-    "character) into a YamlProblem with no line, worded 'in \"<unicode string>\", "
-    "position 37'; give the line from exc.position (text[:position].count('\\n') + 1)"))
 def test_a_control_character_is_reported_on_its_line(casebook: CasebookUnderTest) -> None:
     casebook.write(BROKEN, UNPARSEABLE["control character"][0])
     result = casebook.run("check")

@@ -129,10 +129,6 @@ def test_appending_to_a_record_without_the_list_only_adds_lines(
     assert after.startswith(original)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT ruamel dump turns CRLF line ends into LF except inside comments, so a record "
-    "saved on Windows (or checked out with core.autocrlf) is rewritten whole on any change; "
-    "rjcli/storage/yamlio.py Document.dump should write the original's line ends"))
 def test_a_record_with_windows_line_ends_keeps_them(casebook: CasebookUnderTest) -> None:
     vid = "V-HAND02"
     original = HAND_WRITTEN.format(vid=vid, cid=casebook.child).replace("\n", "\r\n")
@@ -225,10 +221,6 @@ def test_an_appended_entry_only_adds_lines_and_reads_back(record: dict[str, Any]
     assert yamlio.load_document(after).dump() == after
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT ruamel writes NEL (U+0085, what a pasted Windows-1252 '...' can become) raw "
-    "inside a quoted scalar, where YAML reads it as a line break: 'a\\x85b' comes back as "
-    "'a b'; rjcli/storage/yamlio.py should represent such strings double-quoted (escaped)"))
 def test_a_value_with_nel_reads_back_unchanged() -> None:
     text = yamlio.dump_new({"note": "a\x85b"})
     assert yamlio.parse_text(text) == {"note": "a\x85b"}
@@ -253,10 +245,6 @@ def test_both_readers_read_a_hand_written_value_the_same(scalar: str) -> None:
 
 
 @pytest.mark.parametrize("scalar", ["1_000", "0b101", "+0x1F", "-0o17"])
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/storage/yamlio.py _Core12Resolver/construct_yaml_int: ruamel (YAML 1.2) "
-    "reads digits with '_', 0b binary and signed hex/octal as numbers, the fast reader as "
-    "text; typed by hand, `rj edit` saves the number and `rj list` reads text"))
 def test_both_readers_read_underscored_and_signed_numbers_the_same(scalar: str) -> None:
     text = f"value: {scalar}\n"
     assert typed(yamlio.parse_text(text)["value"]) == typed(

@@ -17,6 +17,7 @@ Two readers, one dialect:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -50,7 +51,7 @@ _Core12Resolver.add_implicit_resolver(
 )
 _Core12Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    re.compile(r"^(?:[-+]?[0-9_]+|[-+]?0b[01_]+|[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+)$"),
     list("-+0123456789"),
 )
 _Core12Resolver.add_implicit_resolver(
@@ -108,12 +109,14 @@ class _RecordConstructor(yaml.constructor.SafeConstructor):
         return mapping
 
     def construct_yaml_int(self, node: Any) -> int:
-        text = str(self.construct_scalar(node))
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text, 10)
+        """YAML 1.2 integers as ruamel reads them: decimal (a leading zero is still
+        decimal), 0b / 0o / 0x with an optional sign, underscores ignored."""
+        text = str(self.construct_scalar(node)).replace("_", "")
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        bases = {"0b": 2, "0o": 8, "0x": 16}
+        base = bases.get(digits[:2], 10)
+        return sign * int(digits[2:] if base != 10 else digits, base)
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
@@ -190,17 +193,34 @@ def parse_text(text: str) -> Any:
         if mark is not None:
             raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
         raise YamlProblem(message) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlProblem(f"a character that cannot be stored in a record "
+                          f"(code {exc.character!r})", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc)) from None
     finally:
         loader.dispose()
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a record file, never more than MAX_RECORD_BYTES read into memory: a
+    larger file is a YamlProblem giving its real size."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        raw = handle.read(MAX_RECORD_BYTES + 1)
+    if max(size, len(raw)) > MAX_RECORD_BYTES:
+        raise YamlProblem(
+            f"file is {max(size, len(raw)) / 1_048_576:.1f} MB, larger than the "
+            f"{MAX_RECORD_BYTES // 1_048_576} MB a record may be; not read"
+        )
+    return raw
+
+
 def read_fast(path: Path) -> Any:
     """Read and parse a record file quickly (see module docstring)."""
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_RECORD_BYTES + 1)
-    return parse_text(decode(raw))
+    return parse_text(decode(read_bytes(path)))
 
 
 # --- round trip -------------------------------------------------------------------
@@ -222,6 +242,14 @@ def _make_round_trip() -> Any:
     # a value used twice (the same date object, say) must not become an &anchor:
     # records never hold anchors, and the fast reader refuses them
     rt.representer.ignore_aliases = lambda _data: True
+
+    def represent_str(representer: Any, data: str) -> Any:
+        # NEL and the Unicode line separators would be read back as line breaks
+        if any(ch in data for ch in "\x85\u2028\u2029"):
+            return representer.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return representer.represent_str(data)
+
+    rt.representer.add_representer(str, represent_str)
     return rt
 
 
@@ -250,7 +278,10 @@ class Document:
 
         out = io.StringIO()
         round_trip().dump(self.tree, out)
-        return out.getvalue()
+        text = out.getvalue()
+        if "\r\n" in self.original:  # keep a Windows file's line ends
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return text
 
 
 def load_document(text: str) -> Document:
