@@ -248,6 +248,9 @@ class Casebook:
 
     def _change_file(self, path: Path, kind: str, lock: str, mutate: Callable[[Any], None],
                      message: str, hint: str) -> dict[str, Any]:
+        from rjcli.storage.schemas import validator
+
+        validator(kind)  # compiled before taking the lock: others wait only for the write
         with locked(self.lock_path(lock), lock):
             try:
                 document = yamlio.load_document(yamlio.decode(yamlio.read_bytes(path)))
