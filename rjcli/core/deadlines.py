@@ -281,7 +281,9 @@ def _start_agreement_items(case: Case) -> list[Occurrence]:
         for n, item in enumerate(occ.entry.get("agreement") or [], 1):
             day = as_date(item.get("due"))
             if day:
-                label = f"agreement item {item.get('n', n)} ({item.get('action')}) due {uk_date(day)}"
+                action = str(item.get("action") or "")
+                action = action if len(action) <= 60 else action[:57].rstrip() + "..."
+                label = f"agreement item {item.get('n', n)} ({action})"
                 out.append(Occurrence(day, str(item.get("id")), label, item))
     return out
 

@@ -44,25 +44,30 @@ def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -
 
 def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date,
             status_line: str, switched_off: Sequence[str] = ()) -> None:
+    """Rules that apply first (what is outstanding, then what was met), then one line for
+    each rule that does not apply and why."""
     out().print(f"[bold]{case}[/bold] {escape(name)}: {status_line}")
-    if switched_off:
-        out().print(f"[dim]Switched off for this casebook: {', '.join(switched_off)}[/dim]")
-    for e in evaluations:
+    applying = sorted((e for e in evaluations if e.applies),
+                      key=lambda e: (e.met_on is not None, e.due or date.max, e.rule.id))
+    for e in applying:
         rule = e.rule
-        head = (f"[bold]{rule.id}[/bold]: {escape(rule.title)} ({escape(rule.timing_text())}; "
-                f"{escape(rule.source)})")
-        out().print(head)
-        if not e.applies:
-            out().print(f"    [dim]does not apply: {escape(e.why)}[/dim]")
-            continue
+        out().print(f"[bold]{rule.id}[/bold]: {escape(rule.title)}")
+        out().print(f"    [dim]{escape(rule.timing_text())}; {escape(rule.source)}[/dim]")
         out().print(f"    {escape(e.why)}; due {uk_date(e.due) if e.due else '?'}")
         if e.met_on:
             timing = "[red]late[/red]" if e.late else "[green]on time[/green]"
-            out().print(f"    met {uk_date(e.met_on)} - {escape(e.met_how or '')} - {timing}")
+            out().print(f"    met {uk_date(e.met_on)}: {escape(e.met_how or '')} ({timing})")
         elif e.due and e.due < today:
             out().print("    [red]outstanding, overdue[/red]")
         else:
             out().print("    [yellow]outstanding[/yellow]")
+    not_applying = [e for e in evaluations if not e.applies]
+    if not_applying:
+        out().print("[bold]Does not apply[/bold]")
+        for e in not_applying:
+            out().print(f"    [dim]{e.rule.id}: {escape(e.why)}[/dim]")
+    if switched_off:
+        out().print(f"[dim]Switched off for this casebook: {', '.join(switched_off)}[/dim]")
 
 
 def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str) -> bytes:
