@@ -8,6 +8,7 @@ import typer
 
 from rjcli.cli.context import current
 from rjcli.core.ids import kind_of, normalise_record_id
+
 from rjcli.errors import BadInput
 from rjcli.render import records as show_records
 from rjcli.render.terminal import out, print_json
@@ -36,9 +37,18 @@ def show(
     if as_json:
         print_json(data)
     elif kind_of(record_id) == "victim":
-        show_records.victim(ctx.casebook.victim(record_id), ctx.today)
+        from rjcli.core.model import victim_from_dict
+        from rjcli.core.restorative import vcs_line
+
+        v = victim_from_dict(data)
+        children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
+        show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n])
     else:
-        show_records.child(ctx.casebook.child(record_id), ctx.today)
+        from rjcli.core.model import child_from_dict
+        from rjcli.core.restorative import child_warnings
+
+        c = child_from_dict(data)
+        show_records.child(c, ctx.today, child_warnings(c))
 
 
 def list_records(

@@ -32,11 +32,18 @@ def _contacts(contacts: Sequence[Contact]) -> None:
     out().print(table)
 
 
-def victim(v: Victim, today: date) -> None:
+def _notes(notes: Sequence[str]) -> None:
+    """Standing notes under the header: VCS eligibility, victim-awareness work owed."""
+    for note in notes:
+        out().print(f"[yellow]{escape(note)}[/yellow]")
+
+
+def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
     status = v.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{v.id}[/bold]  {escape(v.name or '')}  [{colour}]{status}[/{colour}]"
                 f"  ({label(v.kind)})")
+    _notes(notes)
     _line("Date of birth", uk_date(v.dob) if v.dob else None)
     _line("Phone", ", ".join(v.phones))
     _line("E-mail", v.email)
@@ -66,10 +73,11 @@ def victim(v: Victim, today: date) -> None:
     _contacts(v.contacts)
 
 
-def child(c: Child, today: date) -> None:
+def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{c.id}[/bold]  {escape(c.name or '')}  [{colour}]{status}[/{colour}]")
+    _notes(notes)
     _line("Date of birth", uk_date(c.dob) if c.dob else None)
     _line("Case holder", c.case_holder)
     _line("Disposal", label(c.disposal) if c.disposal else None)

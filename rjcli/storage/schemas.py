@@ -23,6 +23,7 @@ SCHEMA_FILES = {
     "casebook": "casebook.schema.json",
     "policy": "policy.schema.json",
     "checklist": "checklist.schema.json",
+    "questionnaire": "questionnaire.schema.json",
 }
 
 

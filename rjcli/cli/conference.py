@@ -1,0 +1,220 @@
+"""``rj conference plan|record``: conferences and panels. The outcome agreement's
+commands (``rj agreement ...``) are in agreement.py and registered from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rjcli.cli._work import child_arg, day_option, done, refuse, save, victim_arg, warn_all
+from rjcli.cli.context import current, interactive, parse_day
+from rjcli.core.dates import as_date, uk_date
+from rjcli.core.restorative import (
+    WRITEUP_HEADINGS,
+    ConferencePlan,
+    conference_entry,
+    entries,
+    held_fields,
+    held_problems,
+    pick_conference,
+    plan_problems,
+)
+from rjcli.core.risk import conference_blocked
+from rjcli.errors import BadInput, ChangeRefused
+from rjcli.render.terminal import escape, say
+
+conference_app = typer.Typer(help="Conferences and panels: plan one, record it as held.",
+                             no_args_is_help=True)
+
+
+def conference_of(record_id: str, entry_id: str | None,
+                  status: str | None) -> Mapping[str, Any]:
+    conf, problem = pick_conference(entries(current().casebook.read(record_id), "conferences"),
+                                    entry_id, status)
+    if conf is None:
+        raise BadInput(f"{record_id}: {problem}",
+                       hint=f"rj timeline {record_id} lists its conferences")
+    return conf
+
+
+def change_conference(record_id: str, conf_id: str, change: Callable[[Any], None],
+                       action: str) -> dict[str, Any]:
+    def mutate(tree: Any) -> None:
+        from rjcli.storage.edits import find_entry
+
+        entry = find_entry(tree, "conferences", conf_id)
+        if entry is None:
+            raise ChangeRefused(f"the conference {conf_id} is no longer on {record_id}")
+        change(entry)
+
+    return save(record_id, mutate, action)
+
+
+def _holds(record_id: str, child_id: str) -> list[str]:
+    """Why conference preparation is on hold, on the victim's and the child's records."""
+    casebook = current().casebook
+    reasons = [f"{record_id}: {r}" for r in
+               conference_blocked(entries(casebook.read(record_id), "assessments"))]
+    if casebook.exists(child_id):
+        reasons += [f"{child_id}: {r}" for r in
+                    conference_blocked(entries(casebook.read(child_id), "assessments"))]
+    return reasons
+
+
+def _consent_warnings(record_id: str, child_id: str) -> list[str]:
+    casebook = current().casebook
+    warnings = []
+    if not casebook.victim(record_id).consents_to("rj-participation"):
+        warnings.append(f"no written consent to take part is recorded for {record_id} (YJB §24): "
+                        f"rj consent {record_id} rj-participation yes --source \"signed form\"")
+    if casebook.exists(child_id):
+        child = casebook.child(child_id)
+        for kind, why in (("rj-participation", "the child's consent to take part"),
+                          ("parent-permission", "a parent's or guardian's permission for the "
+                                                "child to attend (Wait 'til Eight appendix 5B)")):
+            if not child.permits(kind):
+                warnings.append(f"{child_id}: {why} is not recorded: "
+                                f"rj consent {child_id} {kind} yes")
+    return warnings
+
+
+@conference_app.command("plan")
+def plan(
+    record: Annotated[str, typer.Argument(help="The victim's record id.")],
+    day: Annotated[str, typer.Option("--date", help="The date planned.", show_default=False)],
+    venue: Annotated[str, typer.Option(help="Where.", show_default=False)],
+    child: Annotated[str, typer.Option(help="The child's record id (linked to the victim).", show_default=False)],
+    facilitator: Annotated[str, typer.Option(help="Who facilitates.", show_default=False)],
+    co_facilitator: Annotated[str | None, typer.Option(help="A second facilitator.")] = None,
+    supporter: Annotated[list[str] | None, typer.Option(help="A supporter who will attend, by role, e.g. \"victim's supporter: sister\" (repeatable; each needs a risk assessment).")] = None,
+    kind: Annotated[str, typer.Option(help="conference, or panel (a Referral Order panel the victim attends).")] = "conference",
+    note: Annotated[str | None, typer.Option(help="Anything else about the arrangements.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Plan a conference or panel. Refused while a risk assessment holds preparation:
+    any risk found, or a MEDIUM or HIGH rating, until a manager approves (Wokingham 20.1;
+    Wait 'til Eight appendix 5B).
+
+    Everyone taking part (victim, child, each supporter) is risk-assessed again in the
+    10 working days before it: rj due shows that as pre-conference-risk.
+    Example: rj conference plan V-0001 --date 2026-05-12 --venue "Town Hall, room 2"
+    --child C-0001 --facilitator "Sam Worker" --supporter "victim's supporter: sister"
+    """
+    ctx = current()
+    record_id = victim_arg(record, "a conference")
+    child_id = child_arg(child, "the child taking part")
+    victim = ctx.casebook.victim(record_id)
+    entry = ConferencePlan(kind=kind, day=day_option(day), venue=venue, child=child_id,
+                           facilitator=facilitator, co_facilitator=co_facilitator,
+                           supporters=tuple(supporter or ()), note=note)
+    refuse(plan_problems(entry, victim))
+    held = _holds(record_id, child_id)
+    if held:
+        managers = [s.name for s in ctx.casebook.config.staff if s.role == "manager"]
+        raise ChangeRefused(
+            "conference preparation is on hold until a manager approves (Wokingham 20.1):\n  - "
+            + "\n  - ".join(held),
+            hint=f"a manager discusses the risks and records the decision: rj risk approve "
+                 f"{record_id} --manager NAME --note TEXT"
+                 + (f" (managers: {', '.join(managers)})" if managers else
+                    " (add a manager first: rj staff add NAME --role manager)"))
+    if not any(a.get("checklist") == "conference" for a in entries(victim.extra, "assessments")):
+        warn_all([f"no conference risk assessment is recorded for {record_id} yet: assess every "
+                  f"participant before the day (rj risk run {record_id} --checklist conference)"])
+    warn_all(_consent_warnings(record_id, child_id))
+    built = conference_entry(ctx.new_id, entry, ctx.worker)
+
+    def add(tree: Any) -> None:
+        from rjcli.storage.edits import append
+
+        append(tree, "conferences", built)
+
+    data = save(record_id, add, f"plan {kind} on")
+    done(data, as_json, f"{record_id}: {kind} planned for {uk_date(entry.day)} at "
+                        f"{escape(entry.venue)} (entry {built['id']}).")
+
+
+def _writeup(path: Path | None, given: dict[str, str | None]) -> dict[str, str]:
+    """The write-up: from a YAML file, from the options, and at a terminal by prompts."""
+    headings = dict(WRITEUP_HEADINGS)
+    writeup = {k: v for k, v in given.items() if v}
+    if path is not None:
+        from rjcli.storage import yamlio
+
+        try:
+            data = yamlio.parse_text(yamlio.decode(path.read_bytes()))
+        except (OSError, yamlio.YamlProblem) as exc:
+            raise BadInput(f"cannot read the write-up file {path}: {exc}") from None
+        if not isinstance(data, Mapping):
+            raise BadInput(f"{path}: write the headings as a mapping: "
+                           + ", ".join(f"{k}: TEXT" for k in headings))
+        writeup.update({str(k): str(v) for k, v in data.items() if v is not None})
+    elif interactive() and len(writeup) < len(headings):
+        from rich.prompt import Prompt
+
+        say("[bold]Conference write-up[/bold] (Wait 'til Eight appendix 7C; Enter skips)")
+        for key, title in WRITEUP_HEADINGS:
+            if key not in writeup:
+                answer = Prompt.ask(title, default="", show_default=False).strip()
+                if answer:
+                    writeup[key] = answer
+    return writeup
+
+
+@conference_app.command("record")
+def record_held(
+    record: Annotated[str, typer.Argument(help="The victim's record id.")],
+    attended: Annotated[list[str], typer.Option(help="Who attended, by role (repeatable): victim, child, \"victim's supporter: sister\"...", show_default=False)],
+    conference: Annotated[str | None, typer.Option("--conference", help="The conference's entry id (default: the latest planned one).", show_default=False)] = None,
+    day: Annotated[str | None, typer.Option("--date", help="The day it was held (default: the planned date).")] = None,
+    writeup_file: Annotated[Path | None, typer.Option(help="The write-up as YAML: background, dynamics, lessons, video.")] = None,
+    background: Annotated[str | None, typer.Option(help="Brief background of the incident.")] = None,
+    dynamics: Annotated[str | None, typer.Option(help="The dynamics of the conference, especially key turning points.")] = None,
+    lessons: Annotated[str | None, typer.Option(help="Key lessons learnt.")] = None,
+    video: Annotated[str | None, typer.Option(help="If video was used: effective for the victim, for the child; how you know.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Record a planned conference or panel as held: who attended, and the write-up under
+    the headings of Wait 'til Eight appendix 7C (asked one by one at a terminal).
+
+    From here rj due shows the copies of the outcome agreement (3 working days, appendix
+    7E) and the feedback (7 days, §6.7.2). Name people by role, not by name: the victim's
+    file must not disclose the child to a subject access request (§7.10.1).
+    Example: rj conference record V-0001 --attended victim --attended child
+    --attended "victim's supporter: sister" --dynamics "Apology accepted"
+    """
+    ctx = current()
+    record_id = victim_arg(record, "a conference")
+    conf = conference_of(record_id, conference, None if conference else "planned")
+    when = parse_day(day, ctx.today, "--date") or as_date(conf.get("date")) or ctx.today
+    writeup = _writeup(writeup_file, {"background": background, "dynamics": dynamics,
+                                      "lessons": lessons, "video": video})
+    refuse(held_problems(conf, when, ctx.today, attended, writeup))
+    if not writeup:
+        warn_all(["no write-up recorded (Wait 'til Eight appendix 7C): add it with rj edit"])
+    fields = held_fields(when, attended, writeup)
+
+    def mark(entry: Any) -> None:
+        from rjcli.storage.edits import set_in
+
+        for key, value in fields.items():
+            set_in(entry, [key], value)
+
+    data = change_conference(record_id, str(conf["id"]), mark, "record conference held on")
+    done(data, as_json, f"{record_id}: {conf.get('kind') or 'conference'} held {uk_date(when)}. "
+                        f"Next: the agreement (rj agreement add {record_id} --action ... --who ... "
+                        "--due ...), copies within 3 working days, feedback within 7 days.")
+
+
+HELP_ORDER = 58
+
+
+def register(app: typer.Typer) -> None:
+    from rjcli.cli.agreement import agreement_app
+
+    app.add_typer(conference_app, name="conference")
+    app.add_typer(agreement_app, name="agreement")
