@@ -108,6 +108,8 @@ COMMAND_MODULES = {
     "view": "casework", "progress": "casework", "support": "casework", "complaint": "casework",
     "appointment": "casework", "vcs": "casework", "feedback": "casework",
     "timeline": "timeline",
+    "report": "report",
+    "export": "dataprotection", "retention": "dataprotection", "purge": "dataprotection",
 }
 """Which module(s) register each top-level command, so that a run imports only what it
 needs (``tests/test_startup.py`` keeps this table true)."""
