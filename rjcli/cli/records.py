@@ -19,8 +19,8 @@ from rjcli.core.records import (
 from rjcli.errors import BadInput, RecordNotFound
 from rjcli.render.terminal import print_json, say
 
-victim_app = typer.Typer(help="Victim records: open a case.", no_args_is_help=True)
-child_app = typer.Typer(help="Child records: open a case.", no_args_is_help=True)
+victim_app = typer.Typer(help="Victim records: open a case (rj victim new).", no_args_is_help=True)
+child_app = typer.Typer(help="Child records: open a case, victim-awareness work, reparation, readiness.", no_args_is_help=True)
 
 
 def _ask(label: str, value: str | None, required: bool, missing: list[str]) -> str | None:
