@@ -49,6 +49,8 @@ LAYOUT = 3
 RACY_NS = 2_000_000_000
 """A file modified less than 2 s before it was indexed is read again next time."""
 PARALLEL_FROM = 400
+WHOLE_FROM = 300
+"""Re-evaluate by streaming every record when more than this many are affected."""
 """Parse in two processes when this many files changed (a cold build)."""
 
 Stat = tuple[int, int]
@@ -112,19 +114,34 @@ def _parse_one(args: tuple[str, str]) -> tuple[str, Any, tuple[int | None, int |
     return rel, to_json(data), None
 
 
-def _parse_many(root: Path, rels: list[str], progress: Callable[[int], None] | None) -> Iterator[Any]:
-    jobs = [(str(root), rel) for rel in rels]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        import multiprocessing
+def _trusted_mtime(mtime: int) -> int:
+    """A file changed less than RACY_NS ago could change again within the same clock tick
+    keeping its size and mtime: store -1 so it is read again next time (git's "racy
+    clean" rule)."""
+    return -1 if time.time_ns() - mtime < RACY_NS else mtime
 
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            for n, result in enumerate(pool.imap(_parse_one, jobs, chunksize=64), 1):
-                if progress and n % 100 == 0:
-                    progress(100)
-                yield result
-        return
-    for job in jobs:
-        yield _parse_one(job)
+
+def _tick(tick: Callable[[int], None] | None) -> None:
+    if tick is not None:
+        tick(1)
+
+
+_SHARED: dict[str, Any] = {}
+"""Set before a rebuild forks its workers, which inherit it: policy, calendar, roles and
+the children (victims' rules read their linked children)."""
+
+
+def _index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
+    """Worker: parse one victim file and compute everything the index stores for it."""
+    rel, data, problem = _parse_one(args)
+    if data is None:
+        return rel, None, problem, None, None, 0, "[]", None
+    victim = victim_from_dict(data)
+    case = victim_case(victim, _SHARED["children"], _SHARED["roles"])
+    items = _items_text(case, _SHARED["policy"], _SHARED["cal"], victim)
+    return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
+            json.dumps(_links("victim", data)), int(victim.is_open), items,
+            victim.referral.worker)
 
 
 class Index:
@@ -148,6 +165,7 @@ class Index:
                 path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
                 record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
                 is_open INTEGER, items TEXT);
+            CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
         """)
         return db
 
@@ -243,10 +261,15 @@ class Index:
         if not changed and not removed:
             db.commit()
             return result
+        tick = progress(len(on_disk), 0) if progress and len(changed) > 300 else None
+        if len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            self._rebuild(on_disk, today, tick)
+            db.commit()
+            return result
         affected = self._affected_ids(removed, changed)
         db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in removed])
-        tick = progress(len(changed), 0) if progress and len(changed) > 300 else None
-        for rel, data, problem in _parse_many(self.casebook.root, changed, tick):
+        for rel in changed:
+            rel, data, problem = _parse_one((str(self.casebook.root), rel))
             self._store(rel, on_disk[rel], data, problem)
             if data is not None:
                 affected.add(str(data["id"]))
@@ -254,6 +277,51 @@ class Index:
         self._evaluate(affected, today)
         db.commit()
         return result
+
+    def _rebuild(self, on_disk: dict[str, tuple[str, Stat]], today: date,
+                 tick: Callable[[int], None] | None) -> None:
+        """Index every file afresh in two processes: children first (victims' rules read
+        them), then victims parsed, summarised and evaluated in the workers, then the
+        children's own rules. Only what the index stores comes back to this process."""
+        import multiprocessing
+
+        from rjcli.storage.snapshot import staff_by_role
+
+        db = self.open()
+        db.execute("DELETE FROM files")
+        root = str(self.casebook.root)
+        rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
+                for kind in ("victim", "child")}
+        _SHARED.clear()
+        _SHARED.update(policy=self.policy(), cal=self.calendar(today),
+                       roles=staff_by_role(self.casebook), children={})
+        context = multiprocessing.get_context("fork")
+        with context.Pool(2) as pool:
+            for rel, data, problem in pool.imap(_parse_one, [(root, r) for r in rels["child"]],
+                                                chunksize=64):
+                self._store(rel, on_disk[rel], data, problem)
+                if data is not None:
+                    _SHARED["children"][str(data["id"])] = child_from_dict(data)
+                _tick(tick)
+        workers: dict[str, Victim] = {}
+        with context.Pool(2) as pool:
+            for row in pool.imap(_index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
+                rel, data_text, problem, summary, links, is_open, items, worker = row
+                kind, (size, mtime) = on_disk[rel]
+                record_id = Path(rel).stem if data_text is not None else None
+                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           (rel, kind, size, _trusted_mtime(mtime), record_id,
+                            json.dumps(problem) if problem else None, summary, data_text,
+                            links, is_open, items))
+                if record_id:
+                    workers[record_id] = victim_from_dict({"id": record_id,
+                                                           "referral": {"worker": worker}})
+                _tick(tick)
+        policy, cal, roles = _SHARED["policy"], _SHARED["cal"], _SHARED["roles"]
+        db.executemany("UPDATE files SET items=? WHERE record_id=?", [
+            (_items_text(child_case(c, workers, roles), policy, cal, c), rid)
+            for rid, c in _SHARED["children"].items()])
+        _SHARED.clear()
 
     def _affected_ids(self, removed: list[str], changed: list[str]) -> set[str]:
         """Records whose rules may read a removed or changed record (its links)."""
@@ -268,10 +336,7 @@ class Index:
 
     def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any) -> None:
         kind, (size, mtime) = found
-        if time.time_ns() - mtime < RACY_NS:
-            # changed so recently that another change in the same clock tick could keep
-            # size and mtime: trust it only once it is older (git's "racy clean" rule)
-            mtime = -1
+        mtime = _trusted_mtime(mtime)
         record_id = Path(rel).stem if data is not None else None
         problem_json = json.dumps(problem) if problem else None
         summary = links = None
@@ -307,20 +372,48 @@ class Index:
             return
         policy, cal = self.policy(), self.calendar(today)
         roles = staff_by_role(self.casebook)
+        if len(ids) > WHOLE_FROM:
+            updates = self._evaluate_all(policy, cal, roles)
+        else:
+            updates = self._evaluate_some(ids, policy, cal, roles)
+        self.open().executemany("UPDATE files SET items=? WHERE record_id=?", updates)
+
+    def _evaluate_some(self, ids: set[str], policy: Policy, cal: WorkingCalendar,
+                       roles: dict[str, str]) -> list[tuple[str, str]]:
         records = self._records(ids)
         linked_ids = {link for r in records.values() for link in _record_links(r)}
         linked = self._records(linked_ids - set(records)) | records
         victims = {k: v for k, v in linked.items() if isinstance(v, Victim)}
         children = {k: c for k, c in linked.items() if isinstance(c, Child)}
-        db = self.open()
+        updates = []
         for record_id, record in records.items():
             if isinstance(record, Victim):
                 case = victim_case(record, children, roles)
             else:
                 case = child_case(record, victims, roles)
-            items = items_from(evaluate_case(case, policy, cal), {record_id: record.name or ""})
-            db.execute("UPDATE files SET items=? WHERE record_id=?",
-                       (json.dumps([_item_json(i) for i in items]), record_id))
+            updates.append((_items_text(case, policy, cal, record), record_id))
+        return updates
+
+    def _evaluate_all(self, policy: Policy, cal: WorkingCalendar,
+                      roles: dict[str, str]) -> list[tuple[str, str]]:
+        """Every record, streaming the victims so memory stays small: children are held
+        (victims' rules read them); a child's rules read only its victims' workers."""
+        db = self.open()
+        children = {rid: child_from_dict(json.loads(raw)) for rid, raw in db.execute(
+            "SELECT record_id, data FROM files WHERE kind='child' AND data IS NOT NULL")}
+        workers: dict[str, Victim] = {}
+        updates = []
+        rows = db.execute("SELECT record_id, data FROM files WHERE kind='victim' AND data IS NOT NULL")
+        for record_id, raw in rows.fetchall():
+            victim = victim_from_dict(json.loads(raw))
+            workers[record_id] = victim_from_dict({"id": record_id,
+                                                   "referral": {"worker": victim.referral.worker}})
+            case = victim_case(victim, children, roles)
+            updates.append((_items_text(case, policy, cal, victim), record_id))
+        for record_id, child in children.items():
+            updates.append((_items_text(child_case(child, workers, roles), policy, cal, child),
+                            record_id))
+        return updates
 
     # --- reading --------------------------------------------------------------------------
 
@@ -361,6 +454,11 @@ def _record_links(record: Victim | Child) -> tuple[str, ...]:
     if isinstance(record, Victim):
         return record.child_ids
     return tuple(ref.ref for ref in record.victims)
+
+
+def _items_text(case: Any, policy: Policy, cal: WorkingCalendar, record: Victim | Child) -> str:
+    items = items_from(evaluate_case(case, policy, cal), {record.id: record.name or ""})
+    return json.dumps([_item_json(i) for i in items])
 
 
 def _item_json(item: DueItem) -> list[Any]:
