@@ -123,3 +123,28 @@ def test_an_unreadable_file_is_reported_by_cached_runs_too(book):
         result = run(root, "due", "--all", cache=cache)
         assert result.exit_code == 1
         assert "victims/V-BAD000.yaml:3" in result.output or "victims/V-BAD000.yaml:2" in result.output
+
+
+def test_the_sample_casebook_reads_the_same_with_a_parallel_rebuild(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    import rjcli.storage.index as index_module
+
+    root = tmp_path / "sample"
+    shutil.copytree(Path(__file__).parent.parent / "sample-casebook", root)
+
+    def all_due(cache):
+        result = CliRunner().invoke(app, ["--casebook", str(root), "--today", "2026-06-15"]
+                                    + ([] if cache else ["--no-cache"])
+                                    + ["due", "--all", "--within", "60", "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    expected = all_due(cache=False)
+    assert expected
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)  # every file: the two-process build
+    assert all_due(cache=True) == expected
+    (root / ".rj" / "index.sqlite").unlink()
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10_000)  # one process
+    assert all_due(cache=True) == expected
