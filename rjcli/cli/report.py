@@ -1,0 +1,241 @@
+"""``rj report``: quarterly (YJB KPI 10, service activity, timeliness), six-monthly
+(satisfaction and feedback) and caseload reports, in six formats."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rjcli.cli.context import AppContext, current
+from rjcli.errors import BadInput, RjError
+
+if TYPE_CHECKING:
+    from rjcli.core.calendar import WorkingCalendar
+    from rjcli.core.problems import Problem
+    from rjcli.core.reports import Casework, Period, Report
+
+HELP_ORDER = 75
+
+report_app = typer.Typer(
+    help="Reports for managers and the Youth Justice Board: quarterly, six-monthly, caseload.\n\n"
+         "Example: rj report quarterly --quarter 2026-Q1 --format html",
+    no_args_is_help=True,
+)
+
+Format = Annotated[str, typer.Option(
+    "--format", "-f", help="table, md, csv, json, html or xlsx (html and xlsx are written to a "
+    "file: --out, else output/ in the casebook).")]
+Out = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Write to this file instead of the screen.", show_default=False)]
+Suppress = Annotated[bool, typer.Option(
+    "--suppress-small", help="For publication: show counts from 1 to 4 as <5 (and rates "
+    "worked out from them as -).")]
+Explain = Annotated[bool, typer.Option(
+    "--explain", help="Internal use only: list the case ids behind every figure.")]
+
+
+# --- reading the casebook ----------------------------------------------------------------
+
+
+def load_casework(ctx: AppContext, evaluate: str = "all"
+                  ) -> tuple[Casework, list[Problem], WorkingCalendar]:
+    """Every record (from the index when it is fresh, else the files; the same either
+    way), linked, with the rule instances of ``evaluate`` records worked out: ``all``,
+    ``open`` (the caseload) or ``none`` (feedback needs no deadlines)."""
+    from rjcli.core.model import child_from_dict, victim_from_dict
+    from rjcli.core.reports import Casework
+    from rjcli.storage.casebook import Loaded
+    from rjcli.storage.index import open_index
+    from rjcli.storage.snapshot import evaluate_loaded, progress_bar, staff_by_role
+
+    casebook = ctx.casebook
+    index = open_index(casebook, ctx.today, progress_bar) if ctx.use_cache else None
+    if index is not None:
+        try:
+            loaded = Loaded(
+                victims={i: victim_from_dict(d) for i, d in index.data("victim")},
+                children={i: child_from_dict(d) for i, d in index.data("child")},
+                problems=index.problems())
+            policy, cal = index.policy(), index.calendar(ctx.today)
+        finally:
+            index.close()
+    else:
+        from rjcli.storage.policy import load_calendar, load_policy
+
+        loaded = casebook.load_all()
+        policy, cal = load_policy(casebook), load_calendar(casebook, ctx.today)
+    roles = staff_by_role(casebook)
+    if evaluate == "all":
+        evaluations = evaluate_loaded(loaded, policy, cal, roles)
+    else:
+        from rjcli.core.deadlines import child_case, evaluate_case, victim_case
+
+        wanted = evaluate == "open"
+        evaluations = {v.id: evaluate_case(victim_case(v, loaded.children, roles), policy, cal)
+                       for v in loaded.victims.values() if wanted and v.is_open}
+        evaluations |= {c.id: evaluate_case(child_case(c, loaded.victims, roles), policy, cal)
+                        for c in loaded.children.values() if wanted and c.is_open}
+    work = Casework(dict(sorted(loaded.victims.items())), dict(sorted(loaded.children.items())),
+                    evaluations, policy.enabled())
+    return work, sorted(loaded.problems), cal
+
+
+def question_texts(root: Path) -> dict[str, str]:
+    """Question id -> wording, from the feedback questionnaires in use (empty if none)."""
+    texts: dict[str, str] = {}
+    try:
+        from rjcli.cli.feedback import load_questionnaire
+
+        for kind in ("conference", "contact"):
+            for q in load_questionnaire(root, kind).questions:
+                texts.setdefault(q.id, q.text)
+    except (ImportError, RjError):  # the wording is a nicety: fall back to the question ids
+        return texts
+    return texts
+
+
+# --- writing it out ----------------------------------------------------------------------
+
+
+def emit(report: Report, fmt: str, out_path: Path | None, suppress: bool, explain: bool,
+         problems: list[Problem], name: str) -> None:
+    """Print or write the report; exit 1 when some record files could not be read."""
+    from rjcli.render.report import EXTENSIONS, print_tables, render
+    from rjcli.render.terminal import err, escape, out, say
+
+    if problems:
+        report = replace(report, notes=(*report.notes,
+                         f"{len(problems)} record file(s) could not be read and are not counted "
+                         f"(rj check lists them)."))
+    ctx = current()
+    if out_path is None and fmt in ("html", "xlsx"):
+        out_path = ctx.casebook.output_dir / f"{name}.{EXTENSIONS[fmt]}"
+    if out_path is not None:
+        from rjcli.storage.atomic import atomic_write_bytes
+
+        body = render(report, fmt, suppress, explain)
+        atomic_write_bytes(out_path, body if isinstance(body, bytes) else body.encode("utf-8"))
+        say(f"Report written to {escape(str(out_path))}")
+    elif fmt == "table":
+        print_tables(report, suppress, explain, out())
+    else:
+        import sys
+
+        body = render(report, fmt, suppress, explain)
+        sys.stdout.write(body if isinstance(body, str) else "")
+    for problem in problems:
+        err().print(f"[red]not read: {escape(str(problem))}[/red]")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _check_format(fmt: str) -> str:
+    from rjcli.render.report import FORMATS
+
+    word = fmt.strip().lower()
+    if word not in FORMATS:
+        raise BadInput(f"--format '{fmt}' is not one of: {', '.join(FORMATS)}")
+    return word
+
+
+def _period(text: str | None, today: date, kind: str) -> Period:
+    from rjcli.core import reports
+
+    if text is None:
+        return reports.last_complete_quarter(today) if kind == "quarter" else \
+            reports.last_complete_half(today)
+    found = reports.parse_quarter(text) if kind == "quarter" else reports.parse_half(text)
+    if found is None:
+        example = "2026-Q1 (April to June 2026)" if kind == "quarter" else \
+            "2026-H1 (April to September 2026)"
+        raise BadInput(f"'{text}' is not a {kind}", hint=f"write it as {example}: financial "
+                       "years start on 1 April")
+    return found
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@report_app.command("quarterly")
+def quarterly(
+    quarter: Annotated[str | None, typer.Option(
+        help="Financial-year quarter: 2026-Q1 is April to June 2026, 2026-Q4 January to March "
+        "2027 (default: the last complete quarter).", show_default=False)] = None,
+    fmt: Format = "table",
+    out_path: Out = None,
+    suppress_small: Suppress = False,
+    explain: Explain = False,
+) -> None:
+    """The quarterly report: YJB KPI 10 (victims), service activity for the victims
+    allocated in the quarter, and timeliness against every timescale rule.
+
+    No names, dates of birth or record ids are printed (unless --explain).
+    Example: rj report quarterly --quarter 2026-Q1 --format html
+    """
+    from rjcli.core.reports import quarterly_report
+
+    ctx = current()
+    fmt = _check_format(fmt)
+    period = _period(quarter, ctx.today, "quarter")
+    work, problems, _ = load_casework(ctx)
+    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
+    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}")
+
+
+@report_app.command("six-monthly")
+def six_monthly(
+    half: Annotated[str | None, typer.Option(
+        help="Financial-year half: 2026-H1 is April to September 2026, 2026-H2 October 2026 "
+        "to March 2027 (default: the last complete half).", show_default=False)] = None,
+    fmt: Format = "table",
+    out_path: Out = None,
+    suppress_small: Suppress = False,
+    explain: Explain = False,
+) -> None:
+    """Victims' satisfaction and feedback for a half year (Tower Hamlets "Monitoring"):
+    satisfaction levels, feedback forms by kind, questions answered. What victims wrote
+    is never printed, only counted.
+
+    Example: rj report six-monthly --half 2026-H1 --format md
+    """
+    from rjcli.core.satisfaction import six_monthly_report
+
+    ctx = current()
+    fmt = _check_format(fmt)
+    period = _period(half, ctx.today, "half")
+    work, problems, _ = load_casework(ctx, evaluate="none")
+    report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
+                                question_texts(ctx.casebook.root))
+    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}")
+
+
+@report_app.command("caseload")
+def caseload(
+    fmt: Format = "table",
+    out_path: Out = None,
+    suppress_small: Suppress = False,
+    explain: Explain = False,
+) -> None:
+    """Open cases and overdue work per worker, as at today (the deadline engine's
+    outstanding items of open cases, as rj due --all shows them).
+
+    Example: rj report caseload --today 2026-06-15
+    """
+    from rjcli.core.caseload import caseload_report
+
+    ctx = current()
+    fmt = _check_format(fmt)
+    work, problems, cal = load_casework(ctx, evaluate="open")
+    config = ctx.casebook.config
+    report = caseload_report(work, ctx.today, cal, [s.name for s in config.staff],
+                             config.service.name)
+    emit(report, fmt, out_path, suppress_small, explain, problems,
+         f"caseload-{ctx.today.isoformat()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

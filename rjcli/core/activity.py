@@ -1,0 +1,392 @@
+"""Service activity and timeliness, quarterly (pure; shared/DOMAIN.md §7).
+
+Service activity follows the victims *allocated* in the quarter (YJB §27, Tower
+Hamlets "Monitoring", Wait 'til Eight appendix 7A) and counts what has become of
+them as recorded up to the day the report is run. Timeliness counts every rule
+instance of the deadline engine that fell due in the quarter (DOMAIN §4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from rjcli.core import vocab
+from rjcli.core.deadlines import Evaluation
+from rjcli.core.kpi import (
+    DIRECT_OPTIONS,
+    INDIRECT_OPTIONS,
+    RJ_OPTIONS,
+    TAKEN_UP,
+    contacted_by,
+    held_on,
+    option_statuses,
+    responded_by,
+)
+from rjcli.core.model import Victim
+from rjcli.core.reports import (
+    Casework,
+    Column,
+    Figure,
+    Period,
+    Redactor,
+    Row,
+    Section,
+    Table,
+    count,
+    dated,
+    entries,
+    median_days,
+    normalised,
+    percent,
+    single,
+    tally,
+)
+from rjcli.core.satisfaction import satisfaction_table
+
+STATUTORY = ("pre-sentence", "post-sentence")
+"""Stages counted as statutory (court) work; ``pre-court`` is the other group."""
+
+DEFINITIONS = (
+    "Victims allocated in the quarter are followed to the day the report is run: later "
+    "runs can show more of their work.",
+    "Pre-court: referral stage pre-court. Statutory: pre-sentence or post-sentence.",
+    "First contact: the deadline engine's 'first-contact' rule (5 working days from "
+    "allocation, or from sentence for contact after sentence).",
+    "Contacted: any call, text, letter, e-mail or visit to the victim's side, not cancelled. "
+    "Responded: the victim's side spoke to us, wrote back or kept an appointment.",
+    "Direct: conference, shuttle mediation, direct reparation, attending the Referral Order "
+    "panel. Indirect: letter of explanation, indirect reparation, a statement for the panel, "
+    "an impact statement for the child's victim-awareness work.",
+    "Offered: the option was put to the victim. Taken up, declined, not appropriate: where the "
+    "option stands now (its latest entry). In the 'all' lines a victim is counted once; "
+    "declined and not appropriate there mean none of those options was taken up.",
+    "Days to outcome: calendar days from allocation to the day the case was closed; a "
+    "reopened case counts from its last closure, and only once it is closed again.",
+)
+
+
+SOURCE_LABELS = {
+    "police": "Police",
+    "court": "Court",
+    "other-yjs": "Another youth justice service",
+    "case-holder": "The child's case holder",
+    "self": "The victim themselves",
+}
+
+
+def allocated_in(work: Casework, period: Period) -> list[Victim]:
+    """Victims allocated in the period, by id."""
+    return [v for _, v in sorted(work.victims.items()) if v.referral.allocated in period]
+
+
+def stage_group(v: Victim) -> str | None:
+    stage = v.referral.stage
+    if stage == "pre-court":
+        return "pre-court"
+    return "statutory" if stage in STATUTORY else None
+
+
+# --- referrals, first contact, responses --------------------------------------------------
+
+
+def referrals_table(cohort: Sequence[Victim]) -> Table:
+    columns = (Column("pre-court", "Pre-court"), Column("statutory", "Statutory"),
+               Column("not-recorded", "Stage not recorded"), Column("total", "Total"))
+
+    def row(key: str, label: str, members: Sequence[Victim], total: bool = False) -> Row:
+        by_group = [[v.id for v in members if stage_group(v) == g]
+                    for g in ("pre-court", "statutory", None)]
+        return Row(key, label, (*(count(ids) for ids in by_group), count(v.id for v in members)),
+                   total)
+
+    rows = [row(source, SOURCE_LABELS.get(source, source),
+                [v for v in cohort if v.referral.source == source])
+            for source in vocab.REFERRAL_SOURCES]
+    rows.append(row("not-recorded", "Source not recorded",
+                    [v for v in cohort if v.referral.source not in vocab.REFERRAL_SOURCES]))
+    rows.append(row("total", "All referrals", cohort, total=True))
+    return Table("referrals", "Referrals by source and stage",
+                 "Victims allocated this quarter, by who referred them and the stage of the "
+                 "child's case.", "Referred by", columns, tuple(rows), chart="total")
+
+
+def first_contact_table(work: Casework, cohort: Sequence[Victim]) -> Table:
+    evs = [e for v in cohort for e in work.evaluations.get(v.id, ())
+           if e.rule.id == "first-contact"]
+    applying = [e for e in evs if e.applies]
+
+    def fig(chosen: Iterable[Evaluation]) -> Figure:
+        chosen = list(chosen)
+        return tally(len(chosen), (e.case for e in chosen))
+
+    on_time = fig(e for e in applying if e.met_on and not e.late)
+    every = fig(applying)
+    rows = (
+        single("on-time", "First contact attempted in time", on_time),
+        single("late", "Attempted, but late", fig(e for e in applying if e.late)),
+        single("outstanding", "Not attempted yet", fig(e for e in applying if e.outstanding)),
+        single("total", "All first contacts due", every, total=True),
+        single("on-time-rate", "Share attempted in time", percent(on_time, every), total=True),
+        single("not-applicable", "Not due (no consent to contact, or nothing to count from)",
+               count(v.id for v in cohort if not any(e.applies for e in evs if e.case == v.id))),
+    )
+    return Table("first-contact", "First contact within the timescale",
+                 "Victims allocated this quarter: was the first attempt to contact them made "
+                 "within the timescale?", "First contact", (Column("victims", "Victims"),),
+                 rows, chart="victims")
+
+
+def response_table(cohort: Sequence[Victim], today: date) -> Table:
+    columns = (Column("contacted", "Contacted"), Column("responded", "Responded"),
+               Column("rate", "Response rate"))
+
+    def row(key: str, label: str, members: Iterable[Victim], total: bool = False) -> Row:
+        contacted = [v for v in members if contacted_by(v, today)]
+        reached = count(v.id for v in contacted if responded_by(v, today))
+        asked = count(v.id for v in contacted)
+        return Row(key, label, (asked, reached, percent(reached, asked)), total)
+
+    rows = (
+        row("pre-court", "Pre-court", (v for v in cohort if stage_group(v) == "pre-court")),
+        row("statutory", "Statutory", (v for v in cohort if stage_group(v) == "statutory")),
+        row("all", "All victims allocated (any stage)", cohort, total=True),
+    )
+    return Table("response", "Victims contacted and response rate",
+                 "Of the victims allocated this quarter: how many we contacted, and how many "
+                 "of those responded.", "Stage", columns, rows, chart="contacted")
+
+
+# --- restorative work ----------------------------------------------------------------------
+
+OPTION_LABELS = {
+    "conference": "Conference",
+    "shuttle-mediation": "Shuttle mediation",
+    "direct-reparation": "Direct reparation",
+    "panel-attendance": "Attending the Referral Order panel",
+    "letter-of-explanation": "Letter of explanation",
+    "indirect-reparation": "Indirect reparation",
+    "panel-statement": "Statement read at the panel",
+    "impact-statement": "Impact statement for victim-awareness work",
+}
+
+
+def _offers(v: Victim, until: date) -> dict[str, list[Mapping[str, Any]]]:
+    found: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for offer in entries(v, "offers", until):
+        found[str(offer.get("option"))].append(offer)
+    return found
+
+
+def _option_figures(cohort: Sequence[Victim], options: Sequence[str], today: date
+                    ) -> tuple[Figure, ...]:
+    offered, taken, declined, unsuitable = [], [], [], []
+    for v in cohort:
+        made = _offers(v, today)
+        now = {o: str(e.get("status")) for o, e in option_statuses(v, today).items()
+               if o in options}
+        if any(e.get("status") != "not-appropriate" for o in options for e in made.get(o, [])):
+            offered.append(v.id)
+        if any(s in TAKEN_UP for s in now.values()):
+            taken.append(v.id)
+            continue
+        if "declined" in now.values():
+            declined.append(v.id)
+        if "not-appropriate" in now.values():
+            unsuitable.append(v.id)
+    return count(offered), count(taken), count(declined), count(unsuitable)
+
+
+def offers_table(cohort: Sequence[Victim], today: date) -> Table:
+    columns = (Column("offered", "Offered"), Column("taken-up", "Taken up"),
+               Column("declined", "Declined"), Column("not-appropriate", "Not appropriate"))
+    rows: list[Row] = []
+    for group, options, label in (("direct", DIRECT_OPTIONS, "All direct"),
+                                  ("indirect", INDIRECT_OPTIONS, "All indirect")):
+        rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in options]
+        rows.append(Row(group, label, _option_figures(cohort, options, today), True))
+    rows.append(Row("any", "Any restorative option", _option_figures(cohort, RJ_OPTIONS, today),
+                    True))
+    return Table("offers", "Restorative justice and reparation, by type",
+                 "Victims allocated this quarter: how many were offered each option, took it "
+                 "up, declined it, or were judged not suitable for it.", "Option", columns,
+                 tuple(rows), chart="taken-up")
+
+
+def not_appropriate_table(cohort: Sequence[Victim], today: date, redactor: Redactor) -> Table:
+    by_reason: dict[str, set[str]] = defaultdict(set)
+    for v in cohort:
+        for offer in option_statuses(v, today).values():
+            if offer.get("status") == "not-appropriate":
+                by_reason[redactor.text(normalised(offer.get("reason")))].add(v.id)
+    ordered = sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    rows = [single(reason.casefold(), reason, count(ids)) for reason, ids in ordered]
+    rows.append(single("total", "Victims with an option judged not appropriate",
+                       count(i for ids in by_reason.values() for i in ids), total=True))
+    return Table("not-appropriate", "Why restorative justice was judged not appropriate",
+                 "Victims allocated this quarter for whom the service judged an option not "
+                 "appropriate, by the reason recorded (a victim may have more than one).",
+                 "Reason", (Column("victims", "Victims"),), tuple(rows), chart="victims")
+
+
+def delivery_table(cohort: Sequence[Victim], today: date) -> Table:
+    held = [(v.id, c) for v in cohort for c in held_on(v, today)]
+    conferences = [(i, c) for i, c in held if c.get("kind", "conference") != "panel"]
+    panels = [(i, c) for i, c in held if c.get("kind") == "panel"]
+    rows = (
+        single("conferences", "Conferences held",
+               tally(len(conferences), (i for i, _ in conferences))),
+        single("panels", "Referral Order panels held with the victim",
+               tally(len(panels), (i for i, _ in panels))),
+        single("victims", "Victims who took part in either", count(i for i, _ in held), total=True),
+    )
+    return Table("delivery", "Conferences and panels held",
+                 "Meetings held with the victims allocated this quarter.", "Meeting",
+                 (Column("number", "Number"),), rows)
+
+
+def agreement_table(cohort: Sequence[Victim], today: date) -> Table:
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for v in cohort:
+        for conf in held_on(v, today):
+            for item in conf.get("agreement") or []:
+                kinds[_item_state(item)].append(v.id)
+    labels = (("on-time", "Completed on time"), ("late", "Completed late"),
+              ("done-undated", "Completed (date not recorded)"), ("failed", "Failed"),
+              ("open", "Still open"))
+    rows = [single(k, label, tally(len(kinds[k]), kinds[k])) for k, label in labels]
+    every = [i for ids in kinds.values() for i in ids]
+    rows.append(single("total", "All agreement items", tally(len(every), every), total=True))
+    return Table("agreement", "Outcome agreement items",
+                 "The actions agreed at the conferences above, and whether they were done by "
+                 "their target date.", "Agreement item", (Column("items", "Items"),), tuple(rows),
+                 chart="items")
+
+
+def _item_state(item: Mapping[str, Any]) -> str:
+    status = item.get("status")
+    if status == "failed":
+        return "failed"
+    if status != "done":
+        return "open"
+    closed, due = dated(item, "closed"), dated(item, "due")
+    if closed is None or due is None:
+        return "done-undated"
+    return "on-time" if closed <= due else "late"
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+
+def _closure(v: Victim, today: date) -> tuple[date, str] | None:
+    """(day, reason) of the case's closure when it is closed as at today."""
+    history = [e for e in v.status_history if e.date <= today]
+    if not history:
+        return None
+    last = max(history, key=lambda e: (e.date, e.id))
+    return (last.date, last.reason or "not recorded") if last.status == "closed" else None
+
+
+def outcomes_table(cohort: Sequence[Victim], today: date) -> Table:
+    closures = {v.id: c for v in cohort if (c := _closure(v, today))}
+    reasons = list(vocab.CLOSURE_REASONS)
+    rows = [single(r, vocab.label(r).capitalize(),
+                   count(i for i, (_, why) in closures.items() if why == r)) for r in reasons]
+    rows.append(single("other", "Other or not recorded",
+                       count(i for i, (_, why) in closures.items() if why not in reasons)))
+    rows.append(single("closed", "All closed", count(closures), total=True))
+    rows.append(single("open", "Still open", count(v.id for v in cohort if v.id not in closures)))
+    days = {v.id: (closures[v.id][0] - v.referral.allocated).days for v in cohort
+            if v.id in closures and v.referral.allocated}
+    rows.append(single("median-days", "Median days from allocation to outcome", median_days(days),
+                       total=True))
+    return Table("outcomes", "Outcomes",
+                 "How the cases of victims allocated this quarter ended (the reason recorded "
+                 "at closure), and how long that took.", "Outcome",
+                 (Column("victims", "Victims"),), tuple(rows), chart="victims")
+
+
+def complaints_table(cohort: Sequence[Victim], today: date) -> Table:
+    made = [(v.id, c) for v in cohort for c in entries(v, "complaints", today) if dated(c)]
+    told = [(i, c) for i, c in made if dated(c, "manager_told")]
+    rows = (
+        single("complaints", "Complaints recorded", tally(len(made), (i for i, _ in made))),
+        single("manager-told", "... of which a manager was told",
+               tally(len(told), (i for i, _ in told))),
+        single("victims", "Victims who complained", count(i for i, _ in made)),
+    )
+    return Table("complaints", "Complaints",
+                 "Complaints from the victims allocated this quarter.", "Complaints",
+                 (Column("number", "Number"),), rows)
+
+
+def activity_section(work: Casework, period: Period, today: date, redactor: Redactor) -> Section:
+    cohort = allocated_in(work, period)
+    feedback = [(v.id, f) for v in cohort for f in entries(v, "feedback", today) if dated(f)]
+    tables = (
+        referrals_table(cohort),
+        first_contact_table(work, cohort),
+        response_table(cohort, today),
+        offers_table(cohort, today),
+        not_appropriate_table(cohort, today, redactor),
+        delivery_table(cohort, today),
+        agreement_table(cohort, today),
+        outcomes_table(cohort, today),
+        satisfaction_table(feedback, "Satisfaction",
+                           "Feedback forms returned by the victims allocated this quarter, by "
+                           "how satisfied they were with the service."),
+        complaints_table(cohort, today),
+    )
+    return Section("activity", "Service activity",
+                   f"Victims allocated from {period.words()}: {len(cohort)}.",
+                   tables, DEFINITIONS)
+
+
+# --- timeliness ------------------------------------------------------------------------------
+
+
+def timeliness_section(work: Casework, period: Period) -> Section:
+    fell_due: dict[str, list[Evaluation]] = defaultdict(list)
+    for evs in work.evaluations.values():
+        for e in evs:
+            if e.applies and e.due in period:
+                fell_due[e.rule.id].append(e)
+    titles = {r.id: r.title for r in work.rules}
+    for rule_id in fell_due:
+        titles.setdefault(rule_id, rule_id)
+    columns = (Column("due", "Fell due"), Column("on-time", "Met on time"),
+               Column("late", "Met late"), Column("outstanding", "Outstanding"),
+               Column("missed-share", "Late or outstanding"))
+
+    def fig(chosen: list[Evaluation]) -> Figure:
+        return tally(len(chosen), (e.case for e in chosen))
+
+    rows = []
+    for rule_id, title in titles.items():
+        evs = fell_due.get(rule_id, [])
+        due, late = fig(evs), fig([e for e in evs if e.late])
+        outstanding = fig([e for e in evs if e.outstanding])
+        missed = fig([e for e in evs if e.late or e.outstanding])
+        rows.append(Row(rule_id, f"{title} ({rule_id})",
+                        (due, fig([e for e in evs if e.met_on and not e.late]), late, outstanding,
+                         percent(missed, due))))
+    rows.sort(key=_worst_first)
+    return Section(
+        "timeliness", "Timeliness",
+        "Every timescale that fell due this quarter, worst first: the share met late or not "
+        "met yet.",
+        (Table("timeliness", "Timescales that fell due this quarter",
+               "For each timescale rule: how many times it fell due this quarter, and how many "
+               "of those were met on time, met late, or are still not met.", "Rule", columns,
+               tuple(rows), chart="missed-share"),),
+        ("Fell due: the deadline (as the deadline engine works it out today) is in the "
+         "quarter; records open or closed. Outstanding: not met by the day the report is run.",))
+
+
+def _worst_first(row: Row) -> tuple[float, int, str]:
+    due, share = row.figures[0], row.figures[-1]
+    worst = -float(share.value) if share.value is not None else 1.0
+    return (worst, -int(due.value or 0), row.key)
+

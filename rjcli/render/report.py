@@ -1,0 +1,396 @@
+"""Reports in every format: terminal table, Markdown, CSV, JSON, HTML, Excel.
+
+Each format prints the figures of a :class:`rjcli.core.reports.Report` as they are;
+nothing is counted here. ``suppress`` hides counts of 1 to 4 (and rates worked out
+from them); ``explain`` adds the record ids behind each figure, for internal use.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from rjcli.core.reports import Figure, Report, Section, Table, is_suppressed, json_value, shown
+
+FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
+EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html",
+              "xlsx": "xlsx"}
+SUPPRESSION_NOTE = ("Small numbers are hidden for publication: counts from 1 to 4 are shown "
+                    "as <5, and figures worked out from them as -.")
+EXPLAIN_NOTE = "INTERNAL: lists the case ids behind each figure. Do not publish."
+
+
+def header_lines(report: Report, suppress: bool, explain: bool) -> list[str]:
+    lines = [report.subtitle(), *report.notes]
+    if suppress:
+        lines.append(SUPPRESSION_NOTE)
+    if explain:
+        lines.append(EXPLAIN_NOTE)
+    return lines
+
+
+def explained(table: Table) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(row label, column heading, case ids) of every figure with cases behind it."""
+    for row in table.rows:
+        for column, fig in zip(table.columns, row.figures, strict=True):
+            if fig.cases:
+                yield row.label, column.heading, fig.cases
+
+
+def render(report: Report, fmt: str, suppress: bool = False, explain: bool = False
+           ) -> str | bytes:
+    """The report as text (or bytes, for xlsx) in ``fmt``."""
+    if fmt == "table":
+        return as_text(report, suppress, explain)
+    if fmt == "md":
+        return as_markdown(report, suppress, explain)
+    if fmt == "csv":
+        return as_csv(report, suppress, explain)
+    if fmt == "json":
+        return json.dumps(as_json(report, suppress, explain), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        return as_html(report, suppress, explain)
+    return as_xlsx(report, suppress, explain)
+
+
+# --- terminal -------------------------------------------------------------------------
+
+
+def print_tables(report: Report, suppress: bool, explain: bool, console: Any) -> None:
+    """The report as Rich tables on ``console``."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    console.print(Text(report.title, style="bold"))
+    for line in header_lines(report, suppress, explain):
+        console.print(Text(line, style="dim"))
+    for section in report.sections:
+        console.print()
+        console.rule(Text(section.title, style="bold"), align="left")
+        console.print(Text(section.intro))
+        for table in section.tables:
+            grid = RichTable(title=table.title, title_justify="left", title_style="bold",
+                             padding=(0, 1))
+            widest = max((len(r.label) for r in table.rows), default=len(table.row_heading))
+            grid.add_column(table.row_heading, min_width=min(36, widest), overflow="fold")
+            for column in table.columns:
+                grid.add_column(column.heading, justify="right")
+            for row in table.rows:
+                style = "bold" if row.total else None
+                grid.add_row(Text(row.label), *(shown(f, suppress) for f in row.figures),
+                             style=style)
+            console.print()
+            console.print(grid)
+            console.print(Text(table.note, style="dim"))
+            if explain:
+                for label, heading, cases in explained(table):
+                    console.print(Text(f"  {label} / {heading}: {', '.join(cases)}", style="dim"))
+        if section.definitions:
+            console.print()
+            console.print(Text("How these are counted:", style="bold"))
+            for sentence in section.definitions:
+                console.print(Text(f"- {sentence}"))
+
+
+def as_text(report: Report, suppress: bool, explain: bool) -> str:
+    """The terminal tables as plain text (for --out with --format table)."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, color_system=None, highlight=False,
+                      force_terminal=False)
+    print_tables(report, suppress, explain, console)
+    return buffer.getvalue()
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def as_markdown(report: Report, suppress: bool, explain: bool) -> str:
+    out = [f"# {_md(report.title)}", ""]
+    out += [f"{_md(line)}  " for line in header_lines(report, suppress, explain)]
+    for section in report.sections:
+        out += ["", f"## {_md(section.title)}", "", _md(section.intro)]
+        for table in section.tables:
+            out += ["", f"### {_md(table.title)}", ""]
+            out.append("| " + " | ".join([_md(table.row_heading),
+                                          *(_md(c.heading) for c in table.columns)]) + " |")
+            out.append("| --- |" + " ---: |" * len(table.columns))
+            for row in table.rows:
+                cells = [shown(f, suppress) for f in row.figures]
+                label = f"**{_md(row.label)}**" if row.total else _md(row.label)
+                out.append("| " + " | ".join([label, *cells]) + " |")
+            out += ["", f"*{_md(table.note)}*"]
+            if explain:
+                out += [""] + [f"- {_md(label)} / {_md(heading)}: {', '.join(cases)}"
+                               for label, heading, cases in explained(table)]
+        if section.definitions:
+            out += ["", "How these are counted:", ""]
+            out += [f"- {_md(sentence)}" for sentence in section.definitions]
+    return "\n".join(out) + "\n"
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def as_csv(report: Report, suppress: bool, explain: bool) -> str:
+    """One line per figure: section, table, row, column, value (and cases with --explain)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    head = ["period", "section", "table", "row", "row_label", "column", "value"]
+    writer.writerow([*head, "cases"] if explain else head)
+    period = report.period.label if report.period else report.today.isoformat()
+    for section in report.sections:
+        for table in section.tables:
+            for row in table.rows:
+                for column, fig in zip(table.columns, row.figures, strict=True):
+                    line = [period, section.key, table.key, row.key, row.label, column.key,
+                            shown(fig, suppress)]
+                    writer.writerow([*line, " ".join(fig.cases)] if explain else line)
+    return buffer.getvalue()
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def _table_json(table: Table, suppress: bool) -> dict[str, Any]:
+    return {
+        "key": table.key, "title": table.title, "note": table.note,
+        "columns": [{"key": c.key, "heading": c.heading} for c in table.columns],
+        "rows": [{"key": r.key, "label": r.label,
+                  "values": {c.key: json_value(f, suppress)
+                             for c, f in zip(table.columns, r.figures, strict=True)}}
+                 for r in table.rows],
+    }
+
+
+def as_json(report: Report, suppress: bool, explain: bool) -> dict[str, Any]:
+    period = report.period
+    data: dict[str, Any] = {
+        "report": report.kind,
+        "title": report.title,
+        "service": report.service,
+        "period": ({"label": period.label, "start": period.start.isoformat(),
+                    "end": period.end.isoformat()} if period else None),
+        "produced": report.today.isoformat(),
+        "suppress_small": suppress,
+        "notes": list(report.notes),
+    }
+    for section in report.sections:
+        if section.key == "kpi10":
+            table = section.table("kpi10")
+            data["kpi10"] = {r.key: json_value(r.figures[0], suppress) for r in table.rows}
+    data["sections"] = [{"key": s.key, "title": s.title, "intro": s.intro,
+                         "definitions": list(s.definitions),
+                         "tables": [_table_json(t, suppress) for t in s.tables]}
+                        for s in report.sections]
+    if explain:
+        data["explain"] = [
+            {"section": s.key, "table": t.key, "row": r.key, "column": c.key,
+             "cases": list(f.cases)}
+            for s in report.sections for t in s.tables for r in t.rows
+            for c, f in zip(t.columns, r.figures, strict=True) if f.cases]
+    return data
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: #1a1a1a; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.3rem; border-bottom: 2px solid #1f4e79; padding-bottom: .2rem;
+     margin-top: 2.2rem; }
+h3 { font-size: 1.05rem; margin: 1.6rem 0 .4rem; }
+p.meta { color: #444; margin: .2rem 0; }
+p.warning { color: #8a1c1c; font-weight: 600; }
+table { border-collapse: collapse; margin: .3rem 0; min-width: 50%; }
+th, td { border-bottom: 1px solid #ccc; padding: .25rem .6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: #e8eef5; border-bottom: 2px solid #1f4e79; }
+tr.total td { font-weight: 700; border-top: 1px solid #888; }
+p.note { font-size: .92rem; color: #333; margin: .3rem 0 .8rem; }
+figure { margin: .5rem 0 1rem; }
+svg text { font-family: inherit; font-size: 12px; fill: #1a1a1a; }
+.definitions { font-size: .9rem; color: #333; }
+.explain { font-size: .8rem; color: #555; font-family: monospace; }
+.block { break-inside: avoid; page-break-inside: avoid; }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  thead th { background: none; }
+  section { break-before: auto; }
+}
+"""
+
+BAR = "#1f4e79"
+
+
+def _chart(table: Table, suppress: bool) -> str:
+    """A horizontal bar chart (inline SVG) of the table's chart column, totals left out."""
+    if table.chart is None:
+        return ""
+    index = [c.key for c in table.columns].index(table.chart)
+    rows = [(r.label, r.figures[index]) for r in table.rows if not r.total]
+    rows = [(label, fig) for label, fig in rows if fig.kind in ("count", "percent", "days")]
+    if not rows:
+        return ""
+    kind = table.columns[index].heading
+    visible = [float(f.value or 0) for _, f in rows if not is_suppressed(f, suppress)]
+    top = 100.0 if all(f.kind == "percent" for _, f in rows) else max(visible + [1.0])
+    label_w, bar_w, row_h = 320, 300, 22
+    width_all, height = label_w + bar_w + 60, row_h * len(rows) + 8
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_all}" height="{height}" '
+             f'viewBox="0 0 {width_all} {height}" style="max-width:100%;height:auto" role="img" '
+             f'aria-label="{html.escape(table.title)}: {html.escape(kind)}">']
+    for n, (label, fig) in enumerate(rows):
+        y = 4 + n * row_h
+        short = label if len(label) <= 46 else label[:44] + "..."
+        parts.append(f'<text x="0" y="{y + 15}"><title>{html.escape(label)}</title>'
+                     f'{html.escape(short)}</text>')
+        hidden = is_suppressed(fig, suppress) or fig.value is None
+        width = 0 if hidden else round(bar_w * float(fig.value or 0) / top)
+        if width:
+            parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
+                         f'fill="{BAR}"/>')
+        parts.append(f'<text x="{label_w + width + 5}" y="{y + 15}">'
+                     f'{html.escape(shown(fig, suppress))}</text>')
+    parts.append("</svg>")
+    return f'<figure class="block">{"".join(parts)}</figure>'
+
+
+def _html_table(table: Table, suppress: bool, explain: bool) -> str:
+    head = "".join(f"<th scope=\"col\">{html.escape(c.heading)}</th>" for c in table.columns)
+    body = []
+    for row in table.rows:
+        cells = "".join(f"<td>{html.escape(shown(f, suppress))}</td>" for f in row.figures)
+        css = ' class="total"' if row.total else ""
+        body.append(f"<tr{css}><td>{html.escape(row.label)}</td>{cells}</tr>")
+    parts = [f'<div class="block"><h3>{html.escape(table.title)}</h3>',
+             f'<table><thead><tr><th scope="col">{html.escape(table.row_heading)}</th>{head}'
+             f'</tr></thead><tbody>{"".join(body)}</tbody></table>',
+             f'<p class="note">{html.escape(table.note)}</p></div>',
+             _chart(table, suppress)]
+    if explain:
+        items = "".join(f"<li>{html.escape(label)} / {html.escape(heading)}: "
+                        f"{html.escape(', '.join(cases))}</li>"
+                        for label, heading, cases in explained(table))
+        parts.append(f'<ul class="explain">{items}</ul>')
+    return "".join(parts)
+
+
+def _html_section(section: Section, suppress: bool, explain: bool) -> str:
+    parts = [f"<section><h2>{html.escape(section.title)}</h2><p>{html.escape(section.intro)}</p>"]
+    parts += [_html_table(t, suppress, explain) for t in section.tables]
+    if section.definitions:
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in section.definitions)
+        parts.append(f'<div class="definitions block"><h3>How these are counted</h3>'
+                     f"<ul>{items}</ul></div>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def as_html(report: Report, suppress: bool, explain: bool) -> str:
+    """A self-contained page: no scripts, no external fonts or images; prints on A4."""
+    meta = "".join(f'<p class="{"warning" if line == EXPLAIN_NOTE else "meta"}">'
+                   f"{html.escape(line)}</p>"
+                   for line in header_lines(report, suppress, explain))
+    sections = "".join(_html_section(s, suppress, explain) for s in report.sections)
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="en-GB"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head>"
+            f"<body><header><h1>{html.escape(report.title)}</h1>{meta}</header>"
+            f"<main>{sections}</main></body></html>\n")
+
+
+# --- Excel -------------------------------------------------------------------------------
+
+
+def _cell_value(fig: Figure, suppress: bool) -> tuple[Any, str | None]:
+    """(value, number format) of a figure in a spreadsheet cell."""
+    if is_suppressed(fig, suppress) or (fig.kind != "count" and fig.value is None):
+        return shown(fig, suppress), None
+    if fig.kind == "percent":
+        return float(fig.value or 0) / 100, "0.0%"
+    return fig.value, None
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Sheet"
+    base, n = name, 2
+    while name in taken:
+        name = f"{base[:28]} {n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def as_xlsx(report: Report, suppress: bool, explain: bool) -> bytes:
+    """One sheet per section; an 'Explain' sheet with --explain."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    for section in report.sections:
+        sheet = book.create_sheet(_sheet_name(section.title, taken))
+        sheet.append([report.title])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for line in header_lines(report, suppress, explain):
+            sheet.append([line])
+        sheet.append([])
+        sheet.append([section.title])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+        sheet.append([section.intro])
+        for table in section.tables:
+            sheet.append([])
+            sheet.append([table.title])
+            sheet.cell(sheet.max_row, 1).font = bold
+            sheet.append([table.row_heading, *(c.heading for c in table.columns)])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in table.rows:
+                values = [_cell_value(f, suppress) for f in row.figures]
+                sheet.append([row.label, *(v for v, _ in values)])
+                for n, (_, number_format) in enumerate(values, start=2):
+                    cell = sheet.cell(sheet.max_row, n)
+                    if number_format:
+                        cell.number_format = number_format
+                    if row.total:
+                        cell.font = bold
+                if row.total:
+                    sheet.cell(sheet.max_row, 1).font = bold
+            sheet.append([table.note])
+            sheet.cell(sheet.max_row, 1).font = Font(italic=True)
+        if section.definitions:
+            sheet.append([])
+            sheet.append(["How these are counted"])
+            sheet.cell(sheet.max_row, 1).font = bold
+            for sentence in section.definitions:
+                sheet.append([sentence])
+        sheet.column_dimensions["A"].width = 62
+        for letter in "BCDEF":
+            sheet.column_dimensions[letter].width = 16
+    if explain:
+        sheet = book.create_sheet(_sheet_name("Explain (internal)", taken))
+        sheet.append(["section", "table", "row", "column", "cases"])
+        for s in report.sections:
+            for t in s.tables:
+                for label, heading, cases in explained(t):
+                    sheet.append([s.title, t.title, label, heading, " ".join(cases)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
