@@ -14,7 +14,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
 ) -> None:
     """Check every file: it parses, matches its schema, links resolve both ways, dates
-    are sane, and no victim identifier appears anywhere under children/.
+    are sane, and no victim identifier appears anywhere under children/, in reports
+    written to output/, or in letters written from a child's record.
 
     Prints file:line: message for each problem and exits 1 when there is an error
     (warnings alone exit 0).

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,11 +27,16 @@ LOG_KEYS = ("contacts", "consents", "status_history", "appointments", "offers", 
 
 
 def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
-                paths: Mapping[str, str]) -> list[Problem]:
+                paths: Mapping[str, str], purged: Collection[str] = frozenset()
+                ) -> list[Problem]:
+    """Links resolve both ways; a link to a purged record (``purged``: the ids that have
+    a tombstone) is history, not a broken link."""
     problems = []
     for v in victims.values():
         for link in v.links:
             child = children.get(link.child)
+            if child is None and link.child in purged:
+                continue
             if child is None:
                 problems.append(Problem(paths[v.id], None, f"linked child {link.child} does not exist"))
             elif v.id not in {ref.ref for ref in child.victims}:
@@ -45,6 +50,8 @@ def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
                 problems.append(Problem(paths[c.id], None, f"victim label '{ref.label}' used twice"))
             labels.add(ref.label)
             victim = victims.get(ref.ref)
+            if victim is None and ref.ref in purged:
+                continue
             if victim is None:
                 problems.append(Problem(paths[c.id], None, f"victim reference {ref.ref} does not exist"))
             elif c.id not in victim.child_ids:
@@ -121,8 +128,12 @@ _OWN_DATE_KEYS = re.compile(
 
 
 def _digits(text: str) -> str:
+    """The national number: 07700 900001, +44 7700 900001 and 7700900001 (a spreadsheet
+    drops the leading zero of a number) are one phone."""
     digits = re.sub(r"\D", "", text)
-    return "0" + digits[2:] if digits.startswith("44") and len(digits) > 10 else digits
+    if digits.startswith("44") and len(digits) > 10:
+        return digits[2:]
+    return digits[1:] if digits.startswith("0") else digits
 
 
 def _norm_name(text: str) -> str:
@@ -191,7 +202,8 @@ def _dates_in(line: str) -> list[date]:
     return days
 
 
-def _line_leaks(line: str, ids: Identifiers, own_words: set[str]) -> list[tuple[str, str, str]]:
+def _line_leaks(line: str, ids: Identifiers, own_words: set[str],
+                own_dates: bool = True) -> list[tuple[str, str, str]]:
     """(severity, what, victim id) for each identifier on one line."""
     leaks = []
     words = _WORD.findall(line)
@@ -217,7 +229,7 @@ def _line_leaks(line: str, ids: Identifiers, own_words: set[str]) -> list[tuple[
         victim = ids.postcodes.get(match.replace(" ", "").upper())
         if victim:
             leaks.append(("error", "a victim's postcode", victim))
-    if not _OWN_DATE_KEYS.match(line):
+    if not (own_dates and _OWN_DATE_KEYS.match(line)):
         for day in _dates_in(line):
             victim = ids.birthdays.get(day)
             if victim:
@@ -226,16 +238,19 @@ def _line_leaks(line: str, ids: Identifiers, own_words: set[str]) -> list[tuple[
 
 
 def find_victim_identifiers(path: str, text: str, ids: Identifiers,
-                            own_names: Sequence[str] = ()) -> list[Problem]:
+                            own_names: Sequence[str] = (), own_dates: bool = True
+                            ) -> list[Problem]:
     """Problems for every line of ``text`` that holds a victim identifier.
 
     ``own_names``: names that belong in this text (the child's own), whose words are
-    not taken for a victim's family name.
+    not taken for a victim's family name. ``own_dates``: a child's record, whose
+    ``dob:``, ``date:``... lines hold the child's own dates (reports and letters have
+    no such keys: every date there is looked at).
     """
     own_words = {w for n in own_names for w in _norm_name(n).split(" ")}
     problems = []
     for number, line in enumerate(text.splitlines(), 1):
-        for severity, what, victim in _line_leaks(line, ids, own_words):
+        for severity, what, victim in _line_leaks(line, ids, own_words, own_dates):
             problems.append(Problem(path, number, f"{what} ({victim}) must not appear here: "
                                     "refer to victims only as 'Victim 1' or by id (Somerset 5.4)",
                                     severity=severity))

@@ -58,7 +58,9 @@ def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
     _line("Home service", v.home_service)
     r = v.referral
     _line("Referral", ", ".join(label(x) for x in (r.source, r.stage, r.disposal) if x))
-    _line("Allocated", f"{uk_date(r.allocated)} to {r.worker}" if r.allocated else None)
+    if r.allocated:
+        _line("Allocated", uk_date(r.allocated) + (f" to {r.worker}" if r.worker else
+                                                    " (no worker allocated yet)"))
     _line("Children", ", ".join(link.child + (f" ({link.offence})" if link.offence else "")
                                 for link in v.links))
     consents = []

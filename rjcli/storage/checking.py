@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rjcli.core import checks
 from rjcli.core.problems import Problem
+from rjcli.errors import RecordInvalid
 from rjcli.storage import yamlio
 from rjcli.storage.casebook import CONFIG_FILE, FOLDERS, Casebook
 from rjcli.storage.schemas import known_fields, validate
@@ -62,28 +66,133 @@ def check_casebook(casebook: Casebook, today: date) -> list[Problem]:
         rel = loaded.paths[record_id]
         problems += check_record_schema(casebook, kind, rel, data)
         problems += checks.check_entry_ids(data, rel)
-    problems += checks.check_links(loaded.victims, loaded.children, loaded.paths)
+    from rjcli.storage.purge import tombstone_ids
+
+    problems += checks.check_links(loaded.victims, loaded.children, loaded.paths,
+                                   tombstone_ids(casebook))
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
 
 
+MAX_SCANNED_BYTES = 20 * 1024 * 1024
+"""Files larger than this are not read for the privacy check (reported as unchecked)."""
+_TAG = re.compile(r"<[^>]*>")
+
+
+def readable_text(path: Path) -> str | None:
+    """The text of a file as a reader sees it, line by line, for the privacy check: text and
+    Markdown as they are, HTML without its tags, a Word file's paragraphs and a
+    spreadsheet's rows one a line. None when it is not text rj can read (binary, too
+    large, not UTF-8)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SCANNED_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_SCANNED_BYTES:
+        return None
+    if raw.startswith(b"PK\x03\x04"):
+        return _word_text(raw)
+    if b"\x00" in raw:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if path.suffix.lower() in (".html", ".htm"):
+        return "\n".join(html.unescape(_TAG.sub(" ", line)) for line in text.splitlines())
+    return text
+
+
+def _word_text(raw: bytes) -> str | None:
+    """The text of a Word (.docx) or Excel (.xlsx) file: a Word paragraph or a spreadsheet
+    row a line (cells joined by " | "). None when it is neither."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = archive.namelist()
+
+            def part(name: str) -> str:
+                return archive.read(name).decode("utf-8", "replace")
+
+            words = sorted(n for n in names if re.fullmatch(
+                r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml", n))
+            if words:
+                xml = "".join(part(n) for n in words)
+                return "\n".join(html.unescape(_TAG.sub("", p)) for p in xml.split("</w:p>"))
+            sheets = sorted((n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+                            key=lambda n: int(re.sub(r"\D", "", n)))
+            if not sheets:
+                return None
+            shared = [html.unescape(_TAG.sub("", si)) for si in re.findall(
+                r"<si>(.*?)</si>", part("xl/sharedStrings.xml"), re.S)
+            ] if "xl/sharedStrings.xml" in names else []
+            return "\n".join(_sheet_rows(part(n), shared) for n in sheets)
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, IndexError):
+        return None
+
+
+def _sheet_rows(xml: str, shared: list[str]) -> str:
+    """One line per row of a worksheet, at its row number (so a problem's line is its row)."""
+    lines: list[str] = []
+    for row in re.finditer(r"<row\b([^>]*)>(.*?)</row>", xml, re.S):
+        number = re.search(r'\br="(\d+)"', row.group(1))
+        while number and len(lines) < int(number.group(1)) - 1:
+            lines.append("")
+        cells = []
+        for cell in re.finditer(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", row.group(2), re.S):
+            body = cell.group(2) or ""
+            value = re.search(r"<v>(.*?)</v>", body, re.S)
+            if 't="s"' in cell.group(1) and value:
+                cells.append(shared[int(value.group(1))])
+            else:
+                cells.append(html.unescape(_TAG.sub("", body)))
+        lines.append(" | ".join(cells))
+    return "\n".join(lines)
+
+
+def privacy_scanned(casebook: Casebook) -> list[Path]:
+    """Every file that must not identify a victim: all under children/, report output
+    (output/reports/, and output/report-* where rj report writes html and xlsx), and
+    letters written from a child's record (output/letters/C-*)."""
+    found: list[Path] = []
+    for folder, pattern, deep in ((casebook.folder("child"), "*", True),
+                                  (casebook.output_dir / "reports", "*", True),
+                                  (casebook.output_dir, "report*", False),
+                                  (casebook.output_dir / "letters", "C-*", True)):
+        if folder.is_dir():
+            matches = folder.rglob(pattern) if deep else folder.glob(pattern)
+            found += sorted(p for p in matches if p.is_file())
+    return found
+
+
 def check_children_privacy(casebook: Casebook, victims: Any, children: Any) -> list[Problem]:
-    """Every file under children/ (records and anything else) against victim identifiers."""
-    staff = [s.name for s in casebook.config.staff]
+    """Every file under children/, every report and every child-side letter against victim
+    identifiers (Somerset 5.4, Wait 'til Eight §7.10.1)."""
+    try:
+        staff = [s.name for s in casebook.config.staff]
+    except RecordInvalid:
+        staff = []  # rj.yaml does not parse: reported by check_config, the rest still checked
     ids = checks.victim_identifiers(victims, exclude_words=[w for n in staff for w in n.split()])
     problems: list[Problem] = []
-    folder = casebook.folder("child")
-    if not folder.is_dir():
-        return problems
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        try:
-            text = yamlio.decode(path.read_bytes())
-        except yamlio.YamlProblem:
-            continue  # reported by the parse check
-        child = children.get(path.stem)
+    children_folder = casebook.folder("child")
+    for path in privacy_scanned(casebook):
+        rel = casebook.rel(path)
+        text = readable_text(path)
+        if text is None:
+            if path.suffix not in (".yaml", ".yml") or not path.is_relative_to(children_folder):
+                problems.append(Problem(rel, None, "not checked for victim identifiers: not a "
+                                        "text, Markdown, HTML or Word file rj can read",
+                                        severity="warning"))
+            continue  # a record that does not parse is reported by the parse check
+        child = children.get(path.stem) or children.get(path.name[:path.name.find("-", 2)])
         own = [child.name] if child and child.name else []
-        problems += checks.find_victim_identifiers(casebook.rel(path), text, ids, own + staff)
+        record_file = path.is_relative_to(children_folder)
+        problems += checks.find_victim_identifiers(rel, text, ids, own + staff,
+                                                   own_dates=record_file)
     return problems
 
 

@@ -39,7 +39,7 @@ ATTRIBUTES = ("victims/*.yaml merge=rj", "children/*.yaml merge=rj", "rj.yaml me
 """Lines of the casebook's ``.gitattributes``: which files rj's driver merges."""
 
 SHARED_PATHS = (".gitattributes", ".gitignore", "rj.yaml", "victims", "children",
-                "templates", "policy", "schemas", "checklists")
+                "tombstones", "templates", "policy", "schemas", "checklists")
 """What ``rj sync`` commits when new (tracked files are committed wherever they are):
 never a stray file someone saved into the casebook folder."""
 
