@@ -290,12 +290,6 @@ def test_check_prints_each_problem_on_one_line_when_piped(casebook: CasebookUnde
         assert line.startswith(f"children/{casebook.child}.yaml:"), line
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT rjcli/storage/checking.py check_casebook passes only readable records to "
-    "check_links and check_children_privacy: a child's reference to a victim whose file "
-    "does not parse is reported as 'does not exist', and that victim's name/phone are "
-    "silently not looked for under children/; say the victim 'cannot be read' and that "
-    "the privacy check is incomplete"))
 def test_an_unreadable_victim_is_not_called_missing(casebook: CasebookUnderTest) -> None:
     casebook.write(casebook.child, casebook.text(casebook.child)
                    + f"notes: rang {VICTIM['name']}\n")

@@ -27,17 +27,21 @@ LOG_KEYS = ("contacts", "consents", "status_history", "appointments", "offers", 
 
 
 def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
-                paths: Mapping[str, str], purged: Collection[str] = frozenset()
-                ) -> list[Problem]:
+                paths: Mapping[str, str], purged: Collection[str] = frozenset(),
+                unreadable: Collection[str] = frozenset()) -> list[Problem]:
     """Links resolve both ways; a link to a purged record (``purged``: the ids that have
-    a tombstone) is history, not a broken link."""
+    a tombstone) is history, not a broken link; a link to a record whose file cannot be
+    read (``unreadable``) says so, and that the checks through it are incomplete."""
     problems = []
     for v in victims.values():
         for link in v.links:
             child = children.get(link.child)
             if child is None and link.child in purged:
                 continue
-            if child is None:
+            if child is None and link.child in unreadable:
+                problems.append(Problem(paths[v.id], None, f"linked child {link.child} cannot be "
+                                        "read: fix that file, then check again"))
+            elif child is None:
                 problems.append(Problem(paths[v.id], None, f"linked child {link.child} does not exist"))
             elif v.id not in {ref.ref for ref in child.victims}:
                 problems.append(Problem(
@@ -52,7 +56,11 @@ def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
             victim = victims.get(ref.ref)
             if victim is None and ref.ref in purged:
                 continue
-            if victim is None:
+            if victim is None and ref.ref in unreadable:
+                problems.append(Problem(
+                    paths[c.id], None, f"victim reference {ref.ref} cannot be read, so this file "
+                    "was not checked for that victim's details: fix that file, then check again"))
+            elif victim is None:
                 problems.append(Problem(paths[c.id], None, f"victim reference {ref.ref} does not exist"))
             elif c.id not in victim.child_ids:
                 problems.append(Problem(paths[c.id], None, f"{ref.ref} does not link back to {c.id}"))

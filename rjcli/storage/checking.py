@@ -68,8 +68,9 @@ def check_casebook(casebook: Casebook, today: date) -> list[Problem]:
         problems += checks.check_entry_ids(data, rel)
     from rjcli.storage.purge import tombstone_ids
 
+    unreadable = {Path(p.path).stem for p in loaded.problems}
     problems += checks.check_links(loaded.victims, loaded.children, loaded.paths,
-                                   tombstone_ids(casebook))
+                                   tombstone_ids(casebook), unreadable)
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
