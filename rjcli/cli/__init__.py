@@ -34,6 +34,12 @@ class RjGroup(TyperGroup):
 
             err().print("interrupted: nothing half-written (every save is atomic)")
             raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            # the reader went away (rj list | head): stop quietly, as other tools do
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:

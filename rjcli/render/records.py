@@ -92,7 +92,14 @@ def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
     _contacts(c.contacts)
 
 
+PLAIN_FROM = 200
+"""Longer listings are printed as plain aligned text: a Rich table row costs ~0.35 ms."""
+
+
 def summary_table(rows: Sequence[RecordSummary]) -> None:
+    if len(rows) > PLAIN_FROM:
+        _plain_summary(rows)
+        return
     from rich.table import Table
 
     table = Table("id", "name", "status", "worker", "kind", "since", box=None)
@@ -101,3 +108,16 @@ def summary_table(rows: Sequence[RecordSummary]) -> None:
                       s.since or "")
     out().print(table)
     out().print(f"[dim]{len(rows)} record{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+def _plain_summary(rows: Sequence[RecordSummary]) -> None:
+    import sys
+
+    header = ("id", "name", "status", "worker", "kind", "since")
+    cells = [header] + [(s.id, s.name, s.status, s.worker or "", s.kind or "", s.since or "")
+                        for s in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    write = sys.stdout.write
+    for cell in cells:
+        write("  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True)).rstrip() + "\n")
+    write(f"{len(rows)} records\n")
