@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, parse_day
 from rjcli.core.model import Child, Victim
 from rjcli.errors import BadInput

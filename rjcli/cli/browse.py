@@ -6,21 +6,12 @@ from typing import Annotated
 
 import typer
 
-from rjcli.cli.context import current
-from rjcli.core.ids import kind_of, normalise_record_id
+from rjcli.cli.context import current, record_id_arg
+from rjcli.core.ids import kind_of
 
 from rjcli.errors import BadInput
 from rjcli.render import records as show_records
 from rjcli.render.terminal import out, print_json
-
-
-def record_id_arg(value: str) -> str:
-    """A typed id, normalised (v-0001 -> V-0001), or a clear error."""
-    record_id = normalise_record_id(value)
-    if record_id is None:
-        raise BadInput(f"'{value}' is not a record id",
-                       hint="ids look like V-7K3M2Q (victims) or C-4HX9TD (children)")
-    return record_id
 
 
 def show(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, parse_day
 from rjcli.core import vocab
 from rjcli.core.records import choice_problem, consent_entry

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive, parse_moment
 from rjcli.core.records import HEADINGS, NewContact, contact_entry, contact_problems
 from rjcli.errors import BadInput

@@ -104,3 +104,14 @@ def today_from(option: str | None) -> tuple[date, datetime]:
     except ValueError:
         raise BadInput(f"--today '{option}' is not a real date", hint="use YYYY-MM-DD") from None
     return day, datetime.combine(day, time(23, 59))
+
+
+def record_id_arg(value: str) -> str:
+    """A typed id, normalised (v-0001 -> V-0001), or a clear error."""
+    from rjcli.core.ids import normalise_record_id
+
+    record_id = normalise_record_id(value)
+    if record_id is None:
+        raise BadInput(f"'{value}' is not a record id",
+                       hint="ids look like V-7K3M2Q (victims) or C-4HX9TD (children)")
+    return record_id

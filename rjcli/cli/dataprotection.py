@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current
 from rjcli.errors import BadInput, ChangeRefused
 from rjcli.render.terminal import err, escape, out, print_json, say

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current
 from rjcli.core.due import DueFilter, as_json, select
 from rjcli.errors import BadInput

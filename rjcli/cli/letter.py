@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import AppContext, current, parse_moment
 from rjcli.core import letters
 from rjcli.core.ids import kind_of

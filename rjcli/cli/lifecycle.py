@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive, parse_day
 from rjcli.core import vocab
 from rjcli.core.model import current_status, child_from_dict, victim_from_dict

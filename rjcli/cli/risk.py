@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive
 from rjcli.core.checklist import (
     MSG_BAD_ANSWER,

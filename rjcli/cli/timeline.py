@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rjcli.cli.browse import record_id_arg
+from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current
 from rjcli.core.model import child_from_dict, victim_from_dict
 from rjcli.core.restorative import child_warnings, vcs_line

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rjcli.core.calendar import WorkingCalendar
-from rjcli.core.deadlines import Evaluation
+
+if TYPE_CHECKING:
+    from rjcli.core.deadlines import Evaluation
 
 STATUSES = ("overdue", "today", "upcoming")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rjcli.core.model import Child, Victim
+if TYPE_CHECKING:
+    from rjcli.core.model import Child, Victim
 
 
 @dataclass(frozen=True)

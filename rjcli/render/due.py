@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from rjcli.core.deadlines import Evaluation
 from rjcli.core.due import DueItem, Standing, summary_line
 from rjcli.core.dates import uk_date
 from rjcli.render.terminal import escape, out
 
+if TYPE_CHECKING:
+    from rjcli.core.deadlines import Evaluation
+
 COLOURS = {"overdue": "red", "today": "yellow", "upcoming": "green"}
-MAX_ROWS = 150
+MAX_ROWS = 60
 """Rows printed before the rest is summarised (a Rich row costs ~0.35 ms)."""
 
 

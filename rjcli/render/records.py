@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rjcli.core.dates import format_datetime, uk_date
-from rjcli.core.model import Child, Contact, Victim
 from rjcli.core.summary import RecordSummary
 from rjcli.core.vocab import VICTIM_CONSENT_KINDS, label
 from rjcli.render.terminal import escape, out
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Child, Contact, Victim
 
 
 def _line(name: str, value: object) -> None:

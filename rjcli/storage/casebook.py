@@ -18,13 +18,31 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rjcli.core.config import CasebookConfig, config_from_dict
+from typing import TYPE_CHECKING
+
 from rjcli.core.ids import is_record_id, kind_of, new_entry_id, new_record_id
-from rjcli.core.model import Child, Victim, child_from_dict, victim_from_dict
 from rjcli.core.problems import Problem
 from rjcli.errors import BadInput, CasebookNotFound, ChangeRefused, RecordInvalid, RecordNotFound
-from rjcli.storage import yamlio
 from rjcli.storage.atomic import atomic_write, locked
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from rjcli.core.config import CasebookConfig
+    from rjcli.core.model import Child, Victim
+
+
+def _yaml() -> ModuleType:
+    """The YAML layer, imported on first use: a warm ``rj due`` never parses YAML."""
+    from rjcli.storage import yamlio
+
+    return yamlio
+
+
+def _model() -> ModuleType:
+    from rjcli.core import model
+
+    return model
 
 CONFIG_FILE = "rj.yaml"
 FOLDERS = {"victim": "victims", "child": "children"}
@@ -139,8 +157,8 @@ class Casebook:
     def config_data(self) -> dict[str, Any]:
         path = self.root / CONFIG_FILE
         try:
-            data = yamlio.read_fast(path)
-        except yamlio.YamlProblem as exc:
+            data = _yaml().read_fast(path)
+        except _yaml().YamlProblem as exc:
             raise RecordInvalid(
                 f"{CONFIG_FILE}{f':{exc.line}' if exc.line else ''}: {exc.message}",
                 hint=f"fix {path} in an editor; rj check lists every problem",
@@ -149,6 +167,8 @@ class Casebook:
 
     @cached_property
     def config(self) -> CasebookConfig:
+        from rjcli.core.config import config_from_dict
+
         return config_from_dict(self.config_data)
 
     # --- reading --------------------------------------------------------------
@@ -160,8 +180,8 @@ class Casebook:
             raise RecordNotFound(f"no record {record_id} in this casebook",
                                  hint="rj list shows the records there are")
         try:
-            data = yamlio.read_fast(path)
-        except yamlio.YamlProblem as exc:
+            data = _yaml().read_fast(path)
+        except _yaml().YamlProblem as exc:
             where = self.rel(path) + (f":{exc.line}" if exc.line else "")
             raise RecordInvalid(f"{where}: {exc.message}",
                                 hint="fix it with rj edit, or in an editor") from None
@@ -172,17 +192,17 @@ class Casebook:
         return data  # type: ignore[no-any-return]
 
     def victim(self, record_id: str) -> Victim:
-        return victim_from_dict(self.read(record_id))
+        return _model().victim_from_dict(self.read(record_id))
 
     def child(self, record_id: str) -> Child:
-        return child_from_dict(self.read(record_id))
+        return _model().child_from_dict(self.read(record_id))
 
     def read_file(self, path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
         """Parse one record file: (data, None) or (None, the problem)."""
         rel = self.rel(path)
         try:
-            data = yamlio.read_fast(path)
-        except yamlio.YamlProblem as exc:
+            data = _yaml().read_fast(path)
+        except _yaml().YamlProblem as exc:
             return None, Problem(rel, exc.line, exc.message, exc.column)
         except OSError as exc:
             return None, Problem(rel, None, f"cannot read: {exc.strerror}")
@@ -210,9 +230,9 @@ class Casebook:
             loaded.data[record_id] = data
             loaded.paths[record_id] = self.rel(path)
             if kind == "victim":
-                loaded.victims[record_id] = victim_from_dict(data)
+                loaded.victims[record_id] = _model().victim_from_dict(data)
             else:
-                loaded.children[record_id] = child_from_dict(data)
+                loaded.children[record_id] = _model().child_from_dict(data)
         return loaded
 
     # --- changing ------------------------------------------------------------------
@@ -253,8 +273,8 @@ class Casebook:
         validator(kind)  # compiled before taking the lock: others wait only for the write
         with locked(self.lock_path(lock), lock):
             try:
-                document = yamlio.load_document(yamlio.decode(yamlio.read_bytes(path)))
-            except yamlio.YamlProblem as exc:
+                document = _yaml().load_document(_yaml().decode(_yaml().read_bytes(path)))
+            except _yaml().YamlProblem as exc:
                 where = self.rel(path) + (f":{exc.line}" if exc.line else "")
                 raise RecordInvalid(f"{where}: {exc.message}; nothing was changed",
                                     hint=hint) from None
@@ -265,7 +285,7 @@ class Casebook:
                                     hint=hint)
             mutate(document.tree)
             new_text = document.dump()
-            data = yamlio.parse_text(new_text)
+            data = _yaml().parse_text(new_text)
             if data == before:
                 return data  # type: ignore[no-any-return]
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
@@ -286,8 +306,8 @@ class Casebook:
             else:  # pragma: no cover - 100 collisions in a billion-id space
                 raise RecordInvalid("could not find a free id")
             data = build(record_id)
-            text = yamlio.dump_new(data)
-            parsed = yamlio.parse_text(text)
+            text = _yaml().dump_new(data)
+            parsed = _yaml().parse_text(text)
             self._refuse_invalid(kind, parsed, None)
             path = self.path_for(record_id)
             atomic_write(path, text, private=kind == "victim")
@@ -302,13 +322,13 @@ class Casebook:
         from rjcli.storage.schemas import validate
 
         rel = self.rel(path) if path is not None else FOLDERS.get(kind, CONFIG_FILE)
-        line_of = (lambda p: yamlio.line_of(tree, p)) if tree is not None else None
+        line_of = (lambda p: _yaml().line_of(tree, p)) if tree is not None else None
         problems = validate(kind, data, rel, line_of)
         if not problems:
             return
         if original is not None:
-            old = yamlio.load_document(original)
-            already = validate(kind, old.data, rel, lambda p: yamlio.line_of(old.tree, p))
+            old = _yaml().load_document(original)
+            already = validate(kind, old.data, rel, lambda p: _yaml().line_of(old.tree, p))
             if already:
                 listed = "; ".join(str(p) for p in already[:5])
                 name = path.stem if path is not None and kind in FOLDERS else rel
@@ -350,9 +370,9 @@ class Casebook:
             if path.read_text(encoding="utf-8") != expected:
                 raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")
             try:
-                data = yamlio.parse_text(text)
-                tree = yamlio.load_document(text).tree
-            except yamlio.YamlProblem as exc:
+                data = _yaml().parse_text(text)
+                tree = _yaml().load_document(text).tree
+            except _yaml().YamlProblem as exc:
                 raise ChangeRefused(f"line {exc.line}: {exc.message}") from None
             if not isinstance(data, dict) or data.get("id") != record_id:
                 raise ChangeRefused(f"the id must stay {record_id}")

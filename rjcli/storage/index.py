@@ -29,20 +29,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from rjcli import __version__
 from rjcli.core.calendar import WorkingCalendar
-from rjcli.core.deadlines import child_case, evaluate_case, victim_case
-from rjcli.core.due import DueItem, items_from
-from rjcli.core.model import Child, Victim, child_from_dict, victim_from_dict
-from rjcli.core.policy import Policy
+from rjcli.core.due import DueItem
 from rjcli.core.problems import Problem
-from rjcli.core.summary import RecordSummary, child_summary, victim_summary
+from rjcli.core.summary import RecordSummary
 from rjcli.errors import LockTimeout
 from rjcli.shipped import shipped_dir
-from rjcli.storage import yamlio
 from rjcli.storage.atomic import locked
 from rjcli.storage.casebook import Casebook
-from rjcli.storage.schemas import to_json
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Child, Victim
+    from rjcli.core.policy import Policy
+
+# Reading a fresh index needs none of the YAML, model or rule code: those are imported
+# by the functions that build rows, only when files changed.
 
 LAYOUT = 3
 """Bump when the tables or what is stored in them change."""
@@ -99,6 +103,9 @@ def fingerprint(casebook: Casebook) -> str:
 
 def _parse_one(args: tuple[str, str]) -> tuple[str, Any, tuple[int | None, int | None, str] | None]:
     """Worker: parse one file -> (rel, json-able data or None, problem or None)."""
+    from rjcli.storage import yamlio
+    from rjcli.storage.schemas import to_json
+
     root, rel = args
     try:
         data = yamlio.read_fast(Path(root) / rel)
@@ -133,6 +140,10 @@ the children (victims' rules read their linked children)."""
 
 def _index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
     """Worker: parse one victim file and compute everything the index stores for it."""
+    from rjcli.core.deadlines import victim_case
+    from rjcli.core.model import victim_from_dict
+    from rjcli.core.summary import victim_summary
+
     rel, data, problem = _parse_one(args)
     if data is None:
         return rel, None, problem, None, None, 0, "[]", None
@@ -283,6 +294,9 @@ class Index:
         """Index every file afresh in two processes: children first (victims' rules read
         them), then victims parsed, summarised and evaluated in the workers, then the
         children's own rules. Only what the index stores comes back to this process."""
+        from rjcli.core.deadlines import child_case
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
         import multiprocessing
 
         from rjcli.storage.snapshot import staff_by_role
@@ -335,6 +349,9 @@ class Index:
         return ids
 
     def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any) -> None:
+        from rjcli.core.model import Victim, child_from_dict, victim_from_dict
+        from rjcli.core.summary import child_summary, victim_summary
+
         kind, (size, mtime) = found
         mtime = _trusted_mtime(mtime)
         record_id = Path(rel).stem if data is not None else None
@@ -354,6 +371,8 @@ class Index:
              json.dumps(data) if data is not None else None, links, is_open, "[]"))
 
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
         out: dict[str, Victim | Child] = {}
         db = self.open()
         for record_id in ids:
@@ -380,6 +399,9 @@ class Index:
 
     def _evaluate_some(self, ids: set[str], policy: Policy, cal: WorkingCalendar,
                        roles: dict[str, str]) -> list[tuple[str, str]]:
+        from rjcli.core.deadlines import child_case, victim_case
+        from rjcli.core.model import Child, Victim
+
         records = self._records(ids)
         linked_ids = {link for r in records.values() for link in _record_links(r)}
         linked = self._records(linked_ids - set(records)) | records
@@ -398,6 +420,9 @@ class Index:
                       roles: dict[str, str]) -> list[tuple[str, str]]:
         """Every record, streaming the victims so memory stays small: children are held
         (victims' rules read them); a child's rules read only its victims' workers."""
+        from rjcli.core.deadlines import child_case, victim_case
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
         db = self.open()
         children = {rid: child_from_dict(json.loads(raw)) for rid, raw in db.execute(
             "SELECT record_id, data FROM files WHERE kind='child' AND data IS NOT NULL")}
@@ -451,12 +476,17 @@ def _links(kind: str, data: dict[str, Any]) -> list[str]:
 
 
 def _record_links(record: Victim | Child) -> tuple[str, ...]:
+    from rjcli.core.model import Victim
+
     if isinstance(record, Victim):
         return record.child_ids
     return tuple(ref.ref for ref in record.victims)
 
 
 def _items_text(case: Any, policy: Policy, cal: WorkingCalendar, record: Victim | Child) -> str:
+    from rjcli.core.deadlines import evaluate_case
+    from rjcli.core.due import items_from
+
     items = items_from(evaluate_case(case, policy, cal), {record.id: record.name or ""})
     return json.dumps([_item_json(i) for i in items])
 

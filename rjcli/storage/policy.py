@@ -14,12 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rjcli.core.calendar import WorkingCalendar
-from rjcli.core.policy import Policy, PolicyError, resolve_policy
+from typing import TYPE_CHECKING
+
 from rjcli.errors import RecordInvalid
 from rjcli.shipped import shipped_dir
-from rjcli.storage import yamlio
 from rjcli.storage.casebook import CONFIG_FILE, Casebook
+
+if TYPE_CHECKING:
+    from rjcli.core.calendar import WorkingCalendar
+    from rjcli.core.policy import Policy
 
 
 def profile_files(casebook: Casebook) -> dict[str, Path]:
@@ -41,6 +44,7 @@ def policy_fingerprint(casebook: Casebook) -> str:
 
 
 def _load_profile(casebook: Casebook, path: Path) -> dict[str, Any]:
+    from rjcli.storage import yamlio
     from rjcli.storage.schemas import validate
 
     rel = casebook.rel(path)
@@ -64,6 +68,8 @@ def load_policy(casebook: Casebook) -> Policy:
     if problems:
         raise RecordInvalid(f"{CONFIG_FILE}: " + "; ".join(p.message for p in problems[:5]),
                             hint="see 'Policy as data' in README.md for the fields a rule has")
+    from rjcli.core.policy import PolicyError, resolve_policy
+
     profiles = {name: _load_profile(casebook, path) for name, path in profile_files(casebook).items()}
     config = casebook.config
     try:

@@ -10,15 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from rjcli.core.calendar import WorkingCalendar
-from rjcli.core.deadlines import Evaluation, child_case, evaluate_case, victim_case
-from rjcli.core.due import DueItem, items_from
-from rjcli.core.policy import Policy
+from rjcli.core.due import DueItem
 from rjcli.core.problems import Problem
-from rjcli.core.summary import RecordSummary, child_summary, victim_summary
+from rjcli.core.summary import RecordSummary
 from rjcli.storage.casebook import Casebook, Loaded
 from rjcli.storage.index import open_index
-from rjcli.storage.policy import load_calendar, load_policy
+
+if TYPE_CHECKING:
+    from rjcli.core.deadlines import Evaluation
+    from rjcli.core.policy import Policy
 
 
 @dataclass
@@ -34,6 +37,8 @@ def summaries(casebook: Casebook, today: date, use_cache: bool = True) -> Snapsh
         records, problems = index.summaries(), index.problems()
         index.close()
     else:
+        from rjcli.core.summary import child_summary, victim_summary
+
         loaded = casebook.load_all()
         records = [victim_summary(v) for v in loaded.victims.values()]
         records += [child_summary(c) for c in loaded.children.values()]
@@ -83,6 +88,8 @@ def staff_by_role(casebook: Casebook) -> dict[str, str]:
 def evaluate_loaded(loaded: Loaded, policy: Policy, cal: WorkingCalendar,
                     roles: dict[str, str]) -> dict[str, list[Evaluation]]:
     """Every rule instance of every record (open or closed), by record id."""
+    from rjcli.core.deadlines import child_case, evaluate_case, victim_case
+
     out: dict[str, list[Evaluation]] = {}
     for v in loaded.victims.values():
         out[v.id] = evaluate_case(victim_case(v, loaded.children, roles), policy, cal)
@@ -99,6 +106,9 @@ def due_work(casebook: Casebook, today: date, use_cache: bool = True) -> DueWork
                        calendar=index.calendar(today))
         index.close()
         return work
+    from rjcli.core.due import items_from
+    from rjcli.storage.policy import load_calendar, load_policy
+
     policy = load_policy(casebook)
     cal = load_calendar(casebook, today)
     loaded = casebook.load_all()
