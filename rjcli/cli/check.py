@@ -24,7 +24,7 @@ def check(
     from rjcli.storage.checking import check_casebook
 
     ctx = current()
-    problems = check_casebook(ctx.casebook, ctx.today)
+    problems = check_casebook(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     errors = [p for p in problems if p.severity == "error"]
     if as_json:
         print_json({"ok": not errors, "problems": [p.as_json() for p in problems]})

@@ -11,6 +11,7 @@ from typing import Any
 
 from rjcli.core import checks
 from rjcli.core.problems import Problem
+from rjcli.errors import RjError
 from rjcli.errors import RecordInvalid
 from rjcli.storage import yamlio
 from rjcli.storage.casebook import CONFIG_FILE, FOLDERS, Casebook
@@ -56,16 +57,35 @@ def check_record_schema(casebook: Casebook, kind: str, rel: str, data: dict[str,
     return problems
 
 
-def check_casebook(casebook: Casebook, today: date) -> list[Problem]:
-    """Every problem in the casebook: parse, schema, links, dates, privacy."""
+def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> list[Problem]:
+    """Every problem in the casebook: parse, schema, links, dates, privacy.
+
+    With the index, records come parsed from it and each file's own checks (schema,
+    entry ids: ~3 ms a record) are kept there until the file changes.
+    """
+    from rjcli.storage.index import open_index
+
     problems = check_config(casebook)
-    loaded = casebook.load_all()
+    index = None
+    if use_cache:
+        try:
+            index = open_index(casebook, today)
+        except RjError:  # e.g. a policy the rules cannot be read from: check the files
+            index = None
+    loaded = index.loaded() if index is not None else casebook.load_all()
+    cached = index.file_checks() if index is not None else {}
+    fresh: dict[str, list[Problem]] = {}
     problems += loaded.problems
     for record_id, data in loaded.data.items():
-        kind = "victim" if record_id.startswith("V-") else "child"
         rel = loaded.paths[record_id]
-        problems += check_record_schema(casebook, kind, rel, data)
-        problems += checks.check_entry_ids(data, rel)
+        if rel not in cached:
+            kind = "victim" if record_id.startswith("V-") else "child"
+            fresh[rel] = (check_record_schema(casebook, kind, rel, data)
+                          + checks.check_entry_ids(data, rel))
+        problems += cached[rel] if rel in cached else fresh[rel]
+    if index is not None:
+        index.store_file_checks(fresh)
+        index.close()
     from rjcli.storage.purge import tombstone_ids
 
     unreadable = {Path(p.path).stem for p in loaded.problems}

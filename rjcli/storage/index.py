@@ -39,7 +39,7 @@ from rjcli.core.summary import RecordSummary
 from rjcli.errors import LockTimeout
 from rjcli.shipped import shipped_dir
 from rjcli.storage.atomic import locked
-from rjcli.storage.casebook import Casebook
+from rjcli.storage.casebook import Casebook, Loaded
 
 if TYPE_CHECKING:
     from rjcli.core.model import Child, Victim
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 3
+LAYOUT = 4
 """Bump when the tables or what is stored in them change."""
 RACY_NS = 2_000_000_000
 """A file modified less than 2 s before it was indexed is read again next time."""
@@ -177,6 +177,8 @@ class Index:
                 record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
                 is_open INTEGER, items TEXT);
             CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
+            CREATE TABLE IF NOT EXISTS checks (
+                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, problems TEXT);
         """)
         return db
 
@@ -261,6 +263,7 @@ class Index:
         if self.meta("fingerprint") != wanted:
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM meta")
+            db.execute("DELETE FROM checks")
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
         on_disk = scan(self.casebook)
@@ -457,6 +460,38 @@ class Index:
     def due_items(self) -> list[DueItem]:
         rows = self.open().execute("SELECT items FROM files WHERE is_open=1 AND items != '[]'")
         return [_item_from(i) for (raw,) in rows for i in json.loads(raw)]
+
+    def loaded(self) -> Loaded:
+        """Every readable record as ``Casebook.load_all`` gives it, from the index."""
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
+        loaded = Loaded(problems=self.problems())
+        rows = self.open().execute(
+            "SELECT kind, path, record_id, data FROM files WHERE data IS NOT NULL")
+        for kind, rel, record_id, raw in rows:
+            data = json.loads(raw)
+            loaded.data[record_id] = data
+            loaded.paths[record_id] = rel
+            if kind == "victim":
+                loaded.victims[record_id] = victim_from_dict(data)
+            else:
+                loaded.children[record_id] = child_from_dict(data)
+        return loaded
+
+    def file_checks(self) -> dict[str, list[Problem]]:
+        """Per-file check results (schema, entry ids) still valid for the file on disk."""
+        rows = self.open().execute(
+            "SELECT c.path, c.problems FROM checks c JOIN files f ON f.path = c.path "
+            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.mtime_ns != -1")
+        return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
+
+    def store_file_checks(self, results: dict[str, list[Problem]]) -> None:
+        db = self.open()
+        for path, problems in results.items():
+            row = db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (path,)).fetchone()
+            if row:
+                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?)",
+                           (path, row[0], row[1], json.dumps([p.as_json() for p in problems])))
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""
