@@ -16,29 +16,37 @@ if TYPE_CHECKING:
 
 COLOURS = {"overdue": "red", "today": "yellow", "upcoming": "green"}
 MAX_ROWS = 60
+NAME_WIDTH = 20
 """Rows printed before the rest is summarised (a Rich row costs ~0.35 ms)."""
 
 
 def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -> None:
-    from rich.table import Table
-
-    shown = rows[:MAX_ROWS]
-    groups = (groupby(sorted(shown, key=lambda r: (r[0].worker or "")), key=lambda r: r[0].worker)
-              if group_by_worker else [(None, iter(shown))])
-    for worker, members in groups:
-        table = Table(box=None, title=f"{worker or 'unallocated'}" if group_by_worker else None,
-                      title_justify="left", title_style="bold", padding=(0, 1, 0, 0))
-        table.add_column("due", no_wrap=True)
-        table.add_column("status", no_wrap=True)
-        table.add_column("case", no_wrap=True)
-        table.add_column("name", max_width=18)
-        table.add_column("what to do (source)", ratio=1)
-        for item, s in members:
-            colour = COLOURS[s.status]
-            table.add_row(item.due.isoformat(), f"[{colour}]{s.words()}[/{colour}]", item.case,
-                          escape(item.name),
-                          f"{escape(item.title)} [dim]({escape(item.source)})[/dim]")
-        out().print(table)
+    """One line an item: due date, standing, case, name, instruction (source). Lines are
+    laid out here and printed at once: a Rich table costs ~0.35 ms a row to lay out."""
+    shown = list(rows[:MAX_ROWS])
+    if group_by_worker:
+        shown.sort(key=lambda r: (r[0].worker or "", ))
+    words = [s.words() for _, s in shown]
+    status_width = max((len(w) for w in words), default=6)
+    case_width = max((len(i.case) for i, _ in shown), default=4)
+    lines = []
+    header = (f"[bold]{'due':<10}  {'status':<{status_width}}  {'case':<{case_width}}  "
+              f"{'name':<{NAME_WIDTH}}  what to do (source)[/bold]")
+    worker: object = object()
+    for (item, s), word in zip(shown, words, strict=True):
+        if group_by_worker and item.worker != worker:
+            worker = item.worker
+            lines.append(f"[bold underline]{escape(item.worker or 'unallocated')}[/bold underline]")
+            lines.append(header)
+        elif not lines:
+            lines.append(header)
+        colour = COLOURS[s.status]
+        name = item.name if len(item.name) <= NAME_WIDTH else item.name[:NAME_WIDTH - 1] + "…"
+        lines.append(f"{item.due.isoformat()}  [{colour}]{word:<{status_width}}[/{colour}]  "
+                     f"{item.case:<{case_width}}  {escape(name):<{NAME_WIDTH}}  "
+                     f"{escape(item.title)} [dim]({escape(item.source)})[/dim]")
+    if lines:
+        out().print("\n".join(lines), soft_wrap=True)
     if len(rows) > MAX_ROWS:
         out().print(f"[dim]... and {len(rows) - MAX_ROWS} more: narrow it with --worker, --rule "
                     f"or --overdue, or use --json[/dim]")

@@ -2,7 +2,7 @@
 thousands of YAML files on every run.
 
 A git-ignored SQLite file, ``.rj/index.sqlite``, holds one row per record file, keyed
-by path, size and mtime_ns: the parse problem (if any), the record's summary, its
+by path, size and mtime_ns (and ctime_ns, which moves on every write): the parse problem (if any), the record's summary, its
 parsed data (as JSON) and its outstanding due items. A run stats every file (~50 ms
 for 15,000), re-reads only files whose size or mtime changed, re-evaluates the rules
 of those records and of the records linked to them, and serves the rest from the
@@ -48,16 +48,17 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 4
+LAYOUT = 5
 """Bump when the tables or what is stored in them change."""
-RACY_NS = 2_000_000_000
-"""A file modified less than 2 s before it was indexed is read again next time."""
+RACY_NS = 100_000_000
+"""A file modified less than 0.1 s before it was indexed is read again next time."""
 PARALLEL_FROM = 400
 WHOLE_FROM = 300
 """Re-evaluate by streaming every record when more than this many are affected."""
 """Parse in two processes when this many files changed (a cold build)."""
 
-Stat = tuple[int, int]
+Stat = tuple[int, int, int]
+"""(size, mtime_ns, ctime_ns) of a file."""
 
 
 @dataclass
@@ -70,9 +71,11 @@ class Refreshed:
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan(casebook: Casebook) -> dict[str, tuple[str, Stat]]:
-    """Relative path -> (kind, (size, mtime_ns)) of every record file."""
+def scan(casebook: Casebook) -> tuple[dict[str, tuple[str, Stat]], str]:
+    """Relative path -> (kind, (size, mtime_ns, ctime_ns)) of every record file, and a digest of it
+    all (equal digests: nothing was added, removed or changed)."""
     found: dict[str, tuple[str, Stat]] = {}
+    digest = hashlib.sha1(usedforsecurity=False)
     for kind, folder in (("victim", "victims"), ("child", "children")):
         try:
             entries = os.scandir(casebook.root / folder)
@@ -82,8 +85,12 @@ def scan(casebook: Casebook) -> dict[str, tuple[str, Stat]]:
             for entry in entries:
                 if entry.name.endswith(".yaml") and not entry.name.startswith("."):
                     st = entry.stat()
-                    found[f"{folder}/{entry.name}"] = (kind, (st.st_size, st.st_mtime_ns))
-    return found
+                    found[f"{folder}/{entry.name}"] = (kind, (st.st_size, st.st_mtime_ns,
+                                                                 st.st_ctime_ns))
+                    # ctime too: it moves on every write, even one that restores the mtime
+                    digest.update(f"{folder}/{entry.name}\0{st.st_size}\0{st.st_mtime_ns}"
+                                  f"\0{st.st_ctime_ns}\n".encode())
+    return found, digest.hexdigest()
 
 
 def checklists_fingerprint(casebook: Casebook) -> bytes:
@@ -174,11 +181,13 @@ class Index:
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
+                ctime_ns INTEGER,
                 record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
                 is_open INTEGER, items TEXT);
             CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
             CREATE TABLE IF NOT EXISTS checks (
-                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, problems TEXT);
+                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+                problems TEXT);
         """)
         return db
 
@@ -261,24 +270,33 @@ class Index:
         result = Refreshed()
         wanted = fingerprint(self.casebook)
         if self.meta("fingerprint") != wanted:
-            db.execute("DELETE FROM files")
-            db.execute("DELETE FROM meta")
-            db.execute("DELETE FROM checks")
+            # another rj version, policy or layout: start from an empty file
+            self.drop()
+            db = self.open()
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
-        on_disk = scan(self.casebook)
-        known = {p: (k, (s, m)) for p, k, s, m in
-                 db.execute("SELECT path, kind, size, mtime_ns FROM files")}
+        on_disk, digest = scan(self.casebook)
+        if not result.rebuilt and self.meta("scan") == digest:
+            return result  # the same files, unchanged since the last run
+        result = self._update(on_disk, today, progress, result)
+        racy = db.execute("SELECT 1 FROM files WHERE mtime_ns = -1 LIMIT 1").fetchone()
+        self.set_meta("scan", None if racy else digest)
+        db.commit()
+        return result
+
+    def _update(self, on_disk: dict[str, tuple[str, Stat]], today: date, progress: Any,
+                result: Refreshed) -> Refreshed:
+        db = self.open()
+        known = {p: (k, (s, m, c)) for p, k, s, m, c in
+                 db.execute("SELECT path, kind, size, mtime_ns, ctime_ns FROM files")}
         removed = [p for p in known if p not in on_disk]
         changed = [p for p, (_, stat) in on_disk.items() if known.get(p, ("", None))[1] != stat]
         result.changed, result.removed = len(changed), len(removed)
         if not changed and not removed:
-            db.commit()
             return result
         tick = progress(len(on_disk), 0) if progress and len(changed) > 300 else None
         if len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             self._rebuild(on_disk, today, tick)
-            db.commit()
             return result
         affected = self._affected_ids(removed, changed)
         db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in removed])
@@ -324,10 +342,10 @@ class Index:
         with context.Pool(2) as pool:
             for row in pool.imap(_index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
                 rel, data_text, problem, summary, links, is_open, items, worker = row
-                kind, (size, mtime) = on_disk[rel]
+                kind, (size, mtime, ctime) = on_disk[rel]
                 record_id = Path(rel).stem if data_text is not None else None
-                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           (rel, kind, size, _trusted_mtime(mtime), record_id,
+                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                           (rel, kind, size, _trusted_mtime(mtime), ctime, record_id,
                             json.dumps(problem) if problem else None, summary, data_text,
                             links, is_open, items))
                 if record_id:
@@ -355,7 +373,7 @@ class Index:
         from rjcli.core.model import Victim, child_from_dict, victim_from_dict
         from rjcli.core.summary import child_summary, victim_summary
 
-        kind, (size, mtime) = found
+        kind, (size, mtime, ctime) = found
         mtime = _trusted_mtime(mtime)
         record_id = Path(rel).stem if data is not None else None
         problem_json = json.dumps(problem) if problem else None
@@ -369,8 +387,8 @@ class Index:
             links = json.dumps(_links(kind, data))
             is_open = int(record.is_open)
         self.open().execute(
-            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (rel, kind, size, mtime, record_id, problem_json, summary,
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (rel, kind, size, mtime, ctime, record_id, problem_json, summary,
              json.dumps(data) if data is not None else None, links, is_open, "[]"))
 
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
@@ -482,16 +500,19 @@ class Index:
         """Per-file check results (schema, entry ids) still valid for the file on disk."""
         rows = self.open().execute(
             "SELECT c.path, c.problems FROM checks c JOIN files f ON f.path = c.path "
-            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.mtime_ns != -1")
+            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns AND f.ctime_ns = c.ctime_ns "
+            "WHERE f.mtime_ns != -1")
         return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
 
     def store_file_checks(self, results: dict[str, list[Problem]]) -> None:
         db = self.open()
         for path, problems in results.items():
-            row = db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (path,)).fetchone()
+            row = db.execute("SELECT size, mtime_ns, ctime_ns FROM files WHERE path=?",
+                             (path,)).fetchone()
             if row:
-                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?)",
-                           (path, row[0], row[1], json.dumps([p.as_json() for p in problems])))
+                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?,?)",
+                           (path, row[0], row[1], row[2],
+                            json.dumps([p.as_json() for p in problems])))
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""
