@@ -260,8 +260,8 @@ class Bench:
             self.add("rj report quarterly (warm)", "warm", self.base() + report)
         else:
             self.notes.append("`rj report quarterly` not timed: this rj has no `report` command.")
-        # check last: warm while the index is fresh, then cold (it drops the index)
-        self.warm_up(["due", "--all"], "rj check (warm)")
+        # check last: warm after a check has filled the index, then cold (drops the index)
+        self.warm_up(["check"], "rj check (warm)")
         self.add("rj check (warm)", "warm", self.base() + ["check"])
         self.add("rj check (cold)", "cold", self.base() + ["check"], before=self.cold)
 

@@ -54,6 +54,7 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
 
     casebook = ctx.casebook
     index = open_index(casebook, ctx.today, progress_bar) if ctx.use_cache else None
+    cached = None
     if index is not None:
         try:
             loaded = Loaded(
@@ -61,6 +62,8 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
                 children={i: child_from_dict(d) for i, d in index.data("child")},
                 problems=index.problems())
             policy, cal = index.policy(), index.calendar(ctx.today)
+            if evaluate == "all":  # the index keeps every rule instance: no re-evaluation
+                cached = index.evaluations(policy)
         finally:
             index.close()
     else:
@@ -69,7 +72,9 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
         loaded = casebook.load_all()
         policy, cal = load_policy(casebook), load_calendar(casebook, ctx.today)
     roles = staff_by_role(casebook)
-    if evaluate == "all":
+    if cached is not None:
+        evaluations = cached
+    elif evaluate == "all":
         evaluations = evaluate_loaded(loaded, policy, cal, roles)
     else:
         from rjcli.core.deadlines import child_case, evaluate_case, victim_case
