@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rjcli.cli.context import record_id_arg
-from rjcli.cli.context import current
+from rjcli.cli.context import current, record_id_arg
 from rjcli.core.due import DueFilter, as_json, select
 from rjcli.errors import BadInput
-from rjcli.render.terminal import out, print_json
+from rjcli.render.terminal import print_json
 
 HELP_ORDER = 5
 
@@ -49,13 +49,16 @@ def due(
     else:
         from rjcli.render.due import due_table
 
+        from rjcli.render.paint import colour_wanted, paint, write_lines
+
+        on = colour_wanted()
         if who:
-            out().print(f"[dim]Work for {who} (everyone's: rj due --all)[/dim]")
+            write_lines([paint(f"Work for {who} (everyone's: rj due --all)", "dim", on)])
         due_table(rows, group_by_worker=all_workers)
         if ics is not None:
-            out().print(f"[dim]Calendar written to {ics}[/dim]")
+            write_lines([paint(f"Calendar written to {ics}", "dim", on)])
     for problem in work.problems:
-        out().print(f"[red]not read: {problem}[/red]")
+        sys.stderr.write(f"not read: {problem}\n")
     if work.problems:
         raise typer.Exit(1)
 

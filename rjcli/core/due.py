@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rjcli.core.calendar import WorkingCalendar
 
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 STATUSES = ("overdue", "today", "upcoming")
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One piece of outstanding work."""
+class DueItem(NamedTuple):
+    """One piece of outstanding work (a tuple: thousands are read from the index on every
+    ``rj due``, and a tuple is built ten times faster than a frozen dataclass)."""
 
     case: str
     """Record id."""

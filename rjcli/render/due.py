@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from rjcli.core.due import DueItem, Standing, summary_line
 from rjcli.core.dates import uk_date
-from rjcli.render.terminal import escape, out
+from rjcli.render.paint import colour_wanted, paint, write_lines
 
 if TYPE_CHECKING:
     from rjcli.core.deadlines import Evaluation
@@ -21,42 +21,43 @@ NAME_WIDTH = 20
 
 
 def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -> None:
-    """One line an item: due date, standing, case, name, instruction (source). Lines are
-    laid out here and printed at once: a Rich table costs ~0.35 ms a row to lay out."""
+    """One line an item: due date, standing, case, name, instruction (source), laid out
+    here and written at once (plain text and ANSI colour: the most-run output stays
+    cheap)."""
+    on = colour_wanted()
     shown = list(rows[:MAX_ROWS])
     if group_by_worker:
         shown.sort(key=lambda r: (r[0].worker or "", ))
     words = [s.words() for _, s in shown]
     status_width = max((len(w) for w in words), default=6)
     case_width = max((len(i.case) for i, _ in shown), default=4)
-    lines = []
-    header = (f"[bold]{'due':<10}  {'status':<{status_width}}  {'case':<{case_width}}  "
-              f"{'name':<{NAME_WIDTH}}  what to do (source)[/bold]")
+    header = paint(f"{'due':<10}  {'status':<{status_width}}  {'case':<{case_width}}  "
+                   f"{'name':<{NAME_WIDTH}}  what to do (source)", "bold", on)
+    lines: list[str] = []
     worker: object = object()
     for (item, s), word in zip(shown, words, strict=True):
         if group_by_worker and item.worker != worker:
             worker = item.worker
-            lines.append(f"[bold underline]{escape(item.worker or 'unallocated')}[/bold underline]")
-            lines.append(header)
+            lines += [paint(item.worker or "unallocated", "heading", on), header]
         elif not lines:
             lines.append(header)
-        colour = COLOURS[s.status]
         name = item.name if len(item.name) <= NAME_WIDTH else item.name[:NAME_WIDTH - 1] + "…"
-        lines.append(f"{item.due.isoformat()}  [{colour}]{word:<{status_width}}[/{colour}]  "
-                     f"{item.case:<{case_width}}  {escape(name):<{NAME_WIDTH}}  "
-                     f"{escape(item.title)} [dim]({escape(item.source)})[/dim]")
-    if lines:
-        out().print("\n".join(lines), soft_wrap=True)
+        lines.append(f"{item.due.isoformat()}  {paint(f'{word:<{status_width}}', COLOURS[s.status], on)}"
+                     f"  {item.case:<{case_width}}  {name:<{NAME_WIDTH}}  {item.title} "
+                     + paint(f"({item.source})", "dim", on))
     if len(rows) > MAX_ROWS:
-        out().print(f"[dim]... and {len(rows) - MAX_ROWS} more: narrow it with --worker, --rule "
-                    f"or --overdue, or use --json[/dim]")
-    out().print(summary_line(list(rows)) if rows else "[green]Nothing due.[/green]")
+        lines.append(paint(f"... and {len(rows) - MAX_ROWS} more: narrow it with --worker, "
+                           "--rule or --overdue, or use --json", "dim", on))
+    lines.append(summary_line(list(rows)) if rows else paint("Nothing due.", "green", on))
+    write_lines(lines)
 
 
 def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date,
             status_line: str, switched_off: Sequence[str] = ()) -> None:
     """Rules that apply first (what is outstanding, then what was met), then one line for
     each rule that does not apply and why."""
+    from rjcli.render.terminal import escape, out
+
     out().print(f"[bold]{case}[/bold] {escape(name)}: {status_line}")
     applying = sorted((e for e in evaluations if e.applies),
                       key=lambda e: (e.met_on is not None, e.due or date.max, e.rule.id))
