@@ -41,6 +41,16 @@ class Occurrence:
     """The entry it came from, for events met by the same entry."""
 
 
+def is_outstanding(applies: bool, due: date | None, met_on: date | None) -> bool:
+    """Applies, falls due, not met yet."""
+    return applies and due is not None and met_on is None
+
+
+def is_late(due: date | None, met_on: date | None) -> bool:
+    """Met after its deadline."""
+    return met_on is not None and due is not None and met_on > due
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """One rule instance for one case: applies or not, why, due, met."""
@@ -66,11 +76,11 @@ class Evaluation:
 
     @property
     def outstanding(self) -> bool:
-        return self.applies and self.due is not None and self.met_on is None
+        return is_outstanding(self.applies, self.due, self.met_on)
 
     @property
     def late(self) -> bool:
-        return self.met_on is not None and self.due is not None and self.met_on > self.due
+        return is_late(self.due, self.met_on)
 
     @property
     def instance(self) -> str:

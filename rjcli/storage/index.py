@@ -173,11 +173,15 @@ class StoredEvaluation(NamedTuple):
 
     @property
     def outstanding(self) -> bool:
-        return self.applies and self.due is not None and self.met_on is None
+        from rjcli.core.deadlines import is_outstanding
+
+        return is_outstanding(self.applies, self.due, self.met_on)
 
     @property
     def late(self) -> bool:
-        return self.met_on is not None and self.due is not None and self.met_on > self.due
+        from rjcli.core.deadlines import is_late
+
+        return is_late(self.due, self.met_on)
 
 
 class Index:

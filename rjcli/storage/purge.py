@@ -31,7 +31,7 @@ from rjcli.core.model import Child, Victim, child_from_dict, victim_from_dict
 from rjcli.core.retention import RETENTION_ENDED, Retention, retention_of, tombstone
 from rjcli.errors import BadInput, ChangeRefused, RecordNotFound
 from rjcli.storage import yamlio
-from rjcli.storage.atomic import atomic_write, locked
+from rjcli.storage.atomic import atomic_write, fsync_folder, locked
 from rjcli.storage.casebook import TOMBSTONES, Casebook
 
 
@@ -208,20 +208,11 @@ def purge(casebook: Casebook, record_id: str, today: date, early: bool = False,
                 deleted.append(casebook.rel(path))
         plan.path.unlink()
         deleted.insert(0, casebook.rel(plan.path))
-        _sync_folder(plan.path.parent)
+        fsync_folder(plan.path.parent)
     _drop_index(casebook)
     history, committed = _git(casebook, plan.path, stone_path, record_id)
     return Purged(record_id=record_id, tombstone=casebook.rel(stone_path), deleted=deleted,
                   outside=plan.outside, history=history, committed=committed)
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _drop_index(casebook: Casebook) -> None:
