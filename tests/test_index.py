@@ -148,3 +148,14 @@ def test_the_sample_casebook_reads_the_same_with_a_parallel_rebuild(tmp_path, mo
     (root / ".rj" / "index.sqlite").unlink()
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 10_000)  # one process
     assert all_due(cache=True) == expected
+
+
+def test_closing_one_record_drops_only_its_items(book):
+    root, (ann, bob) = book
+    before = due(root)
+    assert {case for case, _, _ in before} >= {ann, bob}
+    run(root, "close", ann, "--reason", "declined")
+    after = due(root)
+    assert ann not in {case for case, _, _ in after}
+    assert [i for i in before if i[0] != ann] == [i for i in after if i[0] != ann]
+    assert after == due(root, cache=False)

@@ -302,17 +302,34 @@ class Index:
         if not result.rebuilt and self.meta("scan") == digest:
             return result  # the same files, unchanged since the last run
         known = self._known_stats()
+        self._touched: set[str] | None = None  # records whose items may have changed
         result = self._update(on_disk, known, today, progress, result)
         stats = {p: (k, size, _trusted_mtime(m, started), c)
                  for p, (k, (size, m, c)) in on_disk.items()}
         racy = any(m == -1 for _, _, m, _ in stats.values())
         self.set_meta("scan", None if racy else digest)
         self._save_known_stats(stats)
-        # every open record's outstanding items in one row: a warm rj due reads just this
-        rows = db.execute("SELECT items FROM files WHERE is_open=1 AND items != '[]'")
-        self.set_meta("due", "[" + ",".join(raw[1:-1] for (raw,) in rows) + "]")
+        self._save_due_items()
         db.commit()
         return result
+
+    def _save_due_items(self) -> None:
+        """Every open record's outstanding items in one row: a warm rj due reads just this.
+        After a few changes only the touched records' items are replaced in it."""
+        db = self.open()
+        old = self.meta("due")
+        touched = self._touched
+        if touched is None or old is None:
+            rows = db.execute("SELECT items FROM files WHERE is_open=1 AND items != '[]'")
+            self.set_meta("due", "[" + ",".join(raw[1:-1] for (raw,) in rows) + "]")
+            return
+        kept = [i for i in json.loads(old) if i[0] not in touched]
+        marks = ",".join("?" * len(touched))
+        for (raw,) in db.execute(f"SELECT items FROM files WHERE is_open=1 AND record_id IN "
+                                 f"({marks})", tuple(touched)):
+            kept += json.loads(raw)
+        kept.sort(key=lambda i: (i[0], i[2], i[8]))
+        self.set_meta("due", json.dumps(kept))
 
     def _update(self, on_disk: dict[str, tuple[str, Stat]], known: dict[str, tuple[str, Stat]],
                 today: date, progress: Any, result: Refreshed) -> Refreshed:
@@ -335,6 +352,7 @@ class Index:
                 affected.add(str(data["id"]))
                 affected |= set(_links(on_disk[rel][0], data))
         self._evaluate(affected, today)
+        self._touched = affected | {Path(p).stem for p in removed + changed}
         db.commit()
         return result
 
