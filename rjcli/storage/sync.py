@@ -238,19 +238,25 @@ class Changed:
     def __bool__(self) -> bool:
         return bool(self.records or self.settings or self.others)
 
-    def words(self, limit: int = 10) -> str:
-        """"3 records changed (V-0001, V-7K3M2Q, C-0002) and settings"."""
+    def parts(self, limit: int = 10, verb: str = "") -> list[str]:
+        """["3 records (V-0001, V-7K3M2Q, C-0002)", "settings", "2 other files"], each
+        followed by ``verb`` when given: ids only, never personal data."""
+        tail = f" {verb}" if verb else ""
         parts = []
         if self.records:
             shown = ", ".join(self.records[:limit])
             if len(self.records) > limit:
                 shown += f" and {len(self.records) - limit} more"
-            parts.append(f"{_count(len(self.records), 'record')} ({shown})")
+            parts.append(f"{_count(len(self.records), 'record')}{tail} ({shown})")
         if self.settings:
-            parts.append("settings")
+            parts.append(f"settings{tail}")
         if self.others:
-            parts.append(_count(self.others, "other file"))
-        return " and ".join(parts)
+            parts.append(f"{_count(self.others, 'other file')}{tail}")
+        return parts
+
+    def words(self, limit: int = 10) -> str:
+        """"3 records (V-0001, V-7K3M2Q, C-0002) and settings"."""
+        return " and ".join(self.parts(limit))
 
 
 def _count(n: int, noun: str) -> str:
@@ -260,17 +266,7 @@ def _count(n: int, noun: str) -> str:
 def commit_message(changed: Changed, limit: int = 10) -> str:
     """"rj sync: 3 records changed (V-0001, V-7K3M2Q, C-0002)": ids only, never
     personal data (a commit message is copied to every clone for good)."""
-    parts = []
-    if changed.records:
-        shown = ", ".join(changed.records[:limit])
-        if len(changed.records) > limit:
-            shown += f" and {len(changed.records) - limit} more"
-        parts.append(f"{_count(len(changed.records), 'record')} changed ({shown})")
-    if changed.settings:
-        parts.append("settings changed")
-    if changed.others:
-        parts.append(f"{_count(changed.others, 'other file')} changed")
-    return "rj sync: " + ", ".join(parts)
+    return "rj sync: " + ", ".join(changed.parts(limit, "changed"))
 
 
 # --- sync -------------------------------------------------------------------------------
