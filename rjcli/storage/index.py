@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 6
+LAYOUT = 7
 """Bump when the tables or what is stored in them change."""
 RACY_NS = 100_000_000
 """A file modified less than 0.1 s before it was indexed is read again next time."""
@@ -127,11 +127,11 @@ def _parse_one(args: tuple[str, str]) -> tuple[str, Any, tuple[int | None, int |
     return rel, to_json(data), None
 
 
-def _trusted_mtime(mtime: int, now: int | None = None) -> int:
+def _trusted_mtime(mtime: int) -> int:
     """A file changed less than RACY_NS ago could change again within the same clock tick
     keeping its size and mtime: store -1 so it is read again next time (git's "racy
     clean" rule)."""
-    return -1 if (now or time.time_ns()) - mtime < RACY_NS else mtime
+    return -1 if time.time_ns() - mtime < RACY_NS else mtime
 
 
 def _tick(tick: Callable[[int], None] | None) -> None:
@@ -304,11 +304,14 @@ class Index:
         known = self._known_stats()
         self._touched: set[str] | None = None  # records whose items may have changed
         result = self._update(on_disk, known, today, progress, result)
-        stats = {p: (k, size, _trusted_mtime(m, started), c)
-                 for p, (k, (size, m, c)) in on_disk.items()}
-        racy = any(m == -1 for _, _, m, _ in stats.values())
+        # what the files table now holds of each file, racy ones marked to be read again
+        threshold = started - RACY_NS
+        racy = [p for p, (_, (_, m, _)) in on_disk.items() if m > threshold]
+        for p in racy:
+            kind, (size, _, ctime) = on_disk[p]
+            on_disk[p] = (kind, (size, -1, ctime))
         self.set_meta("scan", None if racy else digest)
-        self._save_known_stats(stats)
+        self._save_known_stats(on_disk)
         self._save_due_items()
         db.commit()
         return result
@@ -364,11 +367,11 @@ class Index:
         blob = self.meta("stats")
         if blob is not None:
             with contextlib.suppress(ValueError, EOFError, TypeError):
-                return {p: (k, (s, m, c)) for p, (k, s, m, c) in marshal.loads(blob).items()}
+                return marshal.loads(blob)  # type: ignore[no-any-return]
         return {p: (k, (s, m, c)) for p, k, s, m, c in self.open().execute(
             "SELECT path, kind, size, mtime_ns, ctime_ns FROM files")}
 
-    def _save_known_stats(self, stats: dict[str, tuple[str, int, int, int]]) -> None:
+    def _save_known_stats(self, stats: dict[str, tuple[str, Stat]]) -> None:
         """Save what the files table now holds of each file, as one blob."""
         import marshal
 
