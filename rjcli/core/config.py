@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.dates import as_date
-from rjcli.core.model import Address, address_from
+from rjcli.core.model import Address, address_from, clean_text
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,6 @@ class CasebookConfig:
         return None
 
 
-def _text(value: object) -> str | None:
-    text = str(value).strip() if value is not None else ""
-    return text or None
-
-
 def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
     """Settings from a parsed rj.yaml (already schema-valid), with defaults."""
     service = data.get("service") or {}
@@ -95,15 +90,15 @@ def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
         service=Service(
             name=str(service.get("name", "")),
             address=address_from(service.get("address")),
-            phone=_text(service.get("phone")),
-            email=_text(service.get("email")),
+            phone=clean_text(service.get("phone")),
+            email=clean_text(service.get("email")),
             letterhead=tuple(str(x) for x in service.get("letterhead") or []),
-            complaints=_text(service.get("complaints")),
+            complaints=clean_text(service.get("complaints")),
         ),
         staff=tuple(
             StaffMember(
                 name=str(s.get("name", "")), role=str(s.get("role", "rj-worker")),
-                phone=_text(s.get("phone")), email=_text(s.get("email")),
+                phone=clean_text(s.get("phone")), email=clean_text(s.get("email")),
             )
             for s in data.get("staff") or []
         ),

@@ -19,7 +19,7 @@ from typing import Any
 
 from rjcli.core.calendar import WorkingCalendar, add_offset
 from rjcli.core.dates import as_date, uk_date
-from rjcli.core.model import Child, Consent, Contact, Victim
+from rjcli.core.model import Child, Consent, Contact, Victim, log_entries
 from rjcli.core.policy import Policy, Rule
 
 VICTIM_SIDE = ("victim", "parent-guardian", "representative", "home-service")
@@ -175,8 +175,7 @@ def victim_flags(case: Case) -> set[str]:
 
 
 def _entries(record: Victim | Child, key: str) -> list[Mapping[str, Any]]:
-    value = record.extra.get(key)
-    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+    return log_entries(record.extra.get(key))
 
 
 def support_completed_on(v: Victim) -> date | None:

@@ -23,7 +23,8 @@ from rjcli.core.ids import CaseId, EntryId
 Raw = Mapping[str, Any]
 
 
-def _text(value: object) -> str | None:
+def clean_text(value: object) -> str | None:
+    """A value as trimmed text, or None when empty."""
     if value is None:
         return None
     text = str(value).strip()
@@ -34,12 +35,14 @@ def _texts(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, (list, tuple)):
-        return tuple(t for t in (_text(v) for v in value) if t)
-    single = _text(value)
+        return tuple(t for t in (clean_text(v) for v in value) if t)
+    single = clean_text(value)
     return (single,) if single else ()
 
 
-def _maps(value: object) -> Sequence[Raw]:
+def log_entries(value: object) -> list[Raw]:
+    """The mappings of a log list (``contacts``, ``offers``...), anything else skipped:
+    every reader of a record's logs goes through this one function."""
     if isinstance(value, (list, tuple)):
         return [v for v in value if isinstance(v, Mapping)]
     return []
@@ -73,7 +76,7 @@ def address_from(value: object) -> Address | None:
     raw = _map(value)
     if not raw:
         return None
-    return Address(lines=_texts(raw.get("lines")), postcode=_text(raw.get("postcode")))
+    return Address(lines=_texts(raw.get("lines")), postcode=clean_text(raw.get("postcode")))
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,10 @@ def person_from(value: object) -> Person | None:
     if not raw:
         return None
     return Person(
-        name=_text(raw.get("name")),
-        relationship=_text(raw.get("relationship") or raw.get("role")),
-        phone=_text(raw.get("phone")),
-        email=_text(raw.get("email")),
+        name=clean_text(raw.get("name")),
+        relationship=clean_text(raw.get("relationship") or raw.get("role")),
+        phone=clean_text(raw.get("phone")),
+        email=clean_text(raw.get("email")),
         address=address_from(raw.get("address")),
     )
 
@@ -421,13 +424,13 @@ def current_consent(consents: Sequence[Consent], kind: str) -> Consent | None:
 
 def _status_entries(raw: object) -> tuple[StatusEntry, ...]:
     out = []
-    for e in _maps(raw):
+    for e in log_entries(raw):
         when = as_date(e.get("date"))
         if when is None:
             continue
         out.append(StatusEntry(
             id=str(e.get("id", "")), date=when, status=str(e.get("status", "open")),
-            reason=_text(e.get("reason")), by=_text(e.get("by")),
+            reason=clean_text(e.get("reason")), by=clean_text(e.get("by")),
         ))
     return tuple(out)
 
@@ -436,10 +439,10 @@ def _consents(raw: object) -> tuple[Consent, ...]:
     return tuple(
         Consent(
             id=str(e.get("id", "")), kind=str(e.get("kind", "")), answer=str(e.get("answer", "")),
-            date=as_date(e.get("date")), source=_text(e.get("source")), note=_text(e.get("note")),
-            by=_text(e.get("by")),
+            date=as_date(e.get("date")), source=clean_text(e.get("source")), note=clean_text(e.get("note")),
+            by=clean_text(e.get("by")),
         )
-        for e in _maps(raw)
+        for e in log_entries(raw)
     )
 
 
@@ -448,30 +451,30 @@ def _contacts(raw: object) -> tuple[Contact, ...]:
         Contact(
             id=str(e.get("id", "")), at=as_datetime(e.get("at")), method=str(e.get("method", "")),
             outcome=str(e.get("outcome", "")), party=str(e.get("with") or "victim"),
-            letter=_text(e.get("letter")), note=_text(e.get("note")), by=_text(e.get("by")),
-            recorded_at=as_datetime(e.get("recorded_at")), file=_text(e.get("file")),
+            letter=clean_text(e.get("letter")), note=clean_text(e.get("note")), by=clean_text(e.get("by")),
+            recorded_at=as_datetime(e.get("recorded_at")), file=clean_text(e.get("file")),
         )
-        for e in _maps(raw)
+        for e in log_entries(raw)
     )
 
 
 def _appointments(raw: object) -> tuple[Appointment, ...]:
     return tuple(
         Appointment(
-            id=str(e.get("id", "")), at=as_datetime(e.get("at")), purpose=_text(e.get("purpose")),
+            id=str(e.get("id", "")), at=as_datetime(e.get("at")), purpose=clean_text(e.get("purpose")),
             status=str(e.get("status") or "booked"), notice=bool(e.get("notice", False)),
             recorded_on=as_date(e.get("recorded_on")),
         )
-        for e in _maps(raw)
+        for e in log_entries(raw)
     )
 
 
 def _referral(raw: object) -> Referral:
     r = _map(raw)
     return Referral(
-        source=_text(r.get("source")), stage=_text(r.get("stage")),
-        disposal=_text(r.get("disposal")), allocated=as_date(r.get("allocated")),
-        worker=_text(r.get("worker")), received=as_date(r.get("received")),
+        source=clean_text(r.get("source")), stage=clean_text(r.get("stage")),
+        disposal=clean_text(r.get("disposal")), allocated=as_date(r.get("allocated")),
+        worker=clean_text(r.get("worker")), received=as_date(r.get("received")),
         sentence_date=as_date(r.get("sentence_date")),
     )
 
@@ -482,22 +485,22 @@ def victim_from_dict(data: Raw) -> Victim:
     return Victim(
         id=str(data.get("id", "")),
         kind=str(data.get("kind") or "individual"),
-        name=_text(data.get("name")),
+        name=clean_text(data.get("name")),
         dob=as_date(data.get("dob")),
         address=address_from(data.get("address")),
         phones=_texts(data.get("phones")),
-        email=_text(data.get("email")),
-        ethnicity=_text(data.get("ethnicity")),
-        preferred_method=_text(prefs.get("method")),
-        preferred_times=_text(prefs.get("times")),
-        needs=_text(data.get("needs")),
+        email=clean_text(data.get("email")),
+        ethnicity=clean_text(data.get("ethnicity")),
+        preferred_method=clean_text(prefs.get("method")),
+        preferred_times=clean_text(prefs.get("times")),
+        needs=clean_text(data.get("needs")),
         entitlements=_texts(data.get("entitlements")),
         parent_guardian=person_from(data.get("parent_guardian")),
         representative=person_from(data.get("representative")),
-        home_service=_text(data.get("home_service")),
+        home_service=clean_text(data.get("home_service")),
         links=tuple(
-            ChildLink(child=str(e.get("child", "")), offence=_text(e.get("offence")))
-            for e in _maps(data.get("children"))
+            ChildLink(child=str(e.get("child", "")), offence=clean_text(e.get("offence")))
+            for e in log_entries(data.get("children"))
         ),
         referral=_referral(data.get("referral")),
         consents=_consents(data.get("consents")),
@@ -517,19 +520,19 @@ def child_from_dict(data: Raw) -> Child:
     """A :class:`Child` from a parsed child file."""
     return Child(
         id=str(data.get("id", "")),
-        name=_text(data.get("name")),
+        name=clean_text(data.get("name")),
         dob=as_date(data.get("dob")),
-        sex=_text(data.get("sex")),
-        ethnicity=_text(data.get("ethnicity")),
-        case_holder=_text(data.get("case_holder")),
+        sex=clean_text(data.get("sex")),
+        ethnicity=clean_text(data.get("ethnicity")),
+        case_holder=clean_text(data.get("case_holder")),
         offences=tuple(
             Offence(
                 description=str(e.get("description", "")), date=as_date(e.get("date")),
                 violent_or_sexual=bool(e.get("violent_or_sexual", False)),
             )
-            for e in _maps(data.get("offences"))
+            for e in log_entries(data.get("offences"))
         ),
-        disposal=_text(data.get("disposal")),
+        disposal=clean_text(data.get("disposal")),
         sentence_date=as_date(data.get("sentence_date")),
         order_start=as_date(data.get("order_start")),
         order_end=as_date(data.get("order_end")),
@@ -540,9 +543,9 @@ def child_from_dict(data: Raw) -> Child:
             VictimRef(
                 ref=str(e.get("ref", "")), label=str(e.get("label", "")),
                 adult=_bool(e.get("adult")), known_to_child=_bool(e.get("known_to_child")),
-                sex=_text(e.get("sex")), ethnicity=_text(e.get("ethnicity")),
+                sex=clean_text(e.get("sex")), ethnicity=clean_text(e.get("ethnicity")),
             )
-            for e in _maps(data.get("victims"))
+            for e in log_entries(data.get("victims"))
         ),
         consents=_consents(data.get("consents")),
         status_history=_status_entries(data.get("status_history")),

@@ -25,7 +25,7 @@ from typing import Any
 
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.deadlines import Evaluation
-from rjcli.core.model import Child, Victim
+from rjcli.core.model import Child, Victim, log_entries
 from rjcli.core.policy import Rule
 
 SMALL = range(1, 5)
@@ -332,8 +332,7 @@ class Casework:
 def entries(record: Victim | Child, key: str, until: date | None = None) -> list[Mapping[str, Any]]:
     """The entries of a log section not typed in the model (offers, feedback...), those
     dated after ``until`` left out (undated entries are kept)."""
-    value = record.extra.get(key)
-    found = [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+    found = log_entries(record.extra.get(key))
     if until is None:
         return found
     return [e for e in found if (d := as_date(e.get("date"))) is None or d <= until]

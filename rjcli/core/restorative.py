@@ -33,7 +33,7 @@ from typing import Any
 
 from rjcli.core import vocab
 from rjcli.core.dates import as_date, as_datetime, format_datetime, uk_date
-from rjcli.core.model import Child, Victim
+from rjcli.core.model import Child, Victim, log_entries
 
 NewId = Callable[[], str]
 """Supplies a fresh entry id."""
@@ -100,8 +100,7 @@ def by_date(items: Sequence[Entry]) -> list[Entry]:
 
 def entries(record: Mapping[str, Any], key: str) -> list[Entry]:
     """The list ``key`` of a parsed record, mappings only."""
-    value = record.get(key)
-    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+    return log_entries(record.get(key))
 
 
 # --- offers and changes of mind ---------------------------------------------------------
