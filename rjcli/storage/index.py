@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from rjcli import __version__
 from rjcli.core.calendar import WorkingCalendar
@@ -159,29 +159,6 @@ def _index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
     return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
             json.dumps(_links("victim", data)), int(victim.is_open), items, evals,
             victim.referral.worker)
-
-
-class StoredEvaluation(NamedTuple):
-    """A rule instance as the index keeps it for reports: what ``Evaluation`` says of
-    timeliness (rule, applies, due, met), cheap to rebuild by the hundred thousand."""
-
-    case: str
-    rule: Any
-    applies: bool
-    due: date | None
-    met_on: date | None
-
-    @property
-    def outstanding(self) -> bool:
-        from rjcli.core.deadlines import is_outstanding
-
-        return is_outstanding(self.applies, self.due, self.met_on)
-
-    @property
-    def late(self) -> bool:
-        from rjcli.core.deadlines import is_late
-
-        return is_late(self.due, self.met_on)
 
 
 class Index:
@@ -589,6 +566,8 @@ class Index:
     def evaluations(self, policy: Policy) -> dict[str, list[Any]]:
         """Every record's rule instances as the reports read them (rule, applies, due,
         met), rebuilt from the index; instances of rules no longer in force are dropped."""
+        from rjcli.core.deadlines import RuleTiming
+
         rules = {r.id: r for r in policy.rules}
         days: dict[int, date] = {}
 
@@ -604,7 +583,7 @@ class Index:
         for record_id, raw in self.open().execute(
                 "SELECT record_id, evals FROM files WHERE evals IS NOT NULL"):
             out[record_id] = [
-                StoredEvaluation(record_id, rules[rule_id], bool(applies), day(due), day(met))
+                RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
                 for rule_id, applies, due, met in json.loads(raw) if rule_id in rules]
         return out
 
