@@ -17,27 +17,55 @@ Two readers, one dialect:
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-MAX_RECORD_BYTES = 2 * 1024 * 1024
-"""A record larger than this is refused unread (a contact log of years is ~100 KB)."""
+class _LazyPattern:
+    """A regular expression compiled the first time it is used."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: Any, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = _COMPILE(*self._args)
+        return getattr(self._compiled, name)
 
 
-class YamlProblem(Exception):
-    """A file that cannot be read as a record, with where (1-based line and column)."""
+_COMPILE = re.compile
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
+
+@contextlib.contextmanager
+def _patterns_compiled_on_first_use() -> Iterator[None]:
+    """While PyYAML is imported, its module-level ``re.compile`` calls (YAML 1.1
+    resolvers, the pure-Python reader's character check) return patterns compiled on
+    first use. rj never uses most of them (libyaml reads, its own 1.2 resolver), and
+    compiling them costs ~17 ms of every process that reads a changed record."""
+    re.compile = _LazyPattern  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        re.compile = _COMPILE
+
+
+with _patterns_compiled_on_first_use():
+    import yaml
+
+from rjcli.storage.recordfile import (  # noqa: F401  (re-exported: every reader uses them)
+    MAX_RECORD_BYTES,
+    YamlProblem,
+    decode,
+    read_bytes,
+)
 
 
 class _Core12Resolver(yaml.resolver.BaseResolver):
@@ -159,22 +187,6 @@ class RecordLoader(_Parser, _RecordConstructor, _Core12Resolver):  # type: ignor
         _Core12Resolver.__init__(self)
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 text of a record file, or a YamlProblem saying why it is not text."""
-    if len(raw) > MAX_RECORD_BYTES:
-        raise YamlProblem(
-            f"file is {len(raw) / 1_048_576:.1f} MB, larger than the "
-            f"{MAX_RECORD_BYTES // 1_048_576} MB a record may be; not read"
-        )
-    if b"\x00" in raw:
-        raise YamlProblem("file holds binary data (NUL bytes), not YAML text")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise YamlProblem("file is not UTF-8 text", line=line) from None
-
-
 def parse_text(text: str) -> Any:
     """Parse one YAML document with the record rules; YamlProblem with line/column."""
     if "\t" in text:
@@ -202,20 +214,6 @@ def parse_text(text: str) -> Any:
         raise YamlProblem(str(exc)) from None
     finally:
         loader.dispose()
-
-
-def read_bytes(path: Path) -> bytes:
-    """The bytes of a record file, never more than MAX_RECORD_BYTES read into memory: a
-    larger file is a YamlProblem giving its real size."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        raw = handle.read(MAX_RECORD_BYTES + 1)
-    if max(size, len(raw)) > MAX_RECORD_BYTES:
-        raise YamlProblem(
-            f"file is {max(size, len(raw)) / 1_048_576:.1f} MB, larger than the "
-            f"{MAX_RECORD_BYTES // 1_048_576} MB a record may be; not read"
-        )
-    return raw
 
 
 def read_fast(path: Path) -> Any:
