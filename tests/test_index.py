@@ -159,3 +159,104 @@ def test_closing_one_record_drops_only_its_items(book):
     assert ann not in {case for case, _, _ in after}
     assert [i for i in before if i[0] != ann] == [i for i in after if i[0] != ann]
     assert after == due(root, cache=False)
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):
+    """The sample casebook, with the index cutting its listing into chunks of 3 files
+    (a real casebook's chunks are 256 files: the same logic, more of it)."""
+    import shutil
+    from pathlib import Path
+
+    import rjcli.storage.index as index_module
+
+    root = tmp_path / "sample"
+    shutil.copytree(Path(__file__).parent.parent / "sample-casebook", root)
+    monkeypatch.setattr(index_module, "CHUNK", 3)
+    return root
+
+
+def sample_due(root, cache=True):
+    result = CliRunner().invoke(app, ["--casebook", str(root), "--today", "2026-06-15"]
+                                + ([] if cache else ["--no-cache"])
+                                + ["due", "--all", "--within", "60", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def refresh(root):
+    from datetime import date
+
+    from rjcli.storage.casebook import Casebook
+    from rjcli.storage.index import Index
+
+    index = Index(Casebook(root))
+    try:
+        return index.refresh(date(2026, 6, 15))
+    finally:
+        index.close()
+
+
+def test_a_change_in_any_chunk_of_the_listing_is_seen(sample):
+    victims = sorted((sample / "victims").glob("*.yaml"))
+    sample_due(sample)
+    for path in victims[::5]:  # files in different chunks
+        text = path.read_text()
+        path.write_text(text.replace("status: open", "status: closed", 1)
+                        if "status: open" in text else text + "# edited\n")
+        assert sample_due(sample) == sample_due(sample, cache=False)
+        assert json.loads(run(sample, "list", "--json").output) == json.loads(
+            run(sample, "list", "--json", cache=False).output)
+
+
+def test_records_added_and_removed_shift_the_chunks_and_nothing_is_missed(sample):
+    import shutil
+
+    victims = sorted((sample / "victims").glob("*.yaml"))
+    sample_due(sample)
+    victims[0].unlink()
+    victims[-1].unlink()
+    assert sample_due(sample) == sample_due(sample, cache=False)
+    copy = victims[3].read_text().replace(victims[3].stem, "V-NEW001")
+    (sample / "victims" / "V-NEW001.yaml").write_text(copy)
+    listed = {r["id"] for r in json.loads(run(sample, "list", "--json").output)}
+    assert "V-NEW001" in listed and victims[0].stem not in listed
+    assert sample_due(sample) == sample_due(sample, cache=False)
+    shutil.rmtree(sample / "children")
+    assert sample_due(sample) == sample_due(sample, cache=False)
+
+
+def test_a_file_touched_without_change_is_not_parsed_again(sample):
+    path = sorted((sample / "victims").glob("*.yaml"))[4]
+    sample_due(sample)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert refresh(sample).changed == 0  # its bytes are the ones the index holds
+    path.write_text(path.read_text() + "# a comment\n")
+    assert refresh(sample).changed == 1
+    assert refresh(sample).changed == 0  # already indexed (or racy: bytes compared)
+
+
+def test_an_unchanged_file_read_again_needs_no_yaml_parser(sample):
+    """Reading a fresh index, or a file whose bytes the index already holds, imports no
+    YAML parser, rule engine or record model: the start-up cost of `rj due`."""
+    import sys
+
+    sample_due(sample)
+    path = sorted((sample / "victims").glob("*.yaml"))[2]
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from rjcli.storage.casebook import Casebook\n"
+        "from rjcli.storage.index import open_index\n"
+        f"index = open_index(Casebook(Path({str(sample)!r})), date(2026, 6, 15))\n"
+        "assert index is not None and index.due_items()\n"
+        "print(sorted(m for m in ('yaml', 'ruamel', 'rjcli.core.model', 'rjcli.core.deadlines')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

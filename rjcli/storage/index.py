@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 7
+LAYOUT = 8
 """Bump when the tables or what is stored in them change."""
 RACY_NS = 100_000_000
 """A file modified less than 0.1 s before it was indexed is read again next time."""
@@ -70,26 +70,82 @@ class Refreshed:
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan(casebook: Casebook) -> tuple[dict[str, tuple[str, Stat]], str]:
-    """Relative path -> (kind, (size, mtime_ns, ctime_ns)) of every record file, and a digest of it
-    all (equal digests: nothing was added, removed or changed)."""
-    found: dict[str, tuple[str, Stat]] = {}
-    digest = hashlib.sha1(usedforsecurity=False)
-    for kind, folder in (("victim", "victims"), ("child", "children")):
+FOLDERS = {"victims": "victim", "children": "child"}
+"""Record folders and the kind of record each holds."""
+CHUNK = 256
+"""Files per chunk of a listing (see ``Listing``)."""
+
+
+class Listing:
+    """Every record file's name and stat, in the order its folder lists them.
+
+    ``digest`` covers it all: equal digests, nothing was added, removed or changed (the
+    warm path stops there). Otherwise the listing is cut into chunks of CHUNK files by
+    position and each chunk's digest compared with the one saved: only the files of
+    chunks that differ are compared one by one (a changed file lies in one chunk; a
+    file added or removed shifts the chunks after it, which are then compared and
+    found unchanged, never missed). A file cannot be in two chunks, so a file found in
+    an unchanged chunk is exactly as the index holds it.
+    """
+
+    def __init__(self, folders: dict[str, tuple[list[str], list[Stat]]]) -> None:
+        self.folders = folders
+
+    @property
+    def digest(self) -> str:
+        return _digest(self.folders)
+
+    def chunks(self) -> dict[str, tuple[list[str], list[Stat]]]:
+        return {f"{folder}:{start // CHUNK}": (names[start:start + CHUNK],
+                                               stats[start:start + CHUNK])
+                for folder, (names, stats) in self.folders.items()
+                for start in range(0, len(names), CHUNK)}
+
+    def files(self) -> dict[str, tuple[str, Stat]]:
+        """Relative path -> (kind, stat) of every file."""
+        return files_of({f"{folder}:": pair for folder, pair in self.folders.items()})
+
+    def __len__(self) -> int:
+        return sum(len(names) for names, _ in self.folders.values())
+
+
+def _digest(value: Any) -> str:
+    import marshal
+
+    # marshal version 2 writes no back-references, so equal values give equal bytes
+    return hashlib.sha1(marshal.dumps(value, 2), usedforsecurity=False).hexdigest()
+
+
+def files_of(chunks: dict[str, tuple[list[str], list[Stat]]]) -> dict[str, tuple[str, Stat]]:
+    """Relative path -> (kind, stat) of the files of some chunks."""
+    out: dict[str, tuple[str, Stat]] = {}
+    for key, (names, stats) in chunks.items():
+        folder = key.partition(":")[0]
+        kind = FOLDERS[folder]
+        out.update((f"{folder}/{name}", (kind, stat)) for name, stat in zip(names, stats))
+    return out
+
+
+def scan(casebook: Casebook) -> Listing:
+    """Every record file's name and stat (size, mtime_ns, ctime_ns)."""
+    folders: dict[str, tuple[list[str], list[Stat]]] = {}
+    for folder in FOLDERS:
+        names: list[str] = []
+        stats: list[Stat] = []
+        folders[folder] = (names, stats)
         try:
             entries = os.scandir(casebook.root / folder)
         except FileNotFoundError:
             continue
         with entries:
             for entry in entries:
-                if entry.name.endswith(".yaml") and not entry.name.startswith("."):
+                name = entry.name
+                if name.endswith(".yaml") and not name.startswith("."):
                     st = entry.stat()
-                    found[f"{folder}/{entry.name}"] = (kind, (st.st_size, st.st_mtime_ns,
-                                                                 st.st_ctime_ns))
+                    names.append(name)
                     # ctime too: it moves on every write, even one that restores the mtime
-                    digest.update(f"{folder}/{entry.name}\0{st.st_size}\0{st.st_mtime_ns}"
-                                  f"\0{st.st_ctime_ns}\n".encode())
-    return found, digest.hexdigest()
+                    stats.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return Listing(folders)
 
 
 def checklists_fingerprint(casebook: Casebook) -> bytes:
@@ -107,24 +163,46 @@ def fingerprint(casebook: Casebook) -> str:
     return hashlib.sha256(parts + checklists_fingerprint(casebook)).hexdigest()[:20]
 
 
-def _parse_one(args: tuple[str, str]) -> tuple[str, Any, tuple[int | None, int | None, str] | None]:
-    """Worker: parse one file -> (rel, json-able data or None, problem or None)."""
+Parsed = tuple[str, Any, tuple[int | None, int | None, str] | None, str | None]
+"""(relative path, json-able data or None, problem or None, digest of the file's bytes)."""
+
+
+def _read(root: str, rel: str) -> tuple[bytes | None, str | None, Any]:
+    """(bytes, their digest, problem) of one record file: the bytes are None when the
+    file cannot be read or is too large (the problem says why)."""
+    from rjcli.storage.recordfile import YamlProblem, read_bytes
+
+    try:
+        raw = read_bytes(Path(root) / rel)
+    except YamlProblem as exc:
+        return None, None, (exc.line, exc.column, exc.message)
+    except OSError as exc:
+        return None, None, (None, None, f"cannot read: {exc.strerror}")
+    return raw, hashlib.sha1(raw, usedforsecurity=False).hexdigest(), None
+
+
+def _parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | None = None
+               ) -> Parsed:
+    """Worker: parse one file (``raw``: its bytes, when already read)."""
+    root, rel = args
+    problem = None
+    if raw is None:
+        raw, content, problem = _read(root, rel)
+    if raw is None:
+        return rel, None, problem, None
     from rjcli.storage import yamlio
     from rjcli.storage.schemas import to_json
 
-    root, rel = args
     try:
-        data = yamlio.read_fast(Path(root) / rel)
+        data = yamlio.parse_text(yamlio.decode(raw))
     except yamlio.YamlProblem as exc:
-        return rel, None, (exc.line, exc.column, exc.message)
-    except OSError as exc:
-        return rel, None, (None, None, f"cannot read: {exc.strerror}")
+        return rel, None, (exc.line, exc.column, exc.message), content
     if not isinstance(data, dict):
-        return rel, None, (1, None, "not a record (expected a mapping of fields)")
+        return rel, None, (1, None, "not a record (expected a mapping of fields)"), content
     stem = Path(rel).stem
     if data.get("id") != stem:
-        return rel, None, (1, None, f"id '{data.get('id')}' does not match file name {stem}")
-    return rel, to_json(data), None
+        return rel, None, (1, None, f"id '{data.get('id')}' does not match file name {stem}"), content
+    return rel, to_json(data), None, content
 
 
 def _trusted_mtime(mtime: int) -> int:
@@ -150,15 +228,15 @@ def _index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
     from rjcli.core.model import victim_from_dict
     from rjcli.core.summary import victim_summary
 
-    rel, data, problem = _parse_one(args)
+    rel, data, problem, content = _parse_one(args)
     if data is None:
-        return rel, None, problem, None, None, 0, "[]", "[]", None
+        return rel, None, problem, None, None, 0, "[]", "[]", None, content
     victim = victim_from_dict(data)
     case = victim_case(victim, _SHARED["children"], _SHARED["roles"])
     items, evals = _items_text(case, _SHARED["policy"], _SHARED["cal"], victim)
     return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
             json.dumps(_links("victim", data)), int(victim.is_open), items, evals,
-            victim.referral.worker)
+            victim.referral.worker, content)
 
 
 class Index:
@@ -182,8 +260,11 @@ class Index:
                 path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
                 ctime_ns INTEGER,
                 record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
-                is_open INTEGER, items TEXT, evals TEXT);
+                is_open INTEGER, items TEXT, evals TEXT, content TEXT);
             CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
+            CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
+                WHERE problem IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
             CREATE TABLE IF NOT EXISTS checks (
                 path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
                 problems TEXT);
@@ -237,6 +318,18 @@ class Index:
         self.set_meta("policy", pickle.dumps(policy))
         return policy
 
+    def roles(self) -> dict[str, str]:
+        """The first staff member of each role (rules name who does what), kept here so a
+        refresh need not read rj.yaml (whose changes rebuild the index anyway)."""
+        raw = self.meta("roles")
+        if raw is not None:
+            return json.loads(raw)  # type: ignore[no-any-return]
+        from rjcli.storage.snapshot import staff_by_role
+
+        roles = staff_by_role(self.casebook)
+        self.set_meta("roles", json.dumps(roles))
+        return roles
+
     def calendar(self, today: date) -> WorkingCalendar:
         from rjcli.storage.policy import calendar_years
 
@@ -275,84 +368,135 @@ class Index:
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
         started = time.time_ns()  # files changed since (or just before) count as racy
-        on_disk, digest = scan(self.casebook)
-        if not result.rebuilt and self.meta("scan") == digest:
+        listing = scan(self.casebook)
+        whole = listing.digest
+        if not result.rebuilt and self.meta("scan") == whole:
             return result  # the same files, unchanged since the last run
-        known = self._known_stats()
-        self._touched: set[str] | None = None  # records whose items may have changed
-        result = self._update(on_disk, known, today, progress, result)
+        chunks = listing.chunks()
+        digests = {key: _digest(chunk) for key, chunk in chunks.items()}
+        stored = self._chunk_digests()
+        stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
+        self._touched: set[str] | None = set()  # records whose items may have changed (all: None)
+        result = self._update(listing, chunks, stale, today, progress, result)
         # what the files table now holds of each file, racy ones marked to be read again
         threshold = started - RACY_NS
-        racy = [p for p, (_, (_, m, _)) in on_disk.items() if m > threshold]
-        for p in racy:
-            kind, (size, _, ctime) = on_disk[p]
-            on_disk[p] = (kind, (size, -1, ctime))
-        self.set_meta("scan", None if racy else digest)
-        self._save_known_stats(on_disk)
+        for key in stale & chunks.keys():
+            names, stats = chunks[key]
+            racy = [i for i, (_, m, _) in enumerate(stats) if m > threshold]
+            for i in racy:
+                size, _, ctime = stats[i]
+                stats[i] = (size, -1, ctime)
+            if racy:
+                digests[key] = ""  # compared again next time
+        self._save_chunks({k: chunks[k] for k in stale & chunks.keys()},
+                          stale - chunks.keys(), digests)
+        self.set_meta("scan", None if "" in digests.values() else whole)
         self._save_due_items()
         db.commit()
         return result
 
     def _save_due_items(self) -> None:
-        """Every open record's outstanding items in one row: a warm rj due reads just this.
-        After a few changes only the touched records' items are replaced in it."""
+        """Keep the ``due`` table (the outstanding items of each open record that has
+        any: all a warm ``rj due`` reads) in step with the files table: only the touched
+        records' rows after a few changes, every row after a rebuild."""
         db = self.open()
-        old = self.meta("due")
         touched = self._touched
-        if touched is None or old is None:
-            rows = db.execute("SELECT items FROM files WHERE is_open=1 AND items != '[]'")
-            self.set_meta("due", "[" + ",".join(raw[1:-1] for (raw,) in rows) + "]")
+        if touched is None:
+            db.execute("DELETE FROM due")
+            db.execute("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
+                       "WHERE is_open=1 AND items != '[]' AND record_id IS NOT NULL")
             return
-        kept = [i for i in json.loads(old) if i[0] not in touched]
-        marks = ",".join("?" * len(touched))
-        for (raw,) in db.execute(f"SELECT items FROM files WHERE is_open=1 AND record_id IN "
-                                 f"({marks})", tuple(touched)):
-            kept += json.loads(raw)
-        kept.sort(key=lambda i: (i[0], i[2], i[8]))
-        self.set_meta("due", json.dumps(kept))
+        ids = [(record_id,) for record_id in touched]
+        db.executemany("DELETE FROM due WHERE record_id=?", ids)
+        db.executemany("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
+                       "WHERE record_id=? AND is_open=1 AND items != '[]'", ids)
 
-    def _update(self, on_disk: dict[str, tuple[str, Stat]], known: dict[str, tuple[str, Stat]],
-                today: date, progress: Any, result: Refreshed) -> Refreshed:
+    def _update(self, listing: Listing, chunks: dict[str, tuple[list[str], list[Stat]]],
+                stale: set[str], today: date, progress: Any, result: Refreshed) -> Refreshed:
+        """Bring the files table up to date with the stale chunks' files (every file,
+        when so many changed that a two-process rebuild is quicker; ``stale`` then grows
+        to every chunk)."""
         db = self.open()
+        on_disk = files_of({k: chunks[k] for k in stale & chunks.keys()})
+        known = self._known_stats(stale)
         removed = [p for p in known if p not in on_disk]
         changed = [p for p, (_, stat) in on_disk.items() if known.get(p, ("", None))[1] != stat]
         result.changed, result.removed = len(changed), len(removed)
         if not changed and not removed:
             return result
-        tick = progress(len(on_disk), 0) if progress and len(changed) > 300 else None
+        tick = progress(len(listing), 0) if progress and len(changed) > 300 else None
         if len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            self._rebuild(on_disk, today, tick)
+            stale |= chunks.keys() | self._chunk_digests().keys()
+            self._rebuild(listing.files(), today, tick)
+            self._touched = None
             return result
-        affected = self._affected_ids(removed, changed)
-        db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in removed])
+        root = str(self.casebook.root)
+        reread = []
         for rel in changed:
-            rel, data, problem = _parse_one((str(self.casebook.root), rel))
-            self._store(rel, on_disk[rel], data, problem)
+            raw, content, problem = _read(root, rel)
+            if content is not None and self._holds(rel, content):
+                # touched, checked out again, or racy last time: the same bytes, the same
+                # row (no parse, no YAML parser even imported)
+                _, (size, mtime, ctime) = on_disk[rel]
+                db.execute("UPDATE files SET size=?, mtime_ns=?, ctime_ns=? WHERE path=?",
+                           (size, _trusted_mtime(mtime), ctime, rel))
+            else:
+                reread.append((rel, raw, content, problem))
+        result.changed = len(reread)
+        affected = self._affected_ids(removed, [rel for rel, *_ in reread])
+        db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in removed])
+        for rel, raw, content, problem in reread:
+            if raw is not None:
+                _, data, problem, content = _parse_one((root, rel), raw, content)
+            else:
+                data = None
+            self._store(rel, on_disk[rel], data, problem, content)
             if data is not None:
                 affected.add(str(data["id"]))
                 affected |= set(_links(on_disk[rel][0], data))
         self._evaluate(affected, today)
-        self._touched = affected | {Path(p).stem for p in removed + changed}
+        self._touched = affected | {Path(p).stem for p in removed} | {
+            Path(rel).stem for rel, *_ in reread}
         db.commit()
         return result
 
-    def _known_stats(self) -> dict[str, tuple[str, Stat]]:
-        """What the index holds of each file: one blob (loading 15,000 rows one by one
-        costs ~80 ms; the blob ~5 ms)."""
+    def _holds(self, rel: str, content: str) -> bool:
+        """Whether the index holds this file with exactly this content."""
+        row = self.open().execute("SELECT content FROM files WHERE path=?", (rel,)).fetchone()
+        return row is not None and row[0] == content
+
+    def _chunk_digests(self) -> dict[str, str]:
         import marshal
 
-        blob = self.meta("stats")
+        blob = self.meta("chunks")
         if blob is not None:
             with contextlib.suppress(ValueError, EOFError, TypeError):
                 return marshal.loads(blob)  # type: ignore[no-any-return]
-        return {p: (k, (s, m, c)) for p, k, s, m, c in self.open().execute(
-            "SELECT path, kind, size, mtime_ns, ctime_ns FROM files")}
+        return {}
 
-    def _save_known_stats(self, stats: dict[str, tuple[str, Stat]]) -> None:
-        """Save what the files table now holds of each file, as one blob."""
+    def _known_stats(self, keys: Iterable[str]) -> dict[str, tuple[str, Stat]]:
+        """What the index holds of the files of these chunks (one small blob each)."""
         import marshal
 
-        self.set_meta("stats", marshal.dumps(stats))
+        held = {}
+        for key in keys:
+            blob = self.meta(f"chunk:{key}")
+            if blob is not None:
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    held[key] = marshal.loads(blob)
+        return files_of(held)
+
+    def _save_chunks(self, chunks: dict[str, tuple[list[str], list[Stat]]], gone: set[str],
+                     digests: dict[str, str]) -> None:
+        """Save what the files table now holds of the files of these chunks, forget the
+        chunks past the end of a shorter listing, and save every chunk's digest (one
+        whose digest is "" is compared again next time)."""
+        import marshal
+
+        for key, chunk in chunks.items():
+            self.set_meta(f"chunk:{key}", marshal.dumps(chunk))
+        self.open().executemany("DELETE FROM meta WHERE key=?", [(f"chunk:{k}",) for k in gone])
+        self.set_meta("chunks", marshal.dumps(digests))
 
     def _rebuild(self, on_disk: dict[str, tuple[str, Stat]], today: date,
                  tick: Callable[[int], None] | None) -> None:
@@ -364,8 +508,6 @@ class Index:
 
         import multiprocessing
 
-        from rjcli.storage.snapshot import staff_by_role
-
         db = self.open()
         db.execute("DELETE FROM files")
         root = str(self.casebook.root)
@@ -373,25 +515,26 @@ class Index:
                 for kind in ("victim", "child")}
         _SHARED.clear()
         _SHARED.update(policy=self.policy(), cal=self.calendar(today),
-                       roles=staff_by_role(self.casebook), children={})
+                       roles=self.roles(), children={})
         context = multiprocessing.get_context("fork")
         with context.Pool(2) as pool:
-            for rel, data, problem in pool.imap(_parse_one, [(root, r) for r in rels["child"]],
-                                                chunksize=64):
-                self._store(rel, on_disk[rel], data, problem)
+            for rel, data, problem, content in pool.imap(
+                    _parse_one, [(root, r) for r in rels["child"]], chunksize=64):
+                self._store(rel, on_disk[rel], data, problem, content)
                 if data is not None:
                     _SHARED["children"][str(data["id"])] = child_from_dict(data)
                 _tick(tick)
         workers: dict[str, Victim] = {}
         with context.Pool(2) as pool:
             for row in pool.imap(_index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
-                rel, data_text, problem, summary, links, is_open, items, evals, worker = row
+                (rel, data_text, problem, summary, links, is_open, items, evals, worker,
+                 content) = row
                 kind, (size, mtime, ctime) = on_disk[rel]
                 record_id = Path(rel).stem if data_text is not None else None
-                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (rel, kind, size, _trusted_mtime(mtime), ctime, record_id,
                             json.dumps(problem) if problem else None, summary, data_text,
-                            links, is_open, items, evals))
+                            links, is_open, items, evals, content))
                 if record_id:
                     workers[record_id] = victim_from_dict({"id": record_id,
                                                            "referral": {"worker": worker}})
@@ -413,7 +556,8 @@ class Index:
                 ids |= set(json.loads(row[1] or "[]"))
         return ids
 
-    def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any) -> None:
+    def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any,
+               content: str | None) -> None:
         from rjcli.core.model import Victim, child_from_dict, victim_from_dict
         from rjcli.core.summary import child_summary, victim_summary
 
@@ -431,9 +575,10 @@ class Index:
             links = json.dumps(_links(kind, data))
             is_open = int(record.is_open)
         self.open().execute(
-            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (rel, kind, size, mtime, ctime, record_id, problem_json, summary,
-             json.dumps(data) if data is not None else None, links, is_open, "[]", "[]"))
+             json.dumps(data) if data is not None else None, links, is_open, "[]", "[]",
+             content))
 
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
         from rjcli.core.model import child_from_dict, victim_from_dict
@@ -450,12 +595,9 @@ class Index:
 
     def _evaluate(self, ids: set[str], today: date) -> None:
         """Recompute the due items of ``ids`` from the data in the index."""
-        from rjcli.storage.snapshot import staff_by_role
-
         if not ids:
             return
-        policy, cal = self.policy(), self.calendar(today)
-        roles = staff_by_role(self.casebook)
+        policy, cal, roles = self.policy(), self.calendar(today), self.roles()
         if len(ids) > WHOLE_FROM:
             updates = self._evaluate_all(policy, cal, roles)
         else:
@@ -520,13 +662,10 @@ class Index:
         return sorted(out)
 
     def due_items(self) -> list[DueItem]:
-        """Outstanding items of open records (kept in one row by every refresh)."""
-        raw = self.meta("due")
-        if raw is None:
-            rows = self.open().execute(
-                "SELECT items FROM files WHERE is_open=1 AND items != '[]'")
-            return [_item_from(i) for (text,) in rows for i in json.loads(text)]
-        return [_item_from(i) for i in json.loads(raw)]
+        """Outstanding items of open records (the ``due`` table, kept by every refresh)."""
+        rows = self.open().execute("SELECT items FROM due")
+        text = ",".join(raw[1:-1] for (raw,) in rows)
+        return [_item_from(i) for i in json.loads(f"[{text}]")]
 
     def loaded(self) -> Loaded:
         """Every readable record as ``Casebook.load_all`` gives it, from the index."""
