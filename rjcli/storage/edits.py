@@ -25,8 +25,9 @@ def _node(value: Any) -> Any:
         seq = CommentedSeq()
         seq.extend(_node(v) for v in value)
         return seq
-    if isinstance(value, str) and "\n" in value and _printable_block(value):
-        return LiteralScalarString(value.rstrip("\n"))
+    if isinstance(value, str) and "\n" in value:
+        text = value.rstrip("\n")  # trailing line ends are never kept, in either style
+        return LiteralScalarString(text) if _printable_block(text) else text
     return value
 
 
