@@ -168,11 +168,11 @@ def sample(tmp_path, monkeypatch):
     import shutil
     from pathlib import Path
 
-    import rjcli.storage.index as index_module
+    import rjcli.storage.listing as listing_module
 
     root = tmp_path / "sample"
     shutil.copytree(Path(__file__).parent.parent / "sample-casebook", root)
-    monkeypatch.setattr(index_module, "CHUNK", 3)
+    monkeypatch.setattr(listing_module, "CHUNK", 3)
     return root
 
 

@@ -2,11 +2,18 @@
 thousands of YAML files on every run.
 
 A git-ignored SQLite file, ``.rj/index.sqlite``, holds one row per record file, keyed
-by path, size and mtime_ns (and ctime_ns, which moves on every write): the parse problem (if any), the record's summary, its
-parsed data (as JSON) and its outstanding due items. A run stats every file (~50 ms
-for 15,000), re-reads only files whose size or mtime changed, re-evaluates the rules
-of those records and of the records linked to them, and serves the rest from the
-index. The resolved policy and the bank holidays are kept there too.
+by path, size, mtime_ns and ctime_ns (which moves on every write): the digest of its
+bytes, the parse problem (if any), the record's summary, its parsed data (as JSON),
+its outstanding due items and every rule instance (for reports). The ``due`` table
+holds the items of open records, all that a warm ``rj due`` reads.
+
+A run lists every file with its stat (``listing.py``, ~60 ms for 15,000) and stops
+there when nothing changed. Otherwise it compares the listing in chunks with what it
+holds, reads the files whose stat changed, parses only those whose bytes changed (a
+file touched or checked out unchanged costs a read, not a parse), and re-evaluates
+the rules of those records and of the records linked to them. A file changed within
+0.1 s of being indexed is read again next time (git's "racy clean" rule). The policy,
+staff roles and bank holidays are kept here too.
 
 The whole index is rebuilt when its fingerprint changes (index layout, rj version,
 any policy profile, rj.yaml, the checklists), and deleted and rebuilt when SQLite
@@ -27,7 +34,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from rjcli import __version__
@@ -39,6 +45,7 @@ from rjcli.errors import LockTimeout
 from rjcli.shipped import shipped_dir
 from rjcli.storage.atomic import locked
 from rjcli.storage.casebook import Casebook, Loaded
+from rjcli.storage.listing import Listing, Stat, digest_of, files_of, listing
 
 if TYPE_CHECKING:
     from rjcli.core.model import Child, Victim
@@ -56,8 +63,6 @@ WHOLE_FROM = 300
 """Re-evaluate by streaming every record when more than this many are affected."""
 """Parse in two processes when this many files changed (a cold build)."""
 
-Stat = tuple[int, int, int]
-"""(size, mtime_ns, ctime_ns) of a file."""
 
 
 @dataclass
@@ -68,84 +73,6 @@ class Refreshed:
     removed: int = 0
     rebuilt: bool = False
     problems: list[Problem] = field(default_factory=list)
-
-
-FOLDERS = {"victims": "victim", "children": "child"}
-"""Record folders and the kind of record each holds."""
-CHUNK = 256
-"""Files per chunk of a listing (see ``Listing``)."""
-
-
-class Listing:
-    """Every record file's name and stat, in the order its folder lists them.
-
-    ``digest`` covers it all: equal digests, nothing was added, removed or changed (the
-    warm path stops there). Otherwise the listing is cut into chunks of CHUNK files by
-    position and each chunk's digest compared with the one saved: only the files of
-    chunks that differ are compared one by one (a changed file lies in one chunk; a
-    file added or removed shifts the chunks after it, which are then compared and
-    found unchanged, never missed). A file cannot be in two chunks, so a file found in
-    an unchanged chunk is exactly as the index holds it.
-    """
-
-    def __init__(self, folders: dict[str, tuple[list[str], list[Stat]]]) -> None:
-        self.folders = folders
-
-    @property
-    def digest(self) -> str:
-        return _digest(self.folders)
-
-    def chunks(self) -> dict[str, tuple[list[str], list[Stat]]]:
-        return {f"{folder}:{start // CHUNK}": (names[start:start + CHUNK],
-                                               stats[start:start + CHUNK])
-                for folder, (names, stats) in self.folders.items()
-                for start in range(0, len(names), CHUNK)}
-
-    def files(self) -> dict[str, tuple[str, Stat]]:
-        """Relative path -> (kind, stat) of every file."""
-        return files_of({f"{folder}:": pair for folder, pair in self.folders.items()})
-
-    def __len__(self) -> int:
-        return sum(len(names) for names, _ in self.folders.values())
-
-
-def _digest(value: Any) -> str:
-    import marshal
-
-    # marshal version 2 writes no back-references, so equal values give equal bytes
-    return hashlib.sha1(marshal.dumps(value, 2), usedforsecurity=False).hexdigest()
-
-
-def files_of(chunks: dict[str, tuple[list[str], list[Stat]]]) -> dict[str, tuple[str, Stat]]:
-    """Relative path -> (kind, stat) of the files of some chunks."""
-    out: dict[str, tuple[str, Stat]] = {}
-    for key, (names, stats) in chunks.items():
-        folder = key.partition(":")[0]
-        kind = FOLDERS[folder]
-        out.update((f"{folder}/{name}", (kind, stat)) for name, stat in zip(names, stats))
-    return out
-
-
-def scan(casebook: Casebook) -> Listing:
-    """Every record file's name and stat (size, mtime_ns, ctime_ns)."""
-    folders: dict[str, tuple[list[str], list[Stat]]] = {}
-    for folder in FOLDERS:
-        names: list[str] = []
-        stats: list[Stat] = []
-        folders[folder] = (names, stats)
-        try:
-            entries = os.scandir(casebook.root / folder)
-        except FileNotFoundError:
-            continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(".yaml") and not name.startswith("."):
-                    st = entry.stat()
-                    names.append(name)
-                    # ctime too: it moves on every write, even one that restores the mtime
-                    stats.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-    return Listing(folders)
 
 
 def checklists_fingerprint(casebook: Casebook) -> bytes:
@@ -201,7 +128,8 @@ def _parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | N
         return rel, None, (1, None, "not a record (expected a mapping of fields)"), content
     stem = Path(rel).stem
     if data.get("id") != stem:
-        return rel, None, (1, None, f"id '{data.get('id')}' does not match file name {stem}"), content
+        problem = (1, None, f"id '{data.get('id')}' does not match file name {stem}")
+        return rel, None, problem, content
     return rel, to_json(data), None, content
 
 
@@ -367,21 +295,21 @@ class Index:
             db = self.open()
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
-        started = time.time_ns()  # files changed since (or just before) count as racy
-        listing = scan(self.casebook)
-        whole = listing.digest
+        # files changed since the listing began (or just before) count as racy
+        started, files = listing(self.casebook.root)
+        whole = files.digest
         if not result.rebuilt and self.meta("scan") == whole:
             return result  # the same files, unchanged since the last run
-        chunks = listing.chunks()
-        digests = {key: _digest(chunk) for key, chunk in chunks.items()}
+        chunks = files.chunks()
+        digests = {key: digest_of(chunk) for key, chunk in chunks.items()}
         stored = self._chunk_digests()
         stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
         self._touched: set[str] | None = set()  # records whose items may have changed (all: None)
-        result = self._update(listing, chunks, stale, today, progress, result)
+        result = self._update(files, chunks, stale, today, progress, result)
         # what the files table now holds of each file, racy ones marked to be read again
         threshold = started - RACY_NS
         for key in stale & chunks.keys():
-            names, stats = chunks[key]
+            stats = chunks[key][1]
             racy = [i for i, (_, m, _) in enumerate(stats) if m > threshold]
             for i in racy:
                 size, _, ctime = stats[i]
@@ -411,7 +339,7 @@ class Index:
         db.executemany("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
                        "WHERE record_id=? AND is_open=1 AND items != '[]'", ids)
 
-    def _update(self, listing: Listing, chunks: dict[str, tuple[list[str], list[Stat]]],
+    def _update(self, files: Listing, chunks: dict[str, tuple[list[str], list[Stat]]],
                 stale: set[str], today: date, progress: Any, result: Refreshed) -> Refreshed:
         """Bring the files table up to date with the stale chunks' files (every file,
         when so many changed that a two-process rebuild is quicker; ``stale`` then grows
@@ -424,10 +352,10 @@ class Index:
         result.changed, result.removed = len(changed), len(removed)
         if not changed and not removed:
             return result
-        tick = progress(len(listing), 0) if progress and len(changed) > 300 else None
+        tick = progress(len(files), 0) if progress and len(changed) > 300 else None
         if len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             stale |= chunks.keys() | self._chunk_digests().keys()
-            self._rebuild(listing.files(), today, tick)
+            self._rebuild(files.files(), today, tick)
             self._touched = None
             return result
         root = str(self.casebook.root)
@@ -503,10 +431,10 @@ class Index:
         """Index every file afresh in two processes: children first (victims' rules read
         them), then victims parsed, summarised and evaluated in the workers, then the
         children's own rules. Only what the index stores comes back to this process."""
+        import multiprocessing
+
         from rjcli.core.deadlines import child_case
         from rjcli.core.model import child_from_dict, victim_from_dict
-
-        import multiprocessing
 
         db = self.open()
         db.execute("DELETE FROM files")
