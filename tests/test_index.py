@@ -260,3 +260,15 @@ def test_an_unchanged_file_read_again_needs_no_yaml_parser(sample):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_index_made_with_other_tables_is_rebuilt(book, monkeypatch):
+    import rjcli.storage.index as index_module
+
+    root, _ = book
+    expected = due(root)
+    assert not refresh(root).rebuilt
+    monkeypatch.setattr(index_module, "TABLES",
+                        index_module.TABLES + "CREATE TABLE IF NOT EXISTS extra (x TEXT);\n")
+    assert refresh(root).rebuilt
+    assert due(root) == expected

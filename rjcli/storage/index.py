@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -54,14 +53,31 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 8
-"""Bump when the tables or what is stored in them change."""
+LAYOUT = 9
+"""Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
+    ctime_ns INTEGER,
+    record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
+    is_open INTEGER, items TEXT, evals TEXT, content TEXT);
+CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
+CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
+    WHERE problem IS NOT NULL;
+CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
+CREATE TABLE IF NOT EXISTS checks (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    problems TEXT);
+"""
+"""The index's tables: part of its fingerprint, so an index made with other tables is
+rebuilt, never read."""
 RACY_NS = 100_000_000
 """A file modified less than 0.1 s before it was indexed is read again next time."""
 PARALLEL_FROM = 400
+"""Parse in two processes when this many files changed (a cold build)."""
 WHOLE_FROM = 300
 """Re-evaluate by streaming every record when more than this many are affected."""
-"""Parse in two processes when this many files changed (a cold build)."""
 
 
 
@@ -86,7 +102,7 @@ def checklists_fingerprint(casebook: Casebook) -> bytes:
 def fingerprint(casebook: Casebook) -> str:
     from rjcli.storage.policy import policy_fingerprint
 
-    parts = f"{LAYOUT}:{__version__}:{policy_fingerprint(casebook)}".encode()
+    parts = f"{LAYOUT}:{__version__}:{TABLES}:{policy_fingerprint(casebook)}".encode()
     return hashlib.sha256(parts + checklists_fingerprint(casebook)).hexdigest()[:20]
 
 
@@ -182,21 +198,7 @@ class Index:
         db = sqlite3.connect(self.path, timeout=5)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript("""
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS files (
-                path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
-                ctime_ns INTEGER,
-                record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
-                is_open INTEGER, items TEXT, evals TEXT, content TEXT);
-            CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
-            CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
-                WHERE problem IS NOT NULL;
-            CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
-            CREATE TABLE IF NOT EXISTS checks (
-                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
-                problems TEXT);
-        """)
+        db.executescript(TABLES)
         return db
 
     def open(self) -> sqlite3.Connection:
@@ -237,6 +239,8 @@ class Index:
     # --- policy and calendar, cached ------------------------------------------------
 
     def policy(self) -> Policy:
+        import pickle
+
         blob = self.meta("policy")
         if blob is not None:
             return pickle.loads(blob)  # type: ignore[no-any-return]
