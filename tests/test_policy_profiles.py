@@ -299,3 +299,16 @@ def test_only_the_vcs_rule_waits_for_a_vcs_eligible_sentence() -> None:
     eligible = [(p, r["id"]) for p, r in all_rules()
                 if "vcs-eligible" in (r.get("applies") or {}).get("flags", [])]
     assert eligible == [("national", "vcs-notify")]
+
+
+@pytest.mark.parametrize("profile", ("national", *LOCAL_PROFILES))
+def test_a_resolved_policy_reads_back_equal_from_the_form_the_index_keeps(profile):
+    import marshal
+    from dataclasses import asdict
+
+    from rjcli.core.policy import policy_from_plain, resolve_policy
+
+    profiles = {p.stem: read_fast(p) for p in PROFILE_DIR.glob("*.yaml")}
+    policy = resolve_policy(profiles, profile, {}, [])
+    assert policy.rules
+    assert policy_from_plain(marshal.loads(marshal.dumps(asdict(policy)))) == policy

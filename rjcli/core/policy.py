@@ -115,6 +115,13 @@ class Policy:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def policy_from_plain(data: Mapping[str, Any]) -> Policy:
+    """A Policy from ``dataclasses.asdict(policy)`` (the index keeps a resolved policy so,
+    in a form cheaper to read back than a pickle)."""
+    rules = tuple(Rule(**{**r, "applies": Applies(**r["applies"])}) for r in data["rules"])
+    return Policy(profile=data["profile"], title=data["title"], rules=rules)
+
+
 def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value or ())
 

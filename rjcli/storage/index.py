@@ -44,7 +44,7 @@ from rjcli.errors import LockTimeout
 from rjcli.shipped import shipped_dir
 from rjcli.storage.atomic import locked
 from rjcli.storage.casebook import Casebook, Loaded
-from rjcli.storage.listing import Listing, Stat, digest_of, files_of, listing
+from rjcli.storage.listing import Listing, Stat, files_of, listing
 
 if TYPE_CHECKING:
     from rjcli.core.model import Child, Victim
@@ -239,15 +239,17 @@ class Index:
     # --- policy and calendar, cached ------------------------------------------------
 
     def policy(self) -> Policy:
-        import pickle
+        import marshal
+
+        from rjcli.core.policy import policy_from_plain
 
         blob = self.meta("policy")
         if blob is not None:
-            return pickle.loads(blob)  # type: ignore[no-any-return]
+            return policy_from_plain(marshal.loads(blob))
         from rjcli.storage.policy import load_policy
 
         policy = load_policy(self.casebook)
-        self.set_meta("policy", pickle.dumps(policy))
+        self.set_meta("policy", marshal.dumps(asdict(policy)))
         return policy
 
     def roles(self) -> dict[str, str]:
@@ -304,24 +306,22 @@ class Index:
         whole = files.digest
         if not result.rebuilt and self.meta("scan") == whole:
             return result  # the same files, unchanged since the last run
-        chunks = files.chunks()
-        digests = {key: digest_of(chunk) for key, chunk in chunks.items()}
+        chunks, digests = files.chunks, dict(files.digests)
         stored = self._chunk_digests()
         stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
         self._touched: set[str] | None = set()  # records whose items may have changed (all: None)
-        result = self._update(files, chunks, stale, today, progress, result)
+        result = self._update(files, stale, today, progress, result)
         # what the files table now holds of each file, racy ones marked to be read again
         threshold = started - RACY_NS
+        saved = {}
         for key in stale & chunks.keys():
-            stats = chunks[key][1]
-            racy = [i for i, (_, m, _) in enumerate(stats) if m > threshold]
-            for i in racy:
-                size, _, ctime = stats[i]
-                stats[i] = (size, -1, ctime)
-            if racy:
+            names, stats = chunks[key]
+            marked = [(size, -1, ctime) if mtime > threshold else (size, mtime, ctime)
+                      for size, mtime, ctime in stats]
+            if marked != stats:
                 digests[key] = ""  # compared again next time
-        self._save_chunks({k: chunks[k] for k in stale & chunks.keys()},
-                          stale - chunks.keys(), digests)
+            saved[key] = (names, marked)
+        self._save_chunks(saved, stale - chunks.keys(), digests)
         self.set_meta("scan", None if "" in digests.values() else whole)
         self._save_due_items()
         db.commit()
@@ -343,12 +343,13 @@ class Index:
         db.executemany("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
                        "WHERE record_id=? AND is_open=1 AND items != '[]'", ids)
 
-    def _update(self, files: Listing, chunks: dict[str, tuple[list[str], list[Stat]]],
-                stale: set[str], today: date, progress: Any, result: Refreshed) -> Refreshed:
+    def _update(self, files: Listing, stale: set[str], today: date, progress: Any,
+                result: Refreshed) -> Refreshed:
         """Bring the files table up to date with the stale chunks' files (every file,
         when so many changed that a two-process rebuild is quicker; ``stale`` then grows
         to every chunk)."""
         db = self.open()
+        chunks = files.chunks
         on_disk = files_of({k: chunks[k] for k in stale & chunks.keys()})
         known = self._known_stats(stale)
         removed = [p for p in known if p not in on_disk]

@@ -27,27 +27,29 @@ CHUNK = 256
 class Listing:
     """Every record file's name and stat, in the order its folder lists them.
 
-    ``digest`` covers it all: equal digests, nothing was added, removed or changed (the
-    warm path stops there). Otherwise the listing is cut into chunks of CHUNK files by
-    position and each chunk's digest compared with the one saved: only the files of
-    chunks that differ are compared one by one (a changed file lies in one chunk; a
-    file added or removed shifts the chunks after it, which are then compared and
-    found unchanged, never missed). A file cannot be in two chunks, so a file found in
-    an unchanged chunk is exactly as the index holds it.
+    The listing is cut into chunks of CHUNK files by position, each with a digest, and
+    ``digest`` is the digest of those: equal digests, nothing was added, removed or
+    changed (the warm path stops there). Otherwise each chunk's digest is compared with
+    the one saved, and only the files of chunks that differ are compared one by one (a
+    changed file lies in one chunk; a file added or removed shifts the chunks after
+    it, which are then compared and found unchanged, never missed). A file cannot be
+    in two chunks, so a file found in an unchanged chunk is exactly as the index holds
+    it.
     """
 
     def __init__(self, folders: dict[str, tuple[list[str], list[Stat]]]) -> None:
         self.folders = folders
+        self.chunks = {f"{folder}:{start // CHUNK}": (names[start:start + CHUNK],
+                                                      stats[start:start + CHUNK])
+                       for folder, (names, stats) in folders.items()
+                       for start in range(0, len(names), CHUNK)}
+        """Chunk key (``victims:3``) -> (names, stats) of its files."""
+        self.digests = {key: digest_of(chunk) for key, chunk in self.chunks.items()}
+        """Chunk key -> digest of the chunk."""
 
     @property
     def digest(self) -> str:
-        return digest_of(self.folders)
-
-    def chunks(self) -> dict[str, tuple[list[str], list[Stat]]]:
-        return {f"{folder}:{start // CHUNK}": (names[start:start + CHUNK],
-                                               stats[start:start + CHUNK])
-                for folder, (names, stats) in self.folders.items()
-                for start in range(0, len(names), CHUNK)}
+        return digest_of(sorted(self.digests.items()))
 
     def files(self) -> dict[str, tuple[str, Stat]]:
         """Relative path -> (kind, stat) of every file."""
