@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 9
+LAYOUT = 10
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -245,7 +245,8 @@ class Index:
 
         blob = self.meta("policy")
         if blob is not None:
-            return policy_from_plain(marshal.loads(blob))
+            with contextlib.suppress(ValueError, EOFError, TypeError, KeyError):
+                return policy_from_plain(marshal.loads(blob))
         from rjcli.storage.policy import load_policy
 
         policy = load_policy(self.casebook)
