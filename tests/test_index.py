@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -272,3 +273,59 @@ def test_an_index_made_with_other_tables_is_rebuilt(book, monkeypatch):
                         index_module.TABLES + "CREATE TABLE IF NOT EXISTS extra (x TEXT);\n")
     assert refresh(root).rebuilt
     assert due(root) == expected
+
+
+def test_a_record_rj_writes_is_taken_into_the_index_at_once(book):
+    """Write-through: after `rj contact log` the next run finds the new bytes already
+    indexed (compared, not parsed), and shows the change."""
+    root, (ann, bob) = book
+    assert (ann, "first-contact", "2026-04-10") in due(root)
+    run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
+    result = refresh(root)
+    assert (result.changed, result.rebuilt) == (0, False)  # nothing left to parse
+    assert (ann, "first-contact", "2026-04-10") not in due(root)
+    assert due(root) == due(root, cache=False)
+    assert listing(root) == listing(root, cache=False)
+
+
+def test_a_new_record_rj_writes_is_taken_into_the_index_at_once(book):
+    root, (ann, _) = book
+    due(root)
+    child = next(r["id"] for r in listing(root) if r["id"].startswith("C-"))
+    result = run(root, "victim", "new", "--name", "Cy Example", "--child", child, "--allocated",
+                 "2026-04-01", "--consent-contact", "yes", "--json")
+    new = json.loads(result.output)["id"]
+    assert refresh(root).changed == 0
+    assert new in {case for case, _, _ in due(root)}
+    assert due(root) == due(root, cache=False)
+
+
+def test_write_through_never_stores_bytes_the_file_no_longer_holds(book):
+    """rj wrote v1, someone wrote v2, a refresh took v2 in, then the late write-through
+    of v1 arrives: it must be refused, or the index would serve v1 for ever."""
+    from datetime import date
+
+    from rjcli.storage.casebook import Casebook
+    from rjcli.storage.index import Index
+
+    root, (ann, _) = book
+    due(root)
+    path = root / "victims" / f"{ann}.yaml"
+    v1 = path.read_bytes()
+    path.write_text(path.read_text().replace("Ann Example", "Ann Newname"))
+    time.sleep(0.15)  # past the racy window: the refresh trusts the stat it saw
+    assert refresh(root).changed == 1
+    index = Index(Casebook(root))
+    try:
+        assert index.written(f"victims/{ann}.yaml", v1, date(2026, 4, 2)) is False
+    finally:
+        index.close()
+    assert {r["id"]: r["name"] for r in listing(root)}[ann] == "Ann Newname"
+
+
+def test_no_index_is_made_by_a_command_that_only_writes(book):
+    root, (ann, _) = book
+    index = root / ".rj" / "index.sqlite"
+    assert not index.exists()
+    run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
+    assert not index.exists()

@@ -34,7 +34,14 @@ class AppContext:
         if self._casebook is None:
             root = find_casebook(self.casebook_option, os.environ.get("RJ_CASEBOOK"), Path.cwd())
             self._casebook = Casebook(root, self.worker)
+            if self.use_cache:
+                self._casebook.after_write = self._index_written
         return self._casebook
+
+    def _index_written(self, path: Path, raw: bytes) -> None:
+        from rjcli.storage.index import note_written
+
+        note_written(self.casebook, path, raw, self.today)
 
     @staticmethod
     def new_id() -> str:

@@ -108,6 +108,9 @@ class Casebook:
         self.worker = worker
         """Who is at the keyboard: the author of autocommits."""
         self._batch: list[Path] | None = None
+        self.after_write: Callable[[Path, bytes], None] | None = None
+        """Called with a record file's path and bytes each time rj writes one (the command
+        line keeps the index up to date this way)."""
 
     # --- places -------------------------------------------------------------
 
@@ -291,6 +294,8 @@ class Casebook:
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
             atomic_write(path, new_text, private=kind == "victim")
             self.committed([path], message)
+        if kind in FOLDERS:
+            self._wrote(path, new_text)
         return data  # type: ignore[no-any-return]
 
     def create(self, kind: str, build: Callable[[str], dict[str, Any]], action: str) -> dict[str, Any]:
@@ -312,6 +317,7 @@ class Casebook:
             path = self.path_for(record_id)
             atomic_write(path, text, private=kind == "victim")
         self.committed([path], f"{action} {record_id}")
+        self._wrote(path, text)
         return parsed  # type: ignore[no-any-return]
 
     def _refuse_invalid(self, kind: str, data: Any, tree: Any, path: Path | None = None,
@@ -337,6 +343,10 @@ class Casebook:
         listed = "; ".join(str(p) if p.line else p.message for p in problems[:5])
         raise ChangeRefused(f"the change would make the record invalid: {listed}",
                             hint="nothing was written")
+
+    def _wrote(self, path: Path, text: str) -> None:
+        if self.after_write is not None:
+            self.after_write(path, text.encode("utf-8"))
 
     def committed(self, paths: list[Path], message: str) -> None:
         """Commit ``paths`` when autocommit is on (message: action and id only)."""
@@ -379,4 +389,5 @@ class Casebook:
             self._refuse_invalid(kind, data, tree)
             atomic_write(path, text, private=kind == "victim")
             self.committed([path], f"{action} {record_id}")
+        self._wrote(path, text)
         return data

@@ -378,21 +378,58 @@ class Index:
                 reread.append((rel, raw, content, problem))
         result.changed = len(reread)
         affected = self._affected_ids(removed, [rel for rel, *_ in reread])
+        affected |= {Path(p).stem for p in removed}
         db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in removed])
         for rel, raw, content, problem in reread:
-            if raw is not None:
-                _, data, problem, content = _parse_one((root, rel), raw, content)
-            else:
-                data = None
-            self._store(rel, on_disk[rel], data, problem, content)
-            if data is not None:
-                affected.add(str(data["id"]))
-                affected |= set(_links(on_disk[rel][0], data))
+            affected |= self._reread(rel, on_disk[rel], raw, content, problem)
         self._evaluate(affected, today)
-        self._touched = affected | {Path(p).stem for p in removed} | {
-            Path(rel).stem for rel, *_ in reread}
+        self._touched = affected
         db.commit()
         return result
+
+    def _reread(self, rel: str, found: tuple[str, Stat], raw: bytes | None,
+                content: str | None, problem: Any) -> set[str]:
+        """Store one file's row from its bytes (``raw``; None when unreadable, ``problem``
+        says why); returns the ids whose due items may change with it."""
+        data = None
+        if raw is not None:
+            _, data, problem, content = _parse_one((str(self.casebook.root), rel), raw, content)
+        self._store(rel, found, data, problem, content)
+        ids = {Path(rel).stem}
+        if data is not None:
+            ids.add(str(data["id"]))
+            ids |= set(_links(found[0], data))
+        return ids
+
+    def written(self, rel: str, raw: bytes, today: date) -> bool:
+        """Take in a record file rj has just written (``raw``: the bytes it wrote), so that
+        the next run finds it here and need not parse it. Does nothing (False) when the
+        index is for another policy or rj version, or the file no longer holds these
+        bytes (someone changed it again: the next refresh reads it)."""
+        from rjcli.storage.listing import KIND_OF_FOLDER
+        from rjcli.storage.recordfile import YamlProblem, read_bytes
+
+        with locked(self.casebook.lock_path("index"), "the index", wait=0.5):
+            if self.meta("fingerprint") != fingerprint(self.casebook):
+                return False
+            try:
+                if read_bytes(self.casebook.root / rel) != raw:
+                    return False
+            except (OSError, YamlProblem):
+                return False
+            content = hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+            if self._holds(rel, content):
+                return True
+            # its stat is left unknown (-1): the next refresh compares the file's bytes
+            # with these (a read, no parse) and takes its stat then
+            found = (KIND_OF_FOLDER[rel.partition("/")[0]], (len(raw), -1, 0))
+            affected = self._affected_ids([], [rel]) | self._reread(rel, found, raw, content,
+                                                                     None)
+            self._evaluate(affected, today)
+            self._touched = affected
+            self._save_due_items()
+            self.open().commit()
+            return True
 
     def _holds(self, rel: str, content: str) -> bool:
         """Whether the index holds this file with exactly this content."""
@@ -712,6 +749,21 @@ def _item_from(raw: list[Any]) -> DueItem:
     case, name, rule, title, due, worker, source, counts_from, instance = raw
     return DueItem(case, name, rule, title, date.fromordinal(due), worker, source, counts_from,
                    instance)
+
+
+def note_written(casebook: Casebook, path: Path, raw: bytes, today: date) -> None:
+    """After rj writes a record: take it into the index, if there is one (write-through).
+    Never fails the command: the index is a cache, and the next refresh reads the file
+    anyway if this could not be done."""
+    index = Index(casebook)
+    if not index.path.is_file():
+        return
+    try:
+        index.written(casebook.rel(path), raw, today)
+    except (LockTimeout, sqlite3.Error, OSError):
+        pass
+    finally:
+        index.close()
 
 
 def open_index(casebook: Casebook, today: date, progress: Any = None) -> Index | None:

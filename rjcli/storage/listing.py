@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rjcli.storage.casebook import FOLDERS
+
 Stat = tuple[int, int, int]
 """(size, mtime_ns, ctime_ns) of a file."""
 
-FOLDERS = {"victims": "victim", "children": "child"}
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 """Record folders and the kind of record each holds."""
 CHUNK = 256
 """Files per chunk of a listing (see ``Listing``)."""
@@ -71,7 +73,7 @@ def files_of(chunks: dict[str, tuple[list[str], list[Stat]]]) -> dict[str, tuple
     out: dict[str, tuple[str, Stat]] = {}
     for key, (names, stats) in chunks.items():
         folder = key.partition(":")[0]
-        kind = FOLDERS[folder]
+        kind = KIND_OF_FOLDER[folder]
         out.update((f"{folder}/{name}", (kind, stat)) for name, stat in zip(names, stats, strict=True))
     return out
 
@@ -79,7 +81,7 @@ def files_of(chunks: dict[str, tuple[list[str], list[Stat]]]) -> dict[str, tuple
 def scan(root: Path) -> Listing:
     """Every record file's name and stat (size, mtime_ns, ctime_ns)."""
     folders: dict[str, tuple[list[str], list[Stat]]] = {}
-    for folder in FOLDERS:
+    for folder in KIND_OF_FOLDER:
         names: list[str] = []
         stats: list[Stat] = []
         folders[folder] = (names, stats)
