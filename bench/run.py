@@ -55,6 +55,9 @@ for folder in ("victims", "children"):
 """
 """The floor: libyaml parsing every record file in one bare Python process."""
 
+HAND_EDIT = "rj due --all (after a hand edit)"
+RJ_EDIT = "rj due --all (after rj contact log)"
+
 
 @dataclass
 class Row:
@@ -212,13 +215,26 @@ class Bench:
         print(f"(warming up: rj {' '.join(args)})", file=sys.stderr)
         run_once(self.base() + args, self.env, self.timeout)
 
-    def change_one(self, n: int) -> None:
-        """Change one victim's record (a longer note), as a worker's edit would."""
+    def victim(self, n: int) -> Path:
         victims = sorted((self.casebook / "victims").glob("*.yaml"))
-        path = victims[(n * 7919) % len(victims)]
+        return victims[(n * 7919) % len(victims)]
+
+    def change_one(self, n: int) -> None:
+        """Change one victim's record by hand (a longer note), as an editor or a
+        ``git pull`` would: rj learns of it only when it next runs."""
+        path = self.victim(n)
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("    note: allocated", "    note: allocated, edited", 1),
                         encoding="utf-8")
+
+    def log_one(self, n: int) -> None:
+        """Log a contact on one victim's record with rj (untimed), as a worker would."""
+        record = self.victim(n + 1).stem
+        _, _, code, last = run_once([*self.base(), "--worker", "Bench Worker", "contact", "log",
+                                     record, "--method", "phone", "--outcome", "no-answer"],
+                                    self.env, self.timeout)
+        if code != 0:
+            raise SystemExit(f"rj contact log {record} failed (exit {code}): {last}")
 
     def skipped(self, name: str) -> bool:
         return any(s in name for s in self.skip)
@@ -246,8 +262,8 @@ class Bench:
         self.add("rj due --all (cold)", "cold", self.base() + due, before=self.cold)
         self.warm_up(due, "rj due --all (warm)")
         self.add("rj due --all (warm)", "warm", self.base() + due)
-        self.add("rj due --all (after one change)", "changed", self.base() + due,
-                 before=self.change_one)
+        self.add(HAND_EDIT, "changed", self.base() + due, before=self.change_one)
+        self.add(RJ_EDIT, "changed", self.base() + due, before=self.log_one)
         self.add("rj list (cold)", "cold", self.base() + ["list"], before=self.cold)
         self.warm_up(["list"], "rj list (warm)")
         self.add("rj list (warm)", "warm", self.base() + ["list"])
@@ -285,7 +301,8 @@ class Bench:
         helped = self.find("rj --help")
         cold = self.find("rj due --all (cold)")
         warm = self.find("rj due --all (warm)")
-        changed = self.find("rj due --all (after one change)")
+        changes = [(what, self.find(name)) for what, name in
+                   (("a hand edit", HAND_EDIT), ("`rj contact log`", RJ_EDIT))]
         out: list[tuple[str, str, bool | None]] = []
         if warm:
             out.append(("warm `rj due` <= 0.3 s", f"{warm.median:.3f} s", warm.median <= 0.3))
@@ -294,10 +311,12 @@ class Bench:
                         f"{cold.median:.2f} s = {cold.median / cold.floor:.2f}x "
                         f"the floor timed beside it ({cold.floor:.2f} s)",
                         cold.median <= 2 * cold.floor))
-        if changed and warm:
-            out.append(("after one change <= warm + 0.05 s",
-                        f"{changed.median:.3f} s (limit {warm.median + 0.05:.3f} s)",
-                        changed.median <= warm.median + 0.05))
+        for what, changed in changes:
+            if changed and warm:
+                out.append((f"after {what} <= warm + 0.05 s",
+                            f"{changed.median:.3f} s = warm + "
+                            f"{1000 * (changed.median - warm.median):.0f} ms",
+                            changed.median <= warm.median + 0.05))
         if helped and start:
             out.append(("`rj --help` <= 0.15 s", f"{helped.median:.3f} s", helped.median <= 0.15))
             out.append(("`rj --help` <= 3x `python -c pass`",
