@@ -252,3 +252,18 @@ def victim_factory(casebook: CasebookUnderTest) -> Callable[..., str]:
         return str(json_of(result)["id"])
 
     return make
+
+
+def load_bench_generate() -> Any:
+    """bench/generate.py as a module (the benchmark's casebook generator)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+

@@ -7,35 +7,23 @@ no victim identifier under children/), and the same seed gives the same files.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from click.testing import Result
 
+from conftest import load_bench_generate
 from rjcli.storage import yamlio
 
 BENCH_TODAY = "2026-06-15"
 RECORD_ID = re.compile(r"^[VC]-[0-9A-HJKMNP-TV-Z]{6}$")
 
 
-def _load_generate() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-    spec = importlib.util.spec_from_file_location("bench_generate", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _load_generate()
+generate = load_bench_generate()
 
 
 @pytest.fixture(scope="module")

@@ -329,3 +329,73 @@ def test_no_index_is_made_by_a_command_that_only_writes(book):
     assert not index.exists()
     run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
     assert not index.exists()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated casebook (the benchmark's generator): 240 victims, 120 children, with
+    the links, order ends and allocations of three years."""
+    from conftest import load_bench_generate
+
+    root = tmp_path_factory.mktemp("generated") / "casebook"
+    load_bench_generate().generate(root, victims=240, children=120, seed=3)
+    return root
+
+
+@pytest.mark.parametrize("quarter", ["2023-Q3", "2024-Q1", "2024-Q4", "2025-Q2", "2025-Q4",
+                                     "2026-Q1"])
+def test_a_quarterly_report_from_the_index_equals_one_from_the_files(generated, quarter):
+    """From the index a quarterly report reads only the records the quarter counts and
+    the records linked to them; from the files, every record: the same report."""
+    def report(cache):
+        args = ["--casebook", str(generated), "--today", "2026-06-15"]
+        args += [] if cache else ["--no-cache"]
+        result = CliRunner().invoke(app, args + ["report", "quarterly", "--quarter", quarter,
+                                                 "--format", "json", "--explain"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    import re
+
+    from_files = report(cache=False)
+    activity, timeliness = (json.dumps(s) for s in from_files["sections"][1:])
+    assert re.search(r'"total": [1-9]', activity) and re.search(r'"due": [1-9]', timeliness)
+    assert from_files["kpi10"]["victims_total"] > 0 or quarter == "2026-Q1"  # not over yet
+    assert report(cache=True) == from_files
+
+
+@pytest.mark.parametrize("keep", ["child side", "victim side", "either side"])
+def test_a_link_written_on_one_side_only_is_followed_from_the_index_too(generated, tmp_path,
+                                                                       keep):
+    """A victim and a child are linked when either record names the other: with the links
+    left on one side only (or, for "either side", on the victim's side for half the
+    victims and on the child's for half the children), the index still selects every
+    record a quarter needs."""
+    import re
+    import shutil
+
+    root = tmp_path / "casebook"
+    shutil.copytree(generated, root)
+    stripped = {"child side": ("victims",), "victim side": ("children",),
+                "either side": ("victims", "children")}[keep]
+    for folder in stripped:
+        block = "children" if folder == "victims" else "victims"  # the links in its records
+        paths = sorted((root / folder).glob("*.yaml"))
+        if keep == "either side":
+            paths = paths[: len(paths) // 2] if folder == "victims" else paths[len(paths) // 2:]
+        for path in paths:
+            path.write_text(re.sub(rf"^{block}:\n(?:[ -].*\n)*", "", path.read_text(),
+                                   flags=re.M))
+
+    def report(quarter, cache):
+        args = ["--casebook", str(root), "--today", "2026-06-15"]
+        args += [] if cache else ["--no-cache"]
+        result = CliRunner().invoke(app, args + ["report", "quarterly", "--quarter", quarter,
+                                                 "--format", "json", "--explain"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    for quarter in ("2024-Q1", "2025-Q2"):
+        from_files = report(quarter, cache=False)
+        assert from_files["kpi10"]["victims_total"] > 0
+        assert report(quarter, cache=True) == from_files

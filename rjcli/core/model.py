@@ -545,3 +545,34 @@ def child_from_dict(data: Raw) -> Child:
         contacts=_contacts(data.get("contacts")),
         extra=data,
     )
+
+
+# --- for reports ----------------------------------------------------------------------
+
+
+class Identifiers(NamedTuple):
+    """What identifies the people of one record: reports keep all of it out of their text."""
+
+    id: str
+    names: tuple[str, ...]
+    """The record's name, and a victim's parent or guardian and representative."""
+    phones: tuple[str, ...]
+    emails: tuple[str, ...]
+    postcodes: tuple[str, ...]
+    dob: str | None
+    """Date of birth, ISO."""
+
+
+def identifiers_of(record: Victim | Child) -> Identifiers:
+    names = [record.name]
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+    if isinstance(record, Victim):
+        names += [p.name for p in (record.parent_guardian, record.representative) if p]
+        phones = record.phones
+        emails = tuple(e for e in (record.email,) if e)
+        if record.address and record.address.postcode:
+            postcodes = (record.address.postcode,)
+    return Identifiers(record.id, tuple(n for n in names if n), phones, emails, postcodes,
+                       record.dob.isoformat() if record.dob else None)

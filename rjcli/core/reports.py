@@ -25,7 +25,7 @@ from typing import Any
 
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.deadlines import Evaluation
-from rjcli.core.model import Child, Victim, log_entries
+from rjcli.core.model import Child, Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.policy import Rule
 
 SMALL = range(1, 5)
@@ -293,7 +293,12 @@ def single(key: str, label: str, fig: Figure, total: bool = False) -> Row:
 
 @dataclass(frozen=True)
 class Casework:
-    """Every record, linked both ways, and every rule instance (the report's input)."""
+    """The records a report reads, linked both ways, and their rule instances.
+
+    Either every record of the casebook, or (a quarterly report from the index) the
+    records of one period - every record a figure of that period counts, with every
+    record linked to them - plus ``people``, the identifiers of every record, so that
+    report text still names nobody of the whole casebook."""
 
     victims: Mapping[str, Victim]
     """Victims by id."""
@@ -303,6 +308,14 @@ class Casework:
     """Every rule instance of every record, by record id (open or closed)."""
     rules: tuple[Rule, ...] = ()
     """The rules in force (enabled), in policy order."""
+    people: tuple[Identifiers, ...] | None = None
+    """Identifiers of every record of the casebook, when ``victims`` and ``children`` are
+    not all of them."""
+
+    def identifiers(self) -> Iterable[Identifiers]:
+        if self.people is not None:
+            return self.people
+        return (identifiers_of(r) for r in [*self.victims.values(), *self.children.values()])
 
     @cached_property
     def _named_by_children(self) -> dict[str, set[str]]:
@@ -359,18 +372,13 @@ class Redactor:
     def __init__(self, work: Casework) -> None:
         words: set[str] = set()
         digits: set[str] = set()
-        for record in [*work.victims.values(), *work.children.values()]:
-            words.add(record.id.casefold())
-            people = [record.name]
-            if isinstance(record, Victim):
-                people += [p.name for p in (record.parent_guardian, record.representative) if p]
-                digits |= {_digits(p) for p in record.phones}
-                words |= {e.casefold() for e in (record.email,) if e}
-                if record.address and record.address.postcode:
-                    words.add(record.address.postcode.casefold())
-            if record.dob:
-                words.add(record.dob.isoformat())
-            for name in filter(None, people):
+        for person in work.identifiers():
+            words.add(person.id.casefold())
+            digits |= {_digits(p) for p in person.phones}
+            words |= {e.casefold() for e in (*person.emails, *person.postcodes)}
+            if person.dob:
+                words.add(person.dob)
+            for name in person.names:
                 words |= {part.casefold() for part in re.findall(r"[\w'-]+", name)
                           if len(part) >= 3}
         self.words = words

@@ -47,13 +47,13 @@ from rjcli.storage.casebook import Casebook, Loaded
 from rjcli.storage.listing import Listing, Stat, files_of, listing
 
 if TYPE_CHECKING:
-    from rjcli.core.model import Child, Victim
+    from rjcli.core.model import Child, Identifiers, Victim
     from rjcli.core.policy import Policy
 
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 10
+LAYOUT = 11
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -61,8 +61,11 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
     ctime_ns INTEGER,
     record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
-    is_open INTEGER, items TEXT, evals TEXT, content TEXT);
+    is_open INTEGER, items TEXT, evals TEXT, content TEXT,
+    allocated INTEGER, order_end INTEGER, people TEXT);
 CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
+CREATE INDEX IF NOT EXISTS victims_by_allocation ON files (allocated) WHERE kind='victim';
+CREATE INDEX IF NOT EXISTS children_by_order_end ON files (order_end) WHERE kind='child';
 CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
     WHERE problem IS NOT NULL;
 CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
@@ -72,6 +75,8 @@ CREATE TABLE IF NOT EXISTS checks (
 """
 """The index's tables: part of its fingerprint, so an index made with other tables is
 rebuilt, never read."""
+ROW = ",".join("?" * 17)
+"""Placeholders of a row of ``files``."""
 RACY_NS = 100_000_000
 """A file modified less than 0.1 s before it was indexed is read again next time."""
 PARALLEL_FROM = 400
@@ -174,13 +179,28 @@ def _index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
 
     rel, data, problem, content = _parse_one(args)
     if data is None:
-        return rel, None, problem, None, None, 0, "[]", "[]", None, content
+        return rel, None, problem, None, None, 0, "[]", "[]", None, content, (None, None, None)
     victim = victim_from_dict(data)
     case = victim_case(victim, _SHARED["children"], _SHARED["roles"])
     items, evals = _items_text(case, _SHARED["policy"], _SHARED["cal"], victim)
     return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
             json.dumps(_links("victim", data)), int(victim.is_open), items, evals,
-            victim.referral.worker, content)
+            victim.referral.worker, content, _facts(victim))
+
+
+def _facts(record: Victim | Child | None) -> tuple[int | None, int | None, str | None]:
+    """(allocation day, order end day, as ordinals; identifiers as JSON) of a record: what
+    a quarterly report selects records by, and keeps out of its text."""
+    from rjcli.core.model import Victim, identifiers_of
+
+    if record is None:
+        return None, None, None
+    if isinstance(record, Victim):
+        day, end = record.referral.allocated, None
+    else:
+        day, end = None, record.order_end
+    return (day.toordinal() if day else None, end.toordinal() if end else None,
+            json.dumps(identifiers_of(record)))
 
 
 class Index:
@@ -499,13 +519,13 @@ class Index:
         with context.Pool(2) as pool:
             for row in pool.imap(_index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
                 (rel, data_text, problem, summary, links, is_open, items, evals, worker,
-                 content) = row
+                 content, facts) = row
                 kind, (size, mtime, ctime) = on_disk[rel]
                 record_id = Path(rel).stem if data_text is not None else None
-                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                db.execute(f"INSERT OR REPLACE INTO files VALUES ({ROW})",
                            (rel, kind, size, _trusted_mtime(mtime), ctime, record_id,
                             json.dumps(problem) if problem else None, summary, data_text,
-                            links, is_open, items, evals, content))
+                            links, is_open, items, evals, content, *facts))
                 if record_id:
                     workers[record_id] = victim_from_dict({"id": record_id,
                                                            "referral": {"worker": worker}})
@@ -536,7 +556,7 @@ class Index:
         mtime = _trusted_mtime(mtime)
         record_id = Path(rel).stem if data is not None else None
         problem_json = json.dumps(problem) if problem else None
-        summary = links = None
+        summary = links = record = None
         is_open = 0
         if data is not None:
             record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
@@ -546,10 +566,10 @@ class Index:
             links = json.dumps(_links(kind, data))
             is_open = int(record.is_open)
         self.open().execute(
-            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT OR REPLACE INTO files VALUES ({ROW})",
             (rel, kind, size, mtime, ctime, record_id, problem_json, summary,
              json.dumps(data) if data is not None else None, links, is_open, "[]", "[]",
-             content))
+             content, *_facts(record)))
 
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
         from rjcli.core.model import child_from_dict, victim_from_dict
@@ -673,9 +693,12 @@ class Index:
                            (path, row[0], row[1], row[2],
                             json.dumps([p.as_json() for p in problems])))
 
-    def evaluations(self, policy: Policy) -> dict[str, list[Any]]:
+    def evaluations(self, policy: Policy, due_in: tuple[date, date] | None = None,
+                    whole: Iterable[str] = ()) -> dict[str, list[Any]]:
         """Every record's rule instances as the reports read them (rule, applies, due,
-        met), rebuilt from the index; instances of rules no longer in force are dropped."""
+        met), rebuilt from the index; instances of rules no longer in force are dropped.
+        With ``due_in``: only the instances due in that span, except for the ``whole``
+        records (all of theirs)."""
         from rjcli.core.deadlines import RuleTiming
 
         rules = {r.id: r for r in policy.rules}
@@ -689,13 +712,67 @@ class Index:
                 found = days[n] = date.fromordinal(n)
             return found
 
-        out: dict[str, list[Any]] = {}
-        for record_id, raw in self.open().execute(
-                "SELECT record_id, evals FROM files WHERE evals IS NOT NULL"):
-            out[record_id] = [
-                RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
-                for rule_id, applies, due, met in json.loads(raw) if rule_id in rules]
+        def timings(record_id: str, compact: list[Any]) -> list[RuleTiming]:
+            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
+                    for rule_id, applies, due, met in compact if rule_id in rules]
+
+        db = self.open()
+        if due_in is None:
+            return {record_id: timings(record_id, json.loads(raw)) for record_id, raw in
+                    db.execute("SELECT record_id, evals FROM files WHERE evals IS NOT NULL")}
+        whole = json.dumps(sorted(whole))
+        out = {record_id: timings(record_id, json.loads(raw)) for record_id, raw in db.execute(
+            "SELECT record_id, evals FROM files WHERE evals IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (whole,))}
+        first, last = (d.toordinal() for d in due_in)
+        for record_id, raw in db.execute(
+                "SELECT f.record_id, j.value FROM files f, json_each(f.evals) j "
+                "WHERE json_extract(j.value, '$[2]') BETWEEN ? AND ? AND f.record_id NOT IN "
+                "(SELECT value FROM json_each(?))", (first, last, whole)):
+            out.setdefault(record_id, []).extend(timings(record_id, [json.loads(raw)]))
         return out
+
+    # --- what a period's report selects by ---------------------------------------------
+
+    def ids_between(self, kind: str, column: str, first: date, last: date) -> set[str]:
+        """Records of ``kind`` whose ``allocated`` or ``order_end`` day is in the span."""
+        if column not in ("allocated", "order_end"):
+            raise ValueError(column)
+        return {r for (r,) in self.open().execute(
+            f"SELECT record_id FROM files WHERE kind=? AND {column} BETWEEN ? AND ?",
+            (kind, first.toordinal(), last.toordinal()))}
+
+    def linked(self, ids: Iterable[str], kind: str) -> set[str]:
+        """Records of ``kind`` linked to any of ``ids`` either way round: naming one of
+        them in their links, or named in one of theirs."""
+        wanted = json.dumps(sorted(ids))
+        db = self.open()
+        found = {r for (r,) in db.execute(
+            "SELECT DISTINCT f.record_id FROM files f, json_each(f.links) j "
+            "WHERE f.kind=? AND j.value IN (SELECT value FROM json_each(?))", (kind, wanted))}
+        named = {i for (raw,) in db.execute(
+            "SELECT links FROM files WHERE links IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (wanted,)) for i in json.loads(raw)}
+        return found | {r for (r,) in db.execute(
+            "SELECT record_id FROM files WHERE kind=? AND record_id IN "
+            "(SELECT value FROM json_each(?))", (kind, json.dumps(sorted(named))))}
+
+    def data_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The parsed data of these records (those readable)."""
+        return {r: json.loads(raw) for r, raw in self.open().execute(
+            "SELECT record_id, data FROM files WHERE data IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))}
+
+    def people(self) -> tuple[Identifiers, ...]:
+        """The identifiers of every readable record (reports keep them out of their text)."""
+        from rjcli.core.model import Identifiers
+
+        (raw,) = self.open().execute(
+            "SELECT '[' || coalesce(group_concat(people, ','), '') || ']' FROM files "
+            "WHERE people IS NOT NULL").fetchone()
+        return tuple(Identifiers(i, tuple(names), tuple(phones), tuple(emails),
+                                 tuple(postcodes), dob)
+                     for i, names, phones, emails, postcodes, dob in json.loads(raw))
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""
