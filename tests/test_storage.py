@@ -540,3 +540,19 @@ def test_the_git_history_holds_every_change(committed_casebook: CasebookUnderTes
     book = committed_casebook
     assert git(book.root, "show", f"HEAD:victims/{book.victim}.yaml") == book.text(book.victim)
     assert git(book.root, "show", f"HEAD:children/{book.child}.yaml") == book.text(book.child)
+
+
+def test_pyyaml_patterns_compiled_on_first_use_still_work() -> None:
+    """yamlio imports PyYAML with its module-level patterns compiled lazily; PyYAML's own
+    loaders (used for token scans) still resolve YAML 1.1 and check characters."""
+    import re
+
+    import yaml
+
+    from rjcli.storage import yamlio
+
+    assert re.compile is yamlio._COMPILE  # put back after the import
+    assert yaml.safe_load("a: yes\nb: 0777\nc: 2026-01-02\n") == {
+        "a": True, "b": 511, "c": __import__("datetime").date(2026, 1, 2)}
+    with pytest.raises(yaml.reader.ReaderError):
+        yaml.safe_load("a: \x07\n")

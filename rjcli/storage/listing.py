@@ -74,7 +74,8 @@ def files_of(chunks: dict[str, tuple[list[str], list[Stat]]]) -> dict[str, tuple
     for key, (names, stats) in chunks.items():
         folder = key.partition(":")[0]
         kind = KIND_OF_FOLDER[folder]
-        out.update((f"{folder}/{name}", (kind, stat)) for name, stat in zip(names, stats, strict=True))
+        out.update((f"{folder}/{name}", (kind, stat))
+                   for name, stat in zip(names, stats, strict=True))
     return out
 
 

@@ -25,6 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rjcli.storage.recordfile import (  # noqa: F401  (re-exported: every reader uses them)
+    MAX_RECORD_BYTES,
+    YamlProblem,
+    decode,
+    read_bytes,
+)
+
 
 class _LazyPattern:
     """A regular expression compiled the first time it is used."""
@@ -59,13 +66,6 @@ def _patterns_compiled_on_first_use() -> Iterator[None]:
 
 with _patterns_compiled_on_first_use():
     import yaml
-
-from rjcli.storage.recordfile import (  # noqa: F401  (re-exported: every reader uses them)
-    MAX_RECORD_BYTES,
-    YamlProblem,
-    decode,
-    read_bytes,
-)
 
 
 class _Core12Resolver(yaml.resolver.BaseResolver):
