@@ -92,7 +92,7 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
 def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Problem]]:
     """The records one quarter's report counts, with every record linked to them (from
     the index: a few hundred records instead of every one), else every record. Both give
-    the same report (tests/test_reports.py compares them)."""
+    the same report (tests/test_reports.py and tests/test_index.py compare them)."""
     from rjcli.core.model import child_from_dict, victim_from_dict
     from rjcli.core.reports import Casework
     from rjcli.storage.index import open_index
