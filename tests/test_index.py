@@ -331,6 +331,16 @@ def test_no_index_is_made_by_a_command_that_only_writes(book):
     assert not index.exists()
 
 
+def quarterly_json(root, quarter, cache=True):
+    """`rj report quarterly --format json --explain` on 15 June 2026, from the index or
+    (cache=False) from the files."""
+    args = ["--casebook", str(root), "--today", "2026-06-15"] + ([] if cache else ["--no-cache"])
+    result = CliRunner().invoke(app, args + ["report", "quarterly", "--quarter", quarter,
+                                             "--format", "json", "--explain"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """A generated casebook (the benchmark's generator): 240 victims, 120 children, with
@@ -347,21 +357,13 @@ def generated(tmp_path_factory):
 def test_a_quarterly_report_from_the_index_equals_one_from_the_files(generated, quarter):
     """From the index a quarterly report reads only the records the quarter counts and
     the records linked to them; from the files, every record: the same report."""
-    def report(cache):
-        args = ["--casebook", str(generated), "--today", "2026-06-15"]
-        args += [] if cache else ["--no-cache"]
-        result = CliRunner().invoke(app, args + ["report", "quarterly", "--quarter", quarter,
-                                                 "--format", "json", "--explain"])
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
-
     import re
 
-    from_files = report(cache=False)
+    from_files = quarterly_json(generated, quarter, cache=False)
     activity, timeliness = (json.dumps(s) for s in from_files["sections"][1:])
     assert re.search(r'"total": [1-9]', activity) and re.search(r'"due": [1-9]', timeliness)
     assert from_files["kpi10"]["victims_total"] > 0 or quarter == "2026-Q1"  # not over yet
-    assert report(cache=True) == from_files
+    assert quarterly_json(generated, quarter) == from_files
 
 
 @pytest.mark.parametrize("keep", ["child side", "victim side", "either side"])
@@ -387,15 +389,7 @@ def test_a_link_written_on_one_side_only_is_followed_from_the_index_too(generate
             path.write_text(re.sub(rf"^{block}:\n(?:[ -].*\n)*", "", path.read_text(),
                                    flags=re.M))
 
-    def report(quarter, cache):
-        args = ["--casebook", str(root), "--today", "2026-06-15"]
-        args += [] if cache else ["--no-cache"]
-        result = CliRunner().invoke(app, args + ["report", "quarterly", "--quarter", quarter,
-                                                 "--format", "json", "--explain"])
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
-
     for quarter in ("2024-Q1", "2025-Q2"):
-        from_files = report(quarter, cache=False)
+        from_files = quarterly_json(root, quarter, cache=False)
         assert from_files["kpi10"]["victims_total"] > 0
-        assert report(quarter, cache=True) == from_files
+        assert quarterly_json(root, quarter) == from_files

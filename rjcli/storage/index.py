@@ -126,7 +126,12 @@ def _read(root: str, rel: str) -> tuple[bytes | None, str | None, Any]:
         return None, None, (exc.line, exc.column, exc.message)
     except OSError as exc:
         return None, None, (None, None, f"cannot read: {exc.strerror}")
-    return raw, hashlib.sha1(raw, usedforsecurity=False).hexdigest(), None
+    return raw, _content_digest(raw), None
+
+
+def _content_digest(raw: bytes) -> str:
+    """What the index keeps of a file's bytes, to tell whether they changed."""
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
 
 
 def _parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | None = None
@@ -437,7 +442,7 @@ class Index:
                     return False
             except (OSError, YamlProblem):
                 return False
-            content = hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+            content = _content_digest(raw)
             if self._holds(rel, content):
                 return True
             # its stat is left unknown (-1): the next refresh compares the file's bytes
@@ -574,15 +579,14 @@ class Index:
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
         from rjcli.core.model import child_from_dict, victim_from_dict
 
-        out: dict[str, Victim | Child] = {}
-        db = self.open()
-        for record_id in ids:
-            row = db.execute("SELECT kind, data FROM files WHERE record_id=? AND data IS NOT NULL",
-                             (record_id,)).fetchone()
-            if row:
-                data = json.loads(row[1])
-                out[record_id] = victim_from_dict(data) if row[0] == "victim" else child_from_dict(data)
-        return out
+        return {record_id: victim_from_dict(data) if kind == "victim" else child_from_dict(data)
+                for record_id, (kind, data) in self._data_of(ids).items()}
+
+    def _data_of(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Record id -> (kind, parsed data) of these records (those readable)."""
+        return {r: (kind, json.loads(raw)) for r, kind, raw in self.open().execute(
+            "SELECT record_id, kind, data FROM files WHERE data IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))}
 
     def _evaluate(self, ids: set[str], today: date) -> None:
         """Recompute the due items of ``ids`` from the data in the index."""
@@ -759,9 +763,7 @@ class Index:
 
     def data_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The parsed data of these records (those readable)."""
-        return {r: json.loads(raw) for r, raw in self.open().execute(
-            "SELECT record_id, data FROM files WHERE data IS NOT NULL AND record_id IN "
-            "(SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))}
+        return {r: data for r, (_, data) in self._data_of(ids).items()}
 
     def people(self) -> tuple[Identifiers, ...]:
         """The identifiers of every readable record (reports keep them out of their text)."""
