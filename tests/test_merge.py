@@ -247,3 +247,59 @@ def test_unreadable_version_conflicts_as_a_whole_file():
     result = merge_texts(OURS_TEXT, OURS_TEXT + "name: [broken\n", theirs)
     assert result.unreadable is not None
     assert result.text.startswith("<<<<<<< ours\n") and result.text.endswith(">>>>>>> theirs\n")
+
+
+# --- issue 15: the merge driver's edges ------------------------------------------------
+
+
+def test_a_comment_stays_when_the_other_side_deletes_the_entry_it_follows():
+    base = dedent("""\
+        id: V-0001
+        phones: [07700 900001]
+        contacts:
+          - id: %s
+            at: 2026-04-01 10:00
+            method: phone
+          # the police passed on the next call
+          - id: %s
+            at: 2026-04-02 10:00
+            method: phone
+    """) % (A, B)
+    ours = base.replace("07700 900001", "07700 900002")
+    theirs = base[: base.index("  - id: " + A)] + base[base.index("  - id: " + B):]
+    result = merge_texts(base, ours, theirs)
+    assert result.clean
+    assert "# the police passed on the next call\n" in result.text
+    data = yamlio.parse_text(result.text)
+    assert [c["id"] for c in data["contacts"]] == [B]
+    assert data["phones"] == ["07700 900002"]
+
+
+def test_an_entry_without_an_id_edited_on_both_sides_is_a_conflict_not_two_entries():
+    base = "id: C-0001\nreparation:\n  - {hours: 2, note: garden}\n"
+    ours = base.replace("hours: 2", "hours: 3")
+    theirs = base.replace("note: garden", "note: garden and fence")
+    result = merge(y(base), y(ours), y(theirs))
+    assert not result.clean
+    assert len(result.merged["reparation"]) == 1
+    text = merge_texts(base, ours, theirs)
+    assert not text.clean and "<<<<<<< ours" in text.text
+
+
+def test_integer_ids_added_on_both_sides_are_never_a_silent_duplicate():
+    base = "id: C-0001\nreparation:\n  - {id: 1, hours: 2}\n"
+    ours = base + "  - {id: 2, hours: 3}\n"
+    theirs = base + "  - {id: 2, hours: 5}\n"
+    result = merge(y(base), y(ours), y(theirs))
+    ids = [e["id"] for e in result.merged["reparation"]]
+    assert len(ids) == len(set(ids))
+    assert not result.clean
+
+
+def test_check_reports_duplicate_ids_of_any_type():
+    from rjcli.core.checks import check_entry_ids
+
+    data = y("id: C-0001\nreparation:\n  - {id: 1, hours: 2}\n  - {id: 2, hours: 3}\n"
+             "  - {id: 2, hours: 5}\n")
+    problems = check_entry_ids(data, "children/C-0001.yaml")
+    assert [p.message for p in problems] == ["entry id 2 appears twice"]
