@@ -303,3 +303,25 @@ def test_check_reports_duplicate_ids_of_any_type():
              "  - {id: 2, hours: 5}\n")
     problems = check_entry_ids(data, "children/C-0001.yaml")
     assert [p.message for p in problems] == ["entry id 2 appears twice"]
+
+
+def test_victims_added_to_one_child_on_both_sides_get_distinct_labels_the_shared_side_first():
+    base = "id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+    ours = y(base + "  - {ref: V-0003, label: Victim 2}\n")
+    theirs = y(base + "  - {ref: V-0002, label: Victim 2}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [(v["ref"], v["label"]) for v in result.merged["victims"]] == [
+        ("V-0001", "Victim 1"), ("V-0003", "Victim 2"), ("V-0002", "Victim 3")]
+    swapped = merge(y(base), theirs, ours, senior="theirs").merged["victims"]
+    assert {v["ref"]: v["label"] for v in swapped} == {
+        "V-0001": "Victim 1", "V-0003": "Victim 2", "V-0002": "Victim 3"}
+
+
+def test_one_victim_added_on_both_sides_under_different_labels_is_no_conflict():
+    base = "id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+    ours = y(base + "  - {ref: V-0002, label: Victim 2}\n")
+    theirs = y(base + "  - {ref: V-0002, label: Victim 5}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [v["label"] for v in result.merged["victims"]] == ["Victim 1", "Victim 2"]
