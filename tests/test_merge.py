@@ -253,18 +253,18 @@ def test_unreadable_version_conflicts_as_a_whole_file():
 
 
 def test_a_comment_stays_when_the_other_side_deletes_the_entry_it_follows():
-    base = dedent("""\
+    base = dedent(f"""\
         id: V-0001
         phones: [07700 900001]
         contacts:
-          - id: %s
+          - id: {A}
             at: 2026-04-01 10:00
             method: phone
           # the police passed on the next call
-          - id: %s
+          - id: {B}
             at: 2026-04-02 10:00
             method: phone
-    """) % (A, B)
+    """)
     ours = base.replace("07700 900001", "07700 900002")
     theirs = base[: base.index("  - id: " + A)] + base[base.index("  - id: " + B):]
     result = merge_texts(base, ours, theirs)

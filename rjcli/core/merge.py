@@ -217,7 +217,7 @@ class _Merger:
         items = [item for one in lists for item in one]
         if not all(isinstance(item, Mapping) for item in items):
             return None
-        if key in self.keyed_lists:
+        if key is not None and key in self.keyed_lists:
             field = self.keyed_lists[key]
             if not all(isinstance(item.get(field), str) for item in items):
                 return None

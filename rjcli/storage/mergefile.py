@@ -249,7 +249,7 @@ def _take_following(owner: Any, key: Any, slot: int) -> str:
     text = getattr(token, "value", None)
     if not isinstance(text, str) or "\n" not in text.rstrip("\n"):
         return ""
-    head, rest = text.split("\n", 1)
+    rest = text.split("\n", 1)[1]
     return rest if "#" in rest else ""
 
 
