@@ -325,3 +325,29 @@ def test_one_victim_added_on_both_sides_under_different_labels_is_no_conflict():
     result = merge(y(base), ours, theirs)
     assert result.clean
     assert [v["label"] for v in result.merged["victims"]] == ["Victim 1", "Victim 2"]
+
+
+def test_a_second_local_victim_replayed_after_a_renumbered_one_takes_the_next_label():
+    # rj sync replays this laptop's commits one by one onto the shared copy
+    shared = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0002, label: Victim 2}\n")
+    mine_1 = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0003, label: Victim 2}\n")
+    mine_2 = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0003, label: Victim 2}\n  - {ref: V-0004, label: Victim 3}\n")
+    first = merge(y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"),
+                  shared, mine_1).merged
+    second = merge(mine_1, first, mine_2)
+    assert second.clean
+    assert [(v["ref"], v["label"]) for v in second.merged["victims"]] == [
+        ("V-0001", "Victim 1"), ("V-0002", "Victim 2"), ("V-0003", "Victim 3"),
+        ("V-0004", "Victim 4")]
+
+
+def test_a_victim_linked_to_two_children_on_two_sides_keeps_both_links():
+    base = "id: V-0001\nchildren:\n  - {child: C-0001, offence: theft}\n"
+    ours = y(base + "  - {child: C-0002, offence: theft}\n")
+    theirs = y(base + "  - {child: C-0003, offence: criminal damage}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [c["child"] for c in result.merged["children"]] == ["C-0001", "C-0002", "C-0003"]

@@ -39,14 +39,16 @@ def sync(
         "share); needed once.", show_default=False)] = None,
     keep: Annotated[str | None, typer.Option(
         "--keep", help="After a conflict: keep 'mine' or 'theirs' where you both changed "
-        "the same thing.", show_default=False)] = None,
+        "the same thing (a record purged on one side and changed on the other: deleted, or "
+        "kept with its purge undone).", show_default=False)] = None,
 ) -> None:
     """Share your changes with the team and take in theirs.
 
     Saves what you changed, takes in what others sent, sends yours. Two people
     adding contacts or entries to the same record never clash; when you both
     changed the same field differently, nothing is sent and you are told what to do.
-    Without a network it says so and keeps your changes here for next time.
+    Without a network it says so, keeps your changes committed here for next
+    time and exits 10.
     Example: rj sync
     """
     from rjcli.storage import sync as sharing
