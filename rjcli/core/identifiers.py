@@ -69,6 +69,12 @@ _GENERIC_ADDRESS_WORDS = frozenset({"flat", "apartment", "apt", "unit", "floor",
                                     "room", "block", "the"})
 
 _TOKEN = re.compile(r"[^\W_]+")
+_HAS_DIGIT = re.compile(r"\d").search
+_NON_DIGITS = re.compile(r"\D")
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+_SHORT_FORMS: dict[str, tuple[str, ...]] = {}
+for _short, _full in _STREET_WORDS.items():
+    _SHORT_FORMS[_full] = (*_SHORT_FORMS.get(_full, ()), _short)
 _DIGIT_GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+")
 _POSTCODE = re.compile(r"(?<![^\W_])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ \t\-]*(\d[A-Za-z]{2})(?![^\W_])")
@@ -104,8 +110,14 @@ def _words(text: str) -> list[str]:
     return [_STREET_WORDS.get(t, t) for t in _TOKEN.findall(text.casefold())]
 
 
-def _birthday_keys(day: date) -> tuple[str, str]:
-    return f"{day.year}-{day.month}-{day.day}", f"'{day.year % 100}-{day.month}-{day.day}"
+def _birthday_keys(iso: str | None) -> tuple[str, ...]:
+    """The look-up keys of a date of birth (ISO): with its year, and its year's last two
+    digits (none for a date that is not one)."""
+    parts = (iso or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return ()
+    year, month, day = (int(p) for p in parts)
+    return f"{year}-{month}-{day}", f"'{year % 100}-{month}-{day}"
 
 
 def _date_keys(year: str, month: int, day: int) -> list[str]:
@@ -174,26 +186,25 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
     emails: dict[str, str] = {}
     postcodes: dict[str, str] = {}
     birthdays: dict[str, str] = {}
-    excluded = {w for n in exclude_words for w in _words(n)}
+    excluded = COMMON_WORDS.union(w for n in exclude_words for w in _words(n))
     for person in people:
         owner = person.id
         for name in person.names:
             _add_name(name, owner, phrases, surnames, excluded)
         for n, line in enumerate(person.addresses):
-            for phrase in _address_phrases(line, first=n == 0):
-                phrases.setdefault(phrase, (ADDRESS, owner))
+            if n == 0 or _HAS_DIGIT(line):  # a later line without a number: a town
+                for phrase in _address_phrases(line, first=n == 0):
+                    phrases.setdefault(phrase, (ADDRESS, owner))
         for phone in person.phones:
-            key = national(re.sub(r"\D", "", phone))
+            key = national(_NON_DIGITS.sub("", phone))
             if len(key) >= 9:
                 phones[key] = owner
-        emails.update({e.strip().casefold(): owner for e in person.emails})
-        postcodes.update({re.sub(r"[^0-9A-Z]", "", p.upper()): owner for p in person.postcodes})
-        if person.dob:
-            try:
-                born = date.fromisoformat(person.dob)
-            except ValueError:
-                continue
-            birthdays.update(dict.fromkeys(_birthday_keys(born), owner))
+        for email in person.emails:
+            emails[email.strip().casefold()] = owner
+        for postcode in person.postcodes:
+            postcodes[_NON_ALNUM.sub("", postcode.upper())] = owner
+        for key in _birthday_keys(person.dob):
+            birthdays[key] = owner
     anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
     postcode_anchors = frozenset(f for p in postcodes for f in (p.casefold(), p[-3:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
@@ -204,17 +215,17 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
 def _anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of a phrase, in every way it may be written (``road``, ``rd``)."""
     word = max(phrase, key=len)
-    return (word, *(short for short, full in _STREET_WORDS.items() if full == word))
+    return (word, *_SHORT_FORMS.get(word, ()))
 
 
 def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, str]],
-              surnames: dict[str, str], excluded: set[str]) -> None:
+              surnames: dict[str, str], excluded: frozenset[str]) -> None:
     words = _words(name)
     if len(words) >= 2:
         for phrase in {tuple(words), (words[0], words[-1]), (words[-1], words[0])}:
             phrases[phrase] = (NAME, owner)
     last = words[-1] if len(words) >= 2 else ""  # an organisation's one word is not a family name
-    if len(last) >= 3 and not last.isdigit() and last not in COMMON_WORDS | excluded:
+    if len(last) >= 3 and not last.isdigit() and last not in excluded:
         surnames[last] = owner
 
 
@@ -228,7 +239,7 @@ def _address_phrases(line: str, first: bool) -> list[tuple[str, ...]]:
     if len(words) < 2 or not named:
         return []
     found = [tuple(words)]
-    numbers = [i for i, w in enumerate(words) if any(c.isdigit() for c in w)]
+    numbers = [i for i, w in enumerate(words) if not w.isalpha()]  # words hold letters, digits
     if numbers and numbers[-1] > 0 and numbers[-1] < len(words) - 1:
         found.append(tuple(words[numbers[-1]:]))
     if not numbers and not first:

@@ -100,3 +100,19 @@ def _victims(casebook: Casebook, ids: list[str]) -> list[Victim]:
         except RjError:  # gone or unreadable: rj check reports the broken link
             continue
     return found
+
+
+def identifiers_in_child_text(casebook: Casebook, child_id: str, text: str) -> list[str]:
+    """What a text written from a child's record (a letter to the child and family) holds
+    of the linked victims' identifiers, or of a victim it names by id, in words (empty:
+    nothing). No exception here: a manager's approval covers the child's record only."""
+    from rjcli.core.identifiers import find, victim_identifiers
+
+    data = casebook.read(child_id)
+    victims = _victims(casebook, sorted(_linked(data) | set(_VICTIM_ID.findall(text))))
+    if not victims:
+        return []
+    staff = [s.name for s in casebook.config.staff]
+    matcher = victim_identifiers(victims, exclude_words=[w for n in staff for w in n.split()])
+    own = [str(data.get("name") or ""), *staff]
+    return list(dict.fromkeys(f"{f.what} ({f.owner})" for f in find(text, matcher, own)))
