@@ -350,11 +350,10 @@ class Casebook:
 
     def _refuse_victim_identifiers(self, child_id: str, before: Any, after: Any) -> None:
         """The one gate on a child's record: no victim's identifiers in what a change adds
-        (``rjcli.storage.childgate``)."""
+        (``rjcli.storage.childgate``); ``before``: the record's data or text until now."""
         from rjcli.storage.childgate import refuse_victim_identifiers
 
-        refuse_victim_identifiers(self, child_id, before if isinstance(before, dict) else None,
-                                  after)
+        refuse_victim_identifiers(self, child_id, before, after)
 
     def _wrote(self, path: Path, text: str) -> None:
         if self.after_write is not None:
@@ -400,7 +399,7 @@ class Casebook:
                 raise ChangeRefused(f"the id must stay {record_id}")
             self._refuse_invalid(kind, data, tree)
             if kind == "child":
-                self._refuse_victim_identifiers(record_id, _yaml().parse_text(expected), data)
+                self._refuse_victim_identifiers(record_id, expected, data)
             atomic_write(path, text, private=kind == "victim")
             self.committed([path], f"{action} {record_id}")
         self._wrote(path, text)

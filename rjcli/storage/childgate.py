@@ -63,12 +63,28 @@ def _linked(data: Mapping[str, Any] | None) -> set[str]:
         if isinstance(refs, list) else set()
 
 
+def _data(before: Mapping[str, Any] | str | None) -> Mapping[str, Any] | None:
+    """The record as it was: parsed data, or its text parsed (None: there was none, or it
+    did not parse - then everything the change leaves is looked at)."""
+    if isinstance(before, str):
+        from rjcli.storage import yamlio
+
+        try:
+            before = yamlio.parse_text(before)
+        except yamlio.YamlProblem:
+            return None
+    return before if isinstance(before, Mapping) else None
+
+
 def refuse_victim_identifiers(casebook: Casebook, child_id: str,
-                              before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+                              before: Mapping[str, Any] | str | None,
+                              after: Mapping[str, Any]) -> None:
     """Raise :class:`ChangeRefused` when the change adds a victim's identifier to the
-    child's record (see the module docstring); nothing has been written yet."""
+    child's record (see the module docstring); nothing has been written yet. ``before``:
+    the record until now, as data or text (None for a new record)."""
     from rjcli.core.identifiers import family_approval, find, victim_identifiers
 
+    before = _data(before)
     text = added_text(before, after)
     if not text:
         return
