@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import VICTIM, CasebookUnderTest, plain
 
 LEAK = "Ann Example (07700 900001) wants to meet him"

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 import pytest
-
 from conftest import CasebookUnderTest
+
 from rjcli.core.identifiers import find, victim_identifiers
 from rjcli.core.model import victim_from_dict
 
@@ -87,6 +87,7 @@ PLANTED = [
     ("born Sep. 14, 1963", DOB, "V-ANN001"),
     ("born 1963/09/14", DOB, "V-ANN001"),
     ("born 14.9.1963", DOB, "V-ANN001"),
+    ("born 14 09 1963", DOB, "V-ANN001"),
     # dates of birth, 6 May 1980
     ("born 06/05/1980", DOB, "V-BEA002"),
     ("born 6 May 1980", DOB, "V-BEA002"),

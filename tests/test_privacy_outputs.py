@@ -9,7 +9,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from conftest import CasebookUnderTest, invoke, plain
 from test_letters import letter_files, rj, write_casebook
 from test_reports import FIXTURE, copy_of

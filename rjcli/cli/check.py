@@ -36,7 +36,8 @@ def check(
         if errors:
             out().print(f"[red]{len(errors)} error(s)[/red], {warnings} warning(s){also}")
         else:
-            out().print(f"[green]casebook OK[/green]" + (f", {warnings} warning(s)" if warnings else "") + also)
+            shown = f", {warnings} warning(s)" if warnings else ""
+            out().print(f"[green]casebook OK[/green]{shown}{also}")
     if errors:
         raise typer.Exit(1)
 

@@ -35,7 +35,7 @@ def family_approve(
     child's record may hold this victim's details, and rj check notes it instead of
     reporting an error.
 
-    Example: rj victim family-approve V-0002 --child C-0001 --manager "Mo Manager" --reason "Mother and carer; agreed at case review"
+    Example: rj victim family-approve V-0002 --manager "Mo Manager" --reason "His mother"
     """
     ctx = current()
     victim_id = victim_arg(record, "a family-or-carer approval")

@@ -16,7 +16,7 @@ What it finds, from each person's recorded details:
 * an **address line** (the street lines of the recorded address; not a town alone), in any
   case, spacing and punctuation, with ``Rd``/``St``/``Ave``... read as the full word;
 * a **date of birth** in every common written form: ``14/09/1963``, ``14.09.1963``,
-  ``14-09-1963``, ``14/9/63``, ISO ``1963-09-14``, ``14 Sept 1963``, ``14th September 1963``,
+  ``14-09-1963``, ``14 09 1963``, ``14/9/63``, ISO ``1963-09-14``, ``14 Sept 1963``, ``14th September 1963``,
   ``14th of Sept '63``, ``September 14, 1963``, ``14SEP1963``; a numeric date is read both
   day-first and month-first (US order), a two-digit year as its last two digits.
 
@@ -195,16 +195,11 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
             if n == 0 or _HAS_DIGIT(line):  # a later line without a number: a town
                 for phrase in _address_phrases(line, first=n == 0):
                     phrases.setdefault(phrase, (ADDRESS, owner))
-        for phone in person.phones:
-            key = national(_NON_DIGITS.sub("", phone))
-            if len(key) >= 9:
-                phones[key] = owner
-        for email in person.emails:
-            emails[email.strip().casefold()] = owner
-        for postcode in person.postcodes:
-            postcodes[_NON_ALNUM.sub("", postcode.upper())] = owner
-        for key in _birthday_keys(person.dob):
-            birthdays[key] = owner
+        phones.update((k, owner) for k in (national(_NON_DIGITS.sub("", p))
+                                           for p in person.phones) if len(k) >= 9)
+        emails.update((e.strip().casefold(), owner) for e in person.emails)
+        postcodes.update((_NON_ALNUM.sub("", p.upper()), owner) for p in person.postcodes)
+        birthdays.update((k, owner) for k in _birthday_keys(person.dob))
     anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
     postcode_anchors = frozenset(f for p in postcodes for f in (p.casefold(), p[-3:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
@@ -260,7 +255,7 @@ _MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "
                           "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
                           "september", "oct", "october", "nov", "november", "dec",
                           "december"})
-_NUMERIC_DATE = re.compile(r"(\d{1,4})([./\-])(\d{1,2})\2(\d{1,4})(?!\d)")
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([./\- ])(\d{1,2})\2(\d{1,4})(?!\d)")
 _COMPACT_DATE = re.compile(rf"(\d{{1,2}}){_MONTH}(\d{{4}}|\d{{2}})")
 _PHONE_RUN = re.compile(r"\d[\d ().\-]{7,}\d")
 
@@ -307,23 +302,27 @@ def find(text: str, matcher: Matcher, own_names: Sequence[str] = (),
             matcher.surnames):
         found += _words_found(scan, matcher, own_names)
     if matcher.phones:
-        for match in _PHONE_RUN.finditer(text):
-            owner = _phone_owner(match.group(), matcher)
-            if owner:
-                found.append(Finding(PHONE, owner, scan.line_of(match.start())))
+        found += _matches(scan, _PHONE_RUN, PHONE, lambda m: _phone_owner(m.group(), matcher))
     if matcher.emails and "@" in text:
-        for match in _EMAIL.finditer(text):
-            owner = matcher.emails.get(match.group().casefold())
-            if owner:
-                found.append(Finding(EMAIL, owner, scan.line_of(match.start())))
+        found += _matches(scan, _EMAIL, EMAIL,
+                          lambda m: matcher.emails.get(m.group().casefold()))
     if matcher.postcodes and not scan.present.isdisjoint(matcher.postcode_anchors):
-        for match in _POSTCODE.finditer(text):
-            owner = matcher.postcodes.get((match.group(1) + match.group(2)).upper())
-            if owner:
-                found.append(Finding(POSTCODE, owner, scan.line_of(match.start())))
+        found += _matches(scan, _POSTCODE, POSTCODE,
+                          lambda m: matcher.postcodes.get((m.group(1) + m.group(2)).upper()))
     if matcher.birthdays:
         found += _birthdays_found(scan, matcher, own_dates)
     return sorted(found, key=lambda f: f.line)
+
+
+def _matches(scan: _Text, pattern: re.Pattern[str], what: str,
+             owner_of: Callable[[re.Match[str]], str | None]) -> list[Finding]:
+    """A finding for each match of ``pattern`` that ``owner_of`` says is someone's."""
+    found = []
+    for match in pattern.finditer(scan.text):
+        owner = owner_of(match)
+        if owner:
+            found.append(Finding(what, owner, scan.line_of(match.start())))
+    return found
 
 
 def _line_starts(text: str) -> list[int]:
@@ -381,19 +380,7 @@ def _phone_owner(run: str, matcher: Matcher) -> str | None:
 def _birthdays_found(scan: _Text, matcher: Matcher, own_dates: bool) -> list[Finding]:
     """Dates of birth: numeric dates anywhere, dates with a month's name on the lines
     that hold one (found by the words of the text, not by a search of every line)."""
-    hits: list[tuple[int, str]] = []
-    for match in _NUMERIC_DATE.finditer(scan.text):
-        year, sep, middle, last = match.groups()
-        if len(year) == 4:
-            keys = _date_keys(year, int(middle), int(last))
-        elif len(last) in (2, 4) and len(year) <= 2:
-            keys = _date_keys(last, int(middle), int(year)) + _date_keys(last, int(year),
-                                                                          int(middle))
-        else:
-            continue
-        owner = next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
-        if owner:
-            hits.append((scan.line_of(match.start()), owner))
+    hits = _numeric_dates(scan, matcher)
     months = scan.present & _MONTH_WORDS
     if months:
         hits += _named_month_dates(scan, matcher, months)
@@ -411,6 +398,25 @@ def _birthdays_found(scan: _Text, matcher: Matcher, own_dates: bool) -> list[Fin
             continue
         found.append(Finding(BIRTHDAY, owner, line))
     return found
+
+
+def _numeric_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
+    """(line, owner) of each all-numeric date of birth: ISO, or day and month either way
+    round with a two- or four-digit year."""
+    hits = []
+    for match in _NUMERIC_DATE.finditer(scan.text):
+        year, _sep, middle, last = match.groups()
+        if len(year) == 4:
+            keys = _date_keys(year, int(middle), int(last))
+        elif len(last) in (2, 4) and len(year) <= 2:
+            keys = _date_keys(last, int(middle), int(year)) + _date_keys(last, int(year),
+                                                                          int(middle))
+        else:
+            continue
+        owner = next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
+        if owner:
+            hits.append((scan.line_of(match.start()), owner))
+    return hits
 
 
 def _named_month_dates(scan: _Text, matcher: Matcher, months: Iterable[str]

@@ -394,10 +394,11 @@ class Redactor:
 
     @cached_property
     def matcher(self) -> Matcher:
-        """Built when first needed: most reports print no worker-written text."""
+        """Built when first needed (most reports print no worker-written text), without
+        the names: every word of a name is already looked for, more strictly, above."""
         from rjcli.core.identifiers import matcher_of
 
-        return matcher_of(self.people)
+        return matcher_of(p._replace(names=()) for p in self.people)
 
     def text(self, text: str) -> str:
         """``text`` if it names nobody, else :data:`WITHHELD`."""
