@@ -219,6 +219,8 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
             hint=f"nothing was written: rj edit {record_id} changes the record, rj.yaml the "
                  "service and staff; then run it again")
     data, text = _render(draft, fmt, ctx.casebook.root)
+    if kind.record == "child":
+        _refuse_victim_identifiers(ctx, kind, record_id, text)
     problems = letters.rendered_problems(draft, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
@@ -233,6 +235,20 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
     _report(ctx, draft, target, recorded=not is_draft, as_json=as_json)
+
+
+def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+                               text: str) -> None:
+    """A letter to the child and family never holds a victim's details (Somerset 5.4)."""
+    from rjcli.storage.childgate import identifiers_in_child_text
+
+    found = identifiers_in_child_text(ctx.casebook, record_id, text)
+    if found:
+        raise BadInput(f"the {kind.name} letter for {record_id} was not written: it shows "
+                       f"{', '.join(found)}, which a letter to the child must never hold "
+                       "(Somerset 5.4)",
+                       hint=f"reword what you typed (--venue, --note) or {record_id}'s record "
+                            "(rj check lists its lines); refer to victims only as 'Victim 1'")
 
 
 def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,

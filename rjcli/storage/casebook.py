@@ -292,6 +292,8 @@ class Casebook:
             if data == before:
                 return data  # type: ignore[no-any-return]
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
+            if kind == "child":
+                self._refuse_victim_identifiers(lock, before, data)
             atomic_write(path, new_text, private=kind == "victim")
             self.committed([path], message)
         if kind in FOLDERS:
@@ -314,6 +316,8 @@ class Casebook:
             text = _yaml().dump_new(data)
             parsed = _yaml().parse_text(text)
             self._refuse_invalid(kind, parsed, None)
+            if kind == "child":
+                self._refuse_victim_identifiers(record_id, None, parsed)
             path = self.path_for(record_id)
             atomic_write(path, text, private=kind == "victim")
         self.committed([path], f"{action} {record_id}")
@@ -343,6 +347,13 @@ class Casebook:
         listed = "; ".join(str(p) if p.line else p.message for p in problems[:5])
         raise ChangeRefused(f"the change would make the record invalid: {listed}",
                             hint="nothing was written")
+
+    def _refuse_victim_identifiers(self, child_id: str, before: Any, after: Any) -> None:
+        """The one gate on a child's record: no victim's identifiers in what a change adds
+        (``rjcli.storage.childgate``); ``before``: the record's data or text until now."""
+        from rjcli.storage.childgate import refuse_victim_identifiers
+
+        refuse_victim_identifiers(self, child_id, before, after)
 
     def _wrote(self, path: Path, text: str) -> None:
         if self.after_write is not None:
@@ -387,6 +398,8 @@ class Casebook:
             if not isinstance(data, dict) or data.get("id") != record_id:
                 raise ChangeRefused(f"the id must stay {record_id}")
             self._refuse_invalid(kind, data, tree)
+            if kind == "child":
+                self._refuse_victim_identifiers(record_id, expected, data)
             atomic_write(path, text, private=kind == "victim")
             self.committed([path], f"{action} {record_id}")
         self._wrote(path, text)

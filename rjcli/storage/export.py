@@ -202,7 +202,7 @@ def _refuse_inside_records(casebook: Casebook, out_dir: Path) -> Path:
 def leaks_in_child_export(casebook: Casebook, record_id: str, data: dict[str, Any],
                           letters: list[Path]) -> list[Problem]:
     """Victim identifiers in a child's record file or letters (which the export would copy)."""
-    from rjcli.core import checks
+    from rjcli.core import identifiers
     from rjcli.core.model import child_from_dict, victim_from_dict
     from rjcli.storage.checking import readable_text
 
@@ -212,14 +212,14 @@ def leaks_in_child_export(casebook: Casebook, record_id: str, data: dict[str, An
         if found is not None:
             victims.append(victim_from_dict(found))
     staff = [s.name for s in casebook.config.staff]
-    ids = checks.victim_identifiers(victims, exclude_words=[w for n in staff for w in n.split()])
+    ids = identifiers.victim_identifiers(victims, exclude_words=[w for n in staff for w in n.split()])
     child = child_from_dict(data)
     own = ([child.name] if child.name else []) + staff
     problems: list[Problem] = []
     for path in [casebook.path_for(record_id), *letters]:
         text = readable_text(path)
         if text is not None:
-            problems += checks.find_victim_identifiers(casebook.rel(path), text, ids, own)
+            problems += identifiers.find_victim_identifiers(casebook.rel(path), text, ids, own)
     return [p for p in problems if p.severity == "error"]
 
 
