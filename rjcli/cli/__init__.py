@@ -66,7 +66,7 @@ def root(
         "--casebook", "-C", help="The casebook folder (else RJ_CASEBOOK, else the nearest "
         "folder upward holding rj.yaml).", show_default=False)] = None,
     today: Annotated[str | None, typer.Option(
-        "--today", envvar="RJ_TODAY", help="Work as if today were this date (YYYY-MM-DD).",
+        "--today", envvar="RJ_TODAY", help="Work as if today were this date (day first: 15/06/2026, or 2026-06-15).",
         show_default=False)] = None,
     worker: Annotated[str | None, typer.Option(
         "--worker", envvar="RJ_WORKER", help="Who is at the keyboard (recorded on every entry; "

@@ -34,7 +34,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the record as JS
 @appointment_app.command("add")
 def appointment_add(
     record: Annotated[str, typer.Argument(help="The victim's record id.")],
-    at: Annotated[str, typer.Option(help="When: 'YYYY-MM-DD HH:MM'.", show_default=False)],
+    at: Annotated[str, typer.Option(help="When, day first: '14/04/2026 10:00', 'tuesday 2pm'.", show_default=False)],
     purpose: Annotated[str, typer.Option(help="What for: assessment meeting, home visit, preparation...", show_default=False)],
     as_json: JsonOption = False,
 ) -> None:
@@ -48,7 +48,10 @@ def appointment_add(
     refuse([] if purpose.strip() else ["say what the appointment is for with --purpose"])
     entry = appointment_entry(ctx.new_id, moment, purpose, ctx.worker)
     data = save(record_id, appender("appointments", entry), "book appointment on")
-    done(data, as_json, f"{record_id}: appointment booked for {entry['at']} (entry {entry['id']}).")
+    from rjcli.core.when import say_moment
+
+    done(data, as_json, f"{record_id}: appointment booked for {say_moment(moment)} "
+                        f"(entry {entry['id']}).")
 
 
 def _second_miss_due(day: date) -> str:

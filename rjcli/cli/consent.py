@@ -50,7 +50,9 @@ def consent(
     if as_json:
         print_json(data)
     else:
-        say(f"Recorded {kind}: {answer} on {record_id} ({when}).")
+        from rjcli.core.when import say_date
+
+        say(f"Recorded {kind}: {answer} on {record_id} ({say_date(when)}).")
 
 
 HELP_ORDER = 45

@@ -58,38 +58,35 @@ def current() -> AppContext:
 
 
 def parse_day(text: str | None, today: date, what: str = "date") -> date | None:
-    """A date typed by a person: YYYY-MM-DD, 'today' or 'yesterday'."""
+    """A date typed by a person, read day first (rjcli.core.when): 05/06/2026, 5 June,
+    yesterday, monday, 2026-06-05..."""
     if text is None or text == "":
         return None
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        from datetime import timedelta
+    from rjcli.core.when import ACCEPTED_DATES, NotUnderstood, parse_date
 
-        return today - timedelta(days=1)
     try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise BadInput(f"{what} '{text}' is not a real date", hint="write it as YYYY-MM-DD, e.g. 2026-04-01") from None
+        return parse_date(text, today)
+    except NotUnderstood as exc:
+        raise BadInput(f"{what} {exc}", hint=f"dates are read day first: {ACCEPTED_DATES}"
+                       ) from None
 
 
 def parse_moment(text: str | None, now: datetime, what: str = "time") -> datetime:
-    """A moment typed by a person: '2026-04-02 14:30', '14:30' (today), a date (09:00)."""
+    """A moment typed by a person, read day first (rjcli.core.when): 'yesterday 14:30',
+    '05/06/2026 10:15', '2pm' (today), a date alone (09:00). None or 'now': the clock's
+    time of day on the working date, never after ``now``."""
     if text is None or text.strip() == "" or text.strip().lower() == "now":
-        real = datetime.now()
+        real = clock_now()
         if real.date() != now.date():  # --today: that day, at the clock's time of day
             real = datetime.combine(now.date(), real.time())
         return min(real, now).replace(second=0, microsecond=0)
-    from dateutil import parser as dateparser
+    from rjcli.core.when import ACCEPTED, NotUnderstood
+    from rjcli.core.when import parse_moment as read_moment
 
     try:
-        default = now.replace(hour=9, minute=0, second=0, microsecond=0)
-        moment = dateparser.parse(text, default=default, dayfirst=False, yearfirst=True)
-    except (ValueError, OverflowError):
-        raise BadInput(f"{what} '{text}' is not a date and time",
-                       hint="write it as 'YYYY-MM-DD HH:MM', e.g. '2026-04-02 14:30'") from None
-    return moment.replace(tzinfo=None, second=0, microsecond=0)
+        return read_moment(text, now.date())
+    except NotUnderstood as exc:
+        raise BadInput(f"{what} {exc}", hint=f"accepted: {ACCEPTED}") from None
 
 
 def interactive() -> bool:
@@ -97,19 +94,41 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+CLOCK_VARIABLE = "RJ_CLOCK"
+"""Pins the machine's clock for tests and demonstrations: RJ_CLOCK=2026-04-07T10:00."""
+
+
+def clock_now() -> datetime:
+    """The machine's clock (or RJ_CLOCK): when things are recorded, whatever --today says.
+    The only place rj reads the clock."""
+    pinned = os.environ.get(CLOCK_VARIABLE)
+    if pinned:
+        try:
+            return datetime.fromisoformat(pinned.strip()).replace(tzinfo=None, second=0,
+                                                                  microsecond=0)
+        except ValueError:
+            raise BadInput(f"{CLOCK_VARIABLE} '{pinned}' is not a date and time",
+                           hint=f"e.g. {CLOCK_VARIABLE}=2026-04-07T10:00, or unset it") from None
+    return datetime.now().replace(second=0, microsecond=0)
+
+
 def today_from(option: str | None) -> tuple[date, datetime]:
-    """(today, now) from --today / RJ_TODAY, else the clock.
+    """(today, now) from --today / RJ_TODAY (read day first, like every date), else the
+    clock.
 
     With --today the clock time of that day is unknowable, so "now" is its last minute:
     any time that day may be logged, none after it.
     """
-    real_now = datetime.now()
+    real_now = clock_now()
     if not option:
-        return real_now.date(), real_now.replace(second=0, microsecond=0)
+        return real_now.date(), real_now
+    from rjcli.core.when import ACCEPTED_DATES, NotUnderstood, parse_date
+
     try:
-        day = date.fromisoformat(option.strip())
-    except ValueError:
-        raise BadInput(f"--today '{option}' is not a real date", hint="use YYYY-MM-DD") from None
+        day = parse_date(option, real_now.date())
+    except NotUnderstood as exc:
+        raise BadInput(f"--today {exc}", hint=f"dates are read day first: {ACCEPTED_DATES}"
+                       ) from None
     return day, datetime.combine(day, time(23, 59))
 
 

@@ -281,7 +281,7 @@ def _command(kind: letters.LetterKind) -> Any:
             "--note", help="The text to give (or @FILE to read it from a file).",
             hidden="note" not in takes, show_default=False)] = None,
         at: Annotated[str | None, typer.Option(
-            "--at", help="The appointment's date and time, 'YYYY-MM-DD HH:MM'.",
+            "--at", help="The appointment's date and time, day first: '14/04/2026 10:00'.",
             hidden="at" not in takes, show_default=False)] = None,
         venue: Annotated[str | None, typer.Option(
             "--venue", help="Where the appointment is.", hidden="venue" not in takes,

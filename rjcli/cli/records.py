@@ -56,7 +56,7 @@ def _child_ids(values: list[str]) -> tuple[str, ...]:
 def victim_new(
     name: Annotated[str | None, typer.Option(help="Full name (or the organisation's).")] = None,
     child: Annotated[list[str] | None, typer.Option(help="The child's record id (repeat for co-defendants).")] = None,
-    allocated: Annotated[str | None, typer.Option(help="Allocation date, YYYY-MM-DD (default today).")] = None,
+    allocated: Annotated[str | None, typer.Option(help="Allocation date, day first: 01/04/2026 (default today).")] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Allocated RJ worker (default: you).")] = None,
     consent_contact: Annotated[str | None, typer.Option(help="Consented to contact on the police form (YOT1): yes or no.")] = None,
     consent_source: Annotated[str, typer.Option(help="Where that consent is recorded.")] = "YOT1",
@@ -65,7 +65,7 @@ def victim_new(
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
     address: Annotated[list[str] | None, typer.Option(help="Address line (repeatable).")] = None,
     postcode: Annotated[str | None, typer.Option(help="Postcode.")] = None,
-    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, day first: 02/03/2009.")] = None,
     stage: Annotated[str | None, typer.Option(help="pre-court, pre-sentence, post-sentence.")] = None,
     source: Annotated[str | None, typer.Option(help="Referral source: police, court, other-yjs, case-holder, self.")] = None,
     disposal: Annotated[str | None, typer.Option(help="The disposal the case comes from.")] = None,
@@ -145,7 +145,7 @@ def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
 @child_app.command("new")
 def child_new(
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
-    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, day first: 02/03/2009.")] = None,
     disposal: Annotated[str | None, typer.Option(help="community-resolution, youth-caution, youth-conditional-caution, referral-order, yro, custody, deferred-sentence, psr-requested, no-further-action.")] = None,
     sentenced: Annotated[str | None, typer.Option(help="Date of sentence or decision.")] = None,
     order_start: Annotated[str | None, typer.Option(help="Order or intervention start.")] = None,
