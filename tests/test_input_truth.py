@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from tests.conftest import CasebookUnderTest, plain
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import CasebookUnderTest, invoke, json_of, plain
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample-casebook"
 
 
 # --- dates and times, read day first ------------------------------------------------------
@@ -46,3 +56,149 @@ def test_a_date_option_reads_words_and_says_the_day(casebook: CasebookUnderTest)
                           "--date", "1 Apr")
     assert result.exit_code == 0, result.output
     assert "Wednesday 1 April 2026" in plain(result.output)
+
+
+# --- names of staff are checked -------------------------------------------------------------
+
+def _add_priya(casebook: CasebookUnderTest) -> None:
+    result = casebook.run("staff", "add", "Priya Nair", "--role", "rj-worker")
+    assert result.exit_code == 0, result.output
+
+
+def _new_victim(casebook: CasebookUnderTest, *options: str, **run: Any) -> Result:
+    return casebook.run("victim", "new", "--name", "Lee Example", "--child", casebook.child,
+                        "--consent-contact", "yes", *options, "--json", **run)
+
+
+def test_a_misspelt_worker_is_refused_with_a_suggestion(casebook: CasebookUnderTest) -> None:
+    _add_priya(casebook)
+    before = sorted(p.name for p in (casebook.root / "victims").iterdir())
+    result = _new_victim(casebook, "--worker", "Pryia Nair")
+    assert result.exit_code == 2
+    out = plain(result.output)
+    assert "--worker 'Pryia Nair' is not on the staff list; did you mean Priya Nair?" in out
+    assert 'rj staff add "Pryia Nair" --role rj-worker' in out
+    assert sorted(p.name for p in (casebook.root / "victims").iterdir()) == before
+
+
+@pytest.mark.parametrize("typed", ["priya nair", "  Priya   Nair ", "Priya", "PRIYA"])
+def test_a_worker_is_matched_whatever_the_case_and_by_first_name(
+        casebook: CasebookUnderTest, typed: str) -> None:
+    _add_priya(casebook)
+    result = _new_victim(casebook, "--worker", typed)
+    assert result.exit_code == 0, result.output
+    assert json_of(result)["referral"]["worker"] == "Priya Nair"
+    mine = casebook.run("list", "--json", worker=typed)
+    assert json_of(result)["id"] in [r["id"] for r in json_of(mine) if r["worker"] == "Priya Nair"]
+    due = casebook.run("due", "--json", worker=typed)
+    assert due.exit_code == 0, due.output
+    assert {item["worker"] for item in json_of(due)} == {"Priya Nair"}
+
+
+def test_an_ambiguous_first_name_is_refused(casebook: CasebookUnderTest) -> None:
+    _add_priya(casebook)
+    assert casebook.run("staff", "add", "Priya Shah", "--role", "rj-worker").exit_code == 0
+    result = _new_victim(casebook, "--worker", "Priya")
+    assert result.exit_code == 2
+    assert "'Priya' could be any of Priya Nair, Priya Shah; give the full name" in \
+        plain(result.output)
+
+
+def test_a_stranger_at_the_keyboard_writes_nothing(committed_casebook: CasebookUnderTest
+                                                   ) -> None:
+    book = committed_casebook
+    before = book.text(book.victim)
+    for run in ({"worker": "Sam Stranger"}, {"worker": None, "env": {"RJ_WORKER": "Sam Stranger"}}):
+        result = book.run("contact", "log", book.victim, "--method", "phone",
+                          "--outcome", "spoke", **run)
+        assert result.exit_code == 2
+        assert "'Sam Stranger' is not on the staff list" in plain(result.output)
+    assert "RJ_WORKER 'Sam Stranger'" in plain(result.output)
+    assert book.text(book.victim) == before
+
+
+def test_the_matched_staff_member_is_the_git_author(committed_casebook: CasebookUnderTest
+                                                    ) -> None:
+    book = committed_casebook
+    result = book.run("contact", "log", book.victim, "--method", "phone", "--outcome", "spoke",
+                      worker="sam worker")
+    assert result.exit_code == 0, result.output
+    author = subprocess.run(["git", "log", "-1", "--format=%an"], cwd=book.root,
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert author == "Sam Worker"
+    assert book.data(book.victim)["contacts"][-1]["by"] == "Sam Worker"
+
+
+def test_a_change_needs_a_worker_but_reading_does_not(casebook: CasebookUnderTest) -> None:
+    before = casebook.text(casebook.victim)
+    result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                          "--outcome", "spoke", worker=None)
+    assert result.exit_code == 2
+    out = plain(result.output)
+    assert "say who you are: rj records who made every change" in out
+    assert "--worker" in out and "RJ_WORKER" in out and "Sam Worker" in out
+    assert casebook.text(casebook.victim) == before
+    assert casebook.run("show", casebook.victim, worker=None).exit_code == 0
+    assert casebook.run("due", worker=None).exit_code == 0
+
+
+# --- age from the date of birth -------------------------------------------------------------
+
+def test_a_14_year_old_is_under_18_and_needs_a_parent(casebook: CasebookUnderTest) -> None:
+    result = _new_victim(casebook, "--name", "Kid Young", "--dob", "2012-01-01")
+    assert result.exit_code == 2
+    assert ("a victim under 18 (Kid Young is 14 on 2026-04-02) needs a parent or guardian "
+            "(--parent NAME)") in plain(result.output)
+
+
+def test_letters_to_a_victim_under_18_go_to_the_parent(tmp_path: Path) -> None:
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output", "letters"))
+    options = {"casebook": book, "today": "2026-06-15", "worker": "Jo Whitlock"}
+    result = invoke("victim", "new", "--name", "Kid Young", "--child", "C-0001",
+                    "--consent-contact", "yes", "--dob", "01/01/2012", "--stage", "pre-court",
+                    "--parent", "Pat Young", "--address", "1 Example Road",
+                    "--address", "Exampletown", "--postcode", "XE1 1AA", **options)
+    assert result.exit_code == 0, result.output
+    assert "(under 18: letters go to their parent or guardian)" in plain(result.output)
+    victim_id = plain(result.output).split()[1]
+    letter = invoke("letter", "initial", victim_id, "--draft", "--format", "txt", **options)
+    assert letter.exit_code == 0, letter.output
+    (written,) = [p for p in book.rglob(f"*{victim_id}*") if p.parent.name != "victims"]
+    text = written.read_text(encoding="utf-8")
+    assert "Dear Pat Young" in text and "Dear Kid Young" not in text
+
+
+def test_a_hand_made_record_of_a_child_victim_gets_no_letter_without_a_parent(
+        casebook: CasebookUnderTest) -> None:
+    text = casebook.text(casebook.victim).replace("dob: 1980-05-06", "dob: 2012-01-01")
+    casebook.write(casebook.victim, text)
+    letter = casebook.run("letter", "initial", casebook.victim, "--draft")
+    assert letter.exit_code != 0
+    assert "the parent or guardian's name" in plain(letter.output)
+    assert not (casebook.root / "letters").exists() or \
+        not list((casebook.root / "letters").rglob(f"*{casebook.victim}*"))
+
+
+@pytest.mark.parametrize(("what", "dob", "why"), [
+    ("victim", "1900-01-01", "date of birth 1900-01-01 makes them 126 on 2026-04-02: check the year"),
+    ("child", "2020-01-01", "makes the child 6 today: a child under 10 cannot have a youth "
+                            "justice case"),
+    ("child", "1901-01-01", "makes them 125 today"),
+])
+def test_an_impossible_age_is_refused(casebook: CasebookUnderTest, what: str, dob: str,
+                                      why: str) -> None:
+    if what == "victim":
+        result = _new_victim(casebook, "--dob", dob)
+    else:
+        result = casebook.run("child", "new", "--name", "Kit Child", "--dob", dob)
+    assert result.exit_code == 2
+    assert why in plain(result.output)
+
+
+def test_a_young_child_may_be_a_victim(casebook: CasebookUnderTest) -> None:
+    # DOMAIN.md (Wait 'til Eight §5.4): "under 14 only through the parent" - victims can be
+    # young children, so no lower age is refused for a victim; the parent is needed
+    result = _new_victim(casebook, "--dob", "2020-01-01", "--parent", "Pat Young")
+    assert result.exit_code == 0, result.output
+    assert json_of(result)["kind"] == "under-18"

@@ -78,7 +78,7 @@ def root(
 ) -> None:
     """rj: the casebook for victim work and restorative justice."""
     day, now = today_from(today)
-    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker=worker,
+    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker_typed=worker,
                          use_cache=not no_cache)
 
 

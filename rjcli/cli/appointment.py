@@ -206,7 +206,7 @@ def _complaint_told(record: str, manager: str | None, day: str | None, entry_id:
     refuse(dated_problems(when, ctx.today, None, "") + (
         [f"the date {when} is before the complaint ({chosen.get('date')})"]
         if isinstance(chosen.get("date"), date) and when < chosen["date"] else []))
-    member = ctx.casebook.config.staff_member(manager)
+    member = ctx.casebook.config.staff_member(ctx.staff_name(manager, "--manager", "manager"))
     if member is None or member.role != "manager":
         warn_all([f"{manager} is not on the staff list as a manager"])
     name = member.name if member else manager.strip()

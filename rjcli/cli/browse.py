@@ -57,6 +57,7 @@ def list_records(
     from rjcli.storage.snapshot import summaries
 
     ctx = current()
+    worker = worker and ctx.staff_name(worker, "--worker")
     snapshot = summaries(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = [
         s for s in snapshot.records

@@ -63,7 +63,7 @@ def contact_log(
     problems = contact_problems(entry, ctx.now)
     if problems:
         raise BadInput("; ".join(problems))
-    built = contact_entry(ctx.new_id, entry, ctx.worker, ctx.now)
+    built = contact_entry(ctx.new_id, entry, ctx.writer(), ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append

@@ -25,18 +25,70 @@ class AppContext:
     casebook_option: str | None
     today: date
     now: datetime
-    worker: str | None
+    worker_typed: str | None
+    """--worker / RJ_WORKER as typed; ``worker`` is the staff member it names."""
     use_cache: bool = True
+    clock: datetime | None = None
+    """The machine's clock (or RJ_CLOCK) when the command started: ``recorded_at``."""
     _casebook: Casebook | None = field(default=None, repr=False)
+    _worker: tuple[str | None] | None = field(default=None, repr=False)
+
+    @property
+    def recorded_at(self) -> datetime:
+        """When an entry is written down: the real clock, never --today (Wokingham 4)."""
+        if self.clock is None:
+            self.clock = clock_now()
+        return self.clock
 
     @property
     def casebook(self) -> Casebook:
         if self._casebook is None:
             root = find_casebook(self.casebook_option, os.environ.get("RJ_CASEBOOK"), Path.cwd())
-            self._casebook = Casebook(root, self.worker)
+            self._casebook = Casebook(root)
+            self._casebook.before_write = self.writer
             if self.use_cache:
                 self._casebook.after_write = self._index_written
         return self._casebook
+
+    @property
+    def worker(self) -> str | None:
+        """The staff member at the keyboard: --worker / RJ_WORKER matched to the staff list
+        (refused when it names nobody on it); None when not given."""
+        if self._worker is None:
+            typed = self.worker_typed
+            from_env = typed is not None and os.environ.get("RJ_WORKER") == typed
+            self._worker = (self.staff_name(typed, "RJ_WORKER" if from_env else "--worker")
+                            if typed and typed.strip() else None,)
+        return self._worker[0]
+
+    def staff_name(self, typed: str, what: str, role: str = "rj-worker") -> str:
+        """The full name of the staff member ``typed`` names, or a clear refusal with the
+        names it may have meant. With no staff list yet (a new casebook) names are kept as
+        typed: there is nobody to check them against."""
+        from rjcli.core.staff import match_staff
+
+        staff = [s.name for s in self.casebook.config.staff]
+        if not staff:
+            return " ".join(typed.split())
+        found = match_staff(typed, staff)
+        if found.name is not None:
+            return found.name
+        maybe = f"; did you mean {' or '.join(found.suggestions)}?" if found.suggestions else ""
+        raise BadInput(f"{what} {found.problem}{maybe}",
+                       hint=f"staff: {', '.join(staff)}. Someone new is added with: "
+                            f'rj staff add "{" ".join(typed.split())}" --role {role}')
+
+    def writer(self) -> str | None:
+        """The staff member making a change (the git author too). Refused when nobody is
+        named while the casebook has a staff list: every entry records who made it."""
+        who = self.worker
+        if who is None and self.casebook.config.staff:
+            names = ", ".join(s.name for s in self.casebook.config.staff)
+            raise BadInput("say who you are: rj records who made every change",
+                           hint=f'give --worker "Your Name" (before the command) or set '
+                                f"RJ_WORKER; staff: {names}")
+        self.casebook.worker = who
+        return who
 
     def _index_written(self, path: Path, raw: bytes) -> None:
         from rjcli.storage.index import note_written

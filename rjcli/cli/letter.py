@@ -180,10 +180,12 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent)."""
     from rjcli.core.records import NewContact, contact_entry
 
-    contact = NewContact(method="letter", outcome="sent", at=ctx.now, party=draft.party,
+    # sent at this time of day on the working date; written down now, by the real clock
+    contact = NewContact(method="letter", outcome="sent", at=parse_moment(None, ctx.now),
+                         party=draft.party,
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
                          note=letters.contact_note(draft))
-    entry = contact_entry(ctx.new_id, contact, ctx.worker, ctx.now)
+    entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append

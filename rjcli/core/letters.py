@@ -28,6 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rjcli.core import restorative, vocab
+from rjcli.core.age import is_under_18
 from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.config import CasebookConfig, StaffMember
 from rjcli.core.dates import as_date, uk_date
@@ -442,7 +443,7 @@ def _victim_facts(v: Victim) -> dict[str, Any]:
 def _recipient(b: _Build) -> None:
     v = b.victim
     b.context["victim"] = _victim_facts(v)
-    if v.kind == "under-18":
+    if v.kind == "under-18" or is_under_18(v.dob, v.referral.allocated):
         _to_person(b, v.parent_guardian, "parent-guardian", "parent or guardian",
                    "parent_guardian", v.address)
     elif v.kind == "corporate":

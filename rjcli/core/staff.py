@@ -1,0 +1,52 @@
+"""Which member of staff a typed name means (pure).
+
+``--worker``, ``--case-holder``, ``--manager``, ``--facilitator`` and ``RJ_WORKER`` must
+name someone on the staff list in rj.yaml: case and spacing are forgiven, and a first name
+that only one member of staff has is taken as their full name. Anything else is refused
+with the names it might have meant, so that no case is allocated to nobody.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The member of staff a typed name means, or why there is none."""
+
+    name: str | None
+    """The staff member's full name as written in rj.yaml; None when there is no match."""
+    problem: str | None = None
+    """Why the name was not taken (None when it was)."""
+    suggestions: tuple[str, ...] = ()
+    """Staff names it may have meant."""
+
+
+def match_staff(typed: str, staff: Sequence[str]) -> NameMatch:
+    """The one member of ``staff`` that ``typed`` names (full name, any case or spacing;
+    or a first name only one of them has)."""
+    wanted = _plain(typed)
+    if not wanted:
+        return NameMatch(None, "no name given")
+    by_plain = {_plain(s): s for s in staff}
+    if wanted in by_plain:
+        return NameMatch(by_plain[wanted])
+    if " " not in wanted:
+        firsts = [s for s in staff if _plain(s).split(" ")[0] == wanted]
+        if len(firsts) == 1:
+            return NameMatch(firsts[0])
+        if len(firsts) > 1:
+            return NameMatch(None, f"'{typed.strip()}' could be any of "
+                             + ", ".join(firsts) + "; give the full name", tuple(firsts))
+    close = difflib.get_close_matches(wanted, list(by_plain), n=3, cutoff=0.6)
+    firsts_close = [p for p in by_plain if wanted.split(" ")[0] == p.split(" ")[0]
+                    and p not in close]
+    suggestions = tuple(by_plain[p] for p in [*close, *firsts_close])
+    return NameMatch(None, f"'{typed.strip()}' is not on the staff list", suggestions)
