@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from rjcli.storage import yamlio
 from tests.conftest import CasebookUnderTest, invoke, json_of, plain
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample-casebook"
@@ -202,3 +203,42 @@ def test_a_young_child_may_be_a_victim(casebook: CasebookUnderTest) -> None:
     result = _new_victim(casebook, "--dob", "2020-01-01", "--parent", "Pat Young")
     assert result.exit_code == 0, result.output
     assert json_of(result)["kind"] == "under-18"
+
+
+# --- two clocks: the working date and the moment of recording -------------------------------
+
+def test_recorded_at_is_the_machine_clock_not_the_working_date(
+        casebook: CasebookUnderTest) -> None:
+    december = {"RJ_CLOCK": "2026-12-04T16:20"}
+    result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                          "--outcome", "spoke", "--at", "2026-04-07 10:00",
+                          today="2026-04-07", env=december)
+    assert result.exit_code == 0, result.output
+    entry = casebook.data(casebook.victim)["contacts"][-1]
+    assert (entry["at"], entry["recorded_at"]) == ("2026-04-07 10:00", "2026-12-04 16:20")
+
+
+def test_a_letter_is_logged_at_the_clock_time_of_the_working_day(tmp_path: Path) -> None:
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output", "letters"))
+    result = invoke("letter", "initial", "V-0001", casebook=book, today="2026-06-15",
+                    worker="Jo Whitlock", env={"RJ_CLOCK": "2026-12-04T11:05"})
+    assert result.exit_code == 0, result.output
+    sent = [c for c in yamlio.parse_text((book / "victims" / "V-0001.yaml").read_text())
+            ["contacts"] if c.get("letter") == "initial"][-1]
+    assert (sent["at"], sent["recorded_at"]) == ("2026-06-15 11:05", "2026-12-04 11:05")
+
+
+def test_an_entry_written_down_months_late_is_shown_as_late(casebook: CasebookUnderTest) -> None:
+    for at, clock in (("2026-04-07 10:00", "2026-12-04T16:20"),
+                      ("2026-04-08 10:00", "2026-04-10T09:00")):  # two working days: on time
+        result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                              "--outcome", "spoke", "--at", at, today=at[:10],
+                              env={"RJ_CLOCK": clock})
+        assert result.exit_code == 0, result.output
+    show = plain(casebook.run("show", casebook.victim, today="2026-12-04").output)
+    assert "2026-04-07 10:00 (recorded late, on 4 December 2026)" in show
+    assert "2026-04-08 10:00 phone" in show
+    timeline = plain(casebook.run("timeline", casebook.victim, today="2026-12-04").output)
+    assert "phone with the victim: spoke (recorded late, on 4 December 2026)" in timeline
+    assert timeline.count("recorded late") == 1
