@@ -182,7 +182,8 @@ def test_a_hand_made_record_of_a_child_victim_gets_no_letter_without_a_parent(
 
 
 @pytest.mark.parametrize(("what", "dob", "why"), [
-    ("victim", "1900-01-01", "date of birth 1900-01-01 makes them 126 on 2026-04-02: check the year"),
+    ("victim", "1900-01-01",
+     "date of birth 1900-01-01 makes them 126 on 2026-04-02: check the year"),
     ("child", "2020-01-01", "makes the child 6 today: a child under 10 cannot have a youth "
                             "justice case"),
     ("child", "1901-01-01", "makes them 125 today"),

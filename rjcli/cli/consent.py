@@ -39,7 +39,8 @@ def consent(
         problems.append(f"the date {when} is in the future")
     if problems:
         raise BadInput("; ".join(problems))
-    entry = consent_entry(ctx.new_id, kind, answer, when, source, note, ctx.writer(), ctx.recorded_at)
+    entry = consent_entry(ctx.new_id, kind, answer, when, source, note, ctx.writer(),
+                          ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append

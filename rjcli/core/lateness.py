@@ -1,9 +1,9 @@
 """Entries written down late (pure): the two clocks compared.
 
-A contact's ``at`` is when it happened, on the working date the worker gave; ``recorded_at`` is when rj wrote it down, by the
-machine's clock. Contacts are recorded within two working days (Wokingham 4): an entry
-written down later than that is shown as recorded late, so that a worker catching up
-months afterwards never looks on time.
+A contact's ``at`` is when it happened, on the working date the worker gave;
+``recorded_at`` is when rj wrote it down, by the machine's clock. Contacts are recorded
+within two working days (Wokingham 4): an entry written down later than that is shown as
+recorded late, so that a worker catching up months afterwards never looks on time.
 """
 
 from __future__ import annotations
@@ -51,4 +51,4 @@ def late_words(recorded: date) -> str:
 def mark_late(events: Sequence[Event], late: Mapping[str, date]) -> list[Event]:
     """The timeline with each late entry's text saying when it was written down."""
     return [replace(e, text=f"{e.text} ({late_words(late[e.entry])})")
-            if e.entry in late else e for e in events]
+            if e.entry is not None and e.entry in late else e for e in events]

@@ -102,7 +102,7 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
                         f"{v.allocated}, not under 18")
     if v.kind == "under-18" and not v.parent_name:
         age = (f" ({v.name.strip()} is {age_on(v.dob, v.allocated)} on {v.allocated})"
-               if is_under_18(v.dob, v.allocated) else "")
+               if v.dob is not None and is_under_18(v.dob, v.allocated) else "")
         problems.append(f"a victim under 18{age} needs a parent or guardian (--parent NAME): "
                         "they are contacted first, must consent, and letters go to them "
                         "(Somerset 6.4)")

@@ -188,8 +188,7 @@ def parse_date(text: str, today: date) -> date:
     words = _clean(text)
     if not words:
         raise NotUnderstood("no date given")
-    rest, found = _split_time(words)
-    if found is not None:
+    if _split_time(words)[1] is not None:
         raise NotUnderstood(f"'{text}' has a time; give only a date")
     return _date_words(words, today, text)
 
