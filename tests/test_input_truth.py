@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -243,3 +244,48 @@ def test_an_entry_written_down_months_late_is_shown_as_late(casebook: CasebookUn
     timeline = plain(casebook.run("timeline", casebook.victim, today="2026-12-04").output)
     assert "phone with the victim: spoke (recorded late, on 4 December 2026)" in timeline
     assert timeline.count("recorded late") == 1
+
+
+# --- help and errors -----------------------------------------------------------------------
+
+def test_the_first_example_of_rj_help_runs(tmp_path: Path) -> None:
+    from rjcli.__main__ import HELP_PAGE
+
+    book = tmp_path / "sample-casebook"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output", "letters"))
+    (example,) = [line.split("Example: ", 1)[1] for line in
+                  HELP_PAGE.read_text(encoding="utf-8").splitlines() if "Example: " in line]
+    args = shlex.split(example)
+    assert args[0] == "rj"
+    args = [str(book) if a == "sample-casebook" else a for a in args[1:]]
+    result = invoke(*args, today=None, worker=None)
+    assert result.exit_code == 0, result.output
+    assert "2 overdue, 2 due today" in plain(result.output)
+
+
+@pytest.mark.parametrize("typo", [["duee"], ["contact", "lgo"]])
+def test_a_typo_is_suggested_once(casebook: CasebookUnderTest, typo: list[str]) -> None:
+    result = casebook.run(*typo)
+    assert result.exit_code == 2
+    assert plain(result.output).count("Did you mean") == 1
+
+
+def test_an_id_heard_wrong_on_the_phone_is_suggested(casebook: CasebookUnderTest) -> None:
+    text = casebook.text(casebook.victim).replace(f"id: {casebook.victim}", "id: V-K2FT53")
+    (casebook.root / "victims" / "V-K2FT53.yaml").write_text(text, encoding="utf-8")
+    for wrong in ("V-K2FTS3", "v-k2ft35", "V-K2FT5B"):  # S for 5; two swapped; B for 8? no: 3
+        result = casebook.run("show", wrong)
+        assert result.exit_code == 4
+        assert "did you mean V-K2FT53?" in plain(result.output)
+    assert casebook.run("show", "v-k2ft53").exit_code == 0
+    far = casebook.run("show", "V-ZZZZZZ")
+    assert far.exit_code == 4 and "did you mean" not in plain(far.output)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("V-K2FTS3", ["V-K2FT53"]), ("V-8ZO1BB", ["V-B2018B"]), ("V-K2FT35", ["V-K2FT53"]),
+    ("V-K2FT54", ["V-K2FT53"]), ("V-K2FT53", []), ("C-K2FTS3", [])])
+def test_look_alike_ids(typed: str, meant: list[str]) -> None:
+    from rjcli.core.ids import similar_ids
+
+    assert similar_ids(typed, ["V-K2FT53", "V-B2018B", "V-0001"]) == meant

@@ -28,7 +28,7 @@ def due(
     """What is overdue, due today and coming up, for open cases.
 
     Each line: due date, status, case, name, the instruction and the rule's source.
-    Example: rj due --today 2026-06-15 --worker "Sam Worker"
+    Example: rj --today 2026-06-15 due --worker "Jo Whitlock"
     """
     from rjcli.storage.snapshot import due_work
 
@@ -70,7 +70,7 @@ def explain(
     """Every rule for one case: applies or not and why, the start, the deadline, met
     (when, by what) or outstanding, late or on time.
 
-    Example: rj explain V-0001 --today 2026-06-15
+    Example: rj --today 2026-06-15 explain V-0001
     """
     from rjcli.core.deadlines import child_case, evaluate_case, victim_case
     from rjcli.storage.policy import load_calendar, load_policy

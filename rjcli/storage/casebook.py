@@ -182,8 +182,7 @@ class Casebook:
         """The parsed mapping of one record (fast reader). Raises when unreadable."""
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         try:
             data = _yaml().read_fast(path)
         except _yaml().YamlProblem as exc:
@@ -256,8 +255,7 @@ class Casebook:
         """
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         kind = kind_of(record_id)
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
         self._before_write()
@@ -348,6 +346,16 @@ class Casebook:
         listed = "; ".join(str(p) if p.line else p.message for p in problems[:5])
         raise ChangeRefused(f"the change would make the record invalid: {listed}",
                             hint="nothing was written")
+
+    def _not_found(self, record_id: str) -> RecordNotFound:
+        """'no record V-K2FTS3', with the ids it may have meant (S heard for 5...)."""
+        from rjcli.core.ids import similar_ids
+
+        existing = [p.stem for p in self.record_files(kind_of(record_id))]
+        maybe = similar_ids(record_id, existing)[:3]
+        return RecordNotFound(f"no record {record_id} in this casebook"
+                              + (f"; did you mean {' or '.join(maybe)}?" if maybe else ""),
+                              hint="rj list shows the records there are")
 
     def _before_write(self) -> None:
         if self.before_write is not None:
