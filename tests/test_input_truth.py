@@ -273,7 +273,7 @@ def test_a_typo_is_suggested_once(casebook: CasebookUnderTest, typo: list[str]) 
 def test_an_id_heard_wrong_on_the_phone_is_suggested(casebook: CasebookUnderTest) -> None:
     text = casebook.text(casebook.victim).replace(f"id: {casebook.victim}", "id: V-K2FT53")
     (casebook.root / "victims" / "V-K2FT53.yaml").write_text(text, encoding="utf-8")
-    for wrong in ("V-K2FTS3", "v-k2ft35", "V-K2FT5B"):  # S for 5; two swapped; B for 8? no: 3
+    for wrong in ("V-K2FTS3", "v-k2ft35", "V-K2FT5B"):  # S heard for 5; two swapped; one off
         result = casebook.run("show", wrong)
         assert result.exit_code == 4
         assert "did you mean V-K2FT53?" in plain(result.output)
@@ -289,3 +289,59 @@ def test_look_alike_ids(typed: str, meant: list[str]) -> None:
     from rjcli.core.ids import similar_ids
 
     assert similar_ids(typed, ["V-K2FT53", "V-B2018B", "V-0001"]) == meant
+
+
+# --- rj staff rename and retire --------------------------------------------------------------
+
+def test_a_renamed_worker_keeps_their_history_and_cases(committed_casebook: CasebookUnderTest
+                                                         ) -> None:
+    book = committed_casebook
+    logged = book.run("contact", "log", book.victim, "--method", "phone", "--outcome", "spoke")
+    assert logged.exit_code == 0, logged.output
+    result = book.run("staff", "rename", "Sam Worker", "Sam Marsh")
+    assert result.exit_code == 0, result.output
+    assert "Sam Worker is now Sam Marsh on the staff list; 1 open case(s) moved" in \
+        plain(result.output)
+    data = book.data(book.victim)
+    assert data["referral"]["worker"] == "Sam Marsh"
+    assert data["contacts"][-1]["by"] == "Sam Worker"  # history keeps the name it was made in
+    config = yamlio.parse_text((book.root / "rj.yaml").read_text(encoding="utf-8"))
+    (member,) = [s for s in config["staff"] if s["name"] == "Sam Marsh"]
+    assert member["formerly"] == ["Sam Worker"]
+    # the old name, typed by habit, finds the same person; new entries carry the new name
+    again = book.run("contact", "log", book.victim, "--method", "phone", "--outcome", "spoke",
+                     worker="Sam Worker")
+    assert again.exit_code == 0, again.output
+    assert book.data(book.victim)["contacts"][-1]["by"] == "Sam Marsh"
+    mine = book.run("list", "--json", "--worker", "sam marsh")
+    assert [r["id"] for r in json_of(mine) if r["id"].startswith("V-")] == [book.victim]
+    assert book.run("check").exit_code == 0
+
+
+def test_a_retired_worker_does_no_new_work(casebook: CasebookUnderTest) -> None:
+    _add_priya(casebook)
+    result = casebook.run("staff", "retire", "Sam Worker", "--reassign-to", "Priya",
+                          worker="Priya Nair")
+    assert result.exit_code == 0, result.output
+    out = plain(result.output)
+    assert "Sam Worker retired on Thursday 2 April 2026." in out
+    assert f"1 open case(s) moved to Priya Nair: {casebook.victim}" in out
+    assert casebook.data(casebook.victim)["referral"]["worker"] == "Priya Nair"
+    refused = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                           "--outcome", "spoke", worker="Sam Worker")
+    assert refused.exit_code == 2
+    assert "--worker Sam Worker retired on 2026-04-02" in plain(refused.output)
+    allocated = _new_victim(casebook, "--worker", "Sam Worker", worker="Priya Nair")
+    assert allocated.exit_code == 2
+    # their old work can still be looked at
+    assert casebook.run("due", "--worker", "Sam Worker", worker="Priya Nair").exit_code == 0
+    listed = casebook.run("staff", "list", worker=None)
+    assert "2026-04-02" in plain(listed.output)
+
+
+def test_retiring_without_reassigning_lists_the_open_cases(casebook: CasebookUnderTest) -> None:
+    _add_priya(casebook)
+    result = casebook.run("staff", "retire", "Sam Worker", worker="Priya Nair")
+    assert result.exit_code == 0, result.output
+    assert f"still allocated to Sam Worker: {casebook.victim}" in plain(result.output)
+    assert casebook.data(casebook.victim)["referral"]["worker"] == "Sam Worker"

@@ -69,7 +69,7 @@ def list_records(
     from rjcli.storage.snapshot import summaries
 
     ctx = current()
-    worker = worker and ctx.staff_name(worker, "--worker")
+    worker = worker and ctx.staff_name(worker, "--worker", retired_too=True)
     snapshot = summaries(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = [
         s for s in snapshot.records

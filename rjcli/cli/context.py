@@ -61,18 +61,27 @@ class AppContext:
                             if typed and typed.strip() else None,)
         return self._worker[0]
 
-    def staff_name(self, typed: str, what: str, role: str = "rj-worker") -> str:
+    def staff_name(self, typed: str, what: str, role: str = "rj-worker",
+                   retired_too: bool = False) -> str:
         """The full name of the staff member ``typed`` names, or a clear refusal with the
         names it may have meant. With no staff list yet (a new casebook) names are kept as
-        typed: there is nobody to check them against."""
+        typed: there is nobody to check them against. Someone retired is refused unless
+        ``retired_too`` (a filter looking at their old work)."""
         from rjcli.core.staff import match_staff
 
-        staff = [s.name for s in self.casebook.config.staff]
-        if not staff:
+        members = self.casebook.config.staff
+        staff = [s.name for s in members if retired_too or s.retired is None]
+        if not members:
             return " ".join(typed.split())
-        found = match_staff(typed, staff)
+        formerly = {old: s.name for s in members for old in s.formerly}
+        found = match_staff(typed, staff, formerly)
         if found.name is not None:
             return found.name
+        gone = match_staff(typed, [s.name for s in members], formerly).name
+        if gone is not None:
+            when = next(s.retired for s in members if s.name == gone)
+            raise BadInput(f"{what} {gone} retired on {when}: no new work or changes in their "
+                           "name", hint="the staff now: rj staff list")
         maybe = f"; did you mean {' or '.join(found.suggestions)}?" if found.suggestions else ""
         raise BadInput(f"{what} {found.problem}{maybe}",
                        hint=f"staff: {', '.join(staff)}. Someone new is added with: "
@@ -190,6 +199,8 @@ def record_id_arg(value: str) -> str:
 
     record_id = normalise_record_id(value)
     if record_id is None:
+        letters = "; they have no I, L, O or U (1 and 0 are digits)" \
+            if any(c in value.upper()[2:] for c in "ILOU") else ""
         raise BadInput(f"'{value}' is not a record id",
-                       hint="ids look like V-7K3M2Q (victims) or C-4HX9TD (children)")
+                       hint=f"ids look like V-7K3M2Q (victims) or C-4HX9TD (children){letters}")
     return record_id

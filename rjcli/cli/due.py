@@ -35,7 +35,8 @@ def due(
     if within < 0:
         raise BadInput("--within must be 0 or more working days")
     ctx = current()
-    who = None if all_workers else (ctx.staff_name(worker, "--worker") if worker else ctx.worker)
+    who = None if all_workers else (ctx.staff_name(worker, "--worker", retired_too=True) if worker
+                                     else ctx.worker)
     work = due_work(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = select(work.items, ctx.today, work.calendar,
                   DueFilter(worker=who, within=within, overdue_only=overdue, rule=rule))

@@ -31,15 +31,9 @@ def is_record_id(text: str) -> bool:
 
 
 def normalise_record_id(text: str) -> str | None:
-    """Upper-case a typed id (``v-7k3m2q``) and return it when valid, else None. O, I and L
-    never appear in an id, so they are read as 0, 1 and 1 (Crockford)."""
+    """Upper-case a typed id (``v-7k3m2q``) and return it when valid, else None."""
     candidate = text.strip().upper()
-    if len(candidate) > 2 and candidate[1] == "-":
-        candidate = candidate[:2] + candidate[2:].translate(_NEVER_IN_IDS)
     return candidate if is_record_id(candidate) else None
-
-
-_NEVER_IN_IDS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def kind_of(record_id: CaseId) -> str:

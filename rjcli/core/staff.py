@@ -9,7 +9,7 @@ with the names it might have meant, so that no case is allocated to nobody.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -29,15 +29,20 @@ class NameMatch:
     """Staff names it may have meant."""
 
 
-def match_staff(typed: str, staff: Sequence[str]) -> NameMatch:
+def match_staff(typed: str, staff: Sequence[str],
+                formerly: Mapping[str, str] | None = None) -> NameMatch:
     """The one member of ``staff`` that ``typed`` names (full name, any case or spacing;
-    or a first name only one of them has)."""
+    or a first name only one of them has; or a name in ``formerly``, a former name ->
+    the name now)."""
     wanted = _plain(typed)
     if not wanted:
         return NameMatch(None, "no name given")
     by_plain = {_plain(s): s for s in staff}
     if wanted in by_plain:
         return NameMatch(by_plain[wanted])
+    former = {_plain(old): now for old, now in (formerly or {}).items() if now in staff}
+    if wanted in former:
+        return NameMatch(former[wanted])
     if " " not in wanted:
         firsts = [s for s in staff if _plain(s).split(" ")[0] == wanted]
         if len(firsts) == 1:
