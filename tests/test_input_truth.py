@@ -345,3 +345,12 @@ def test_retiring_without_reassigning_lists_the_open_cases(casebook: CasebookUnd
     assert result.exit_code == 0, result.output
     assert f"still allocated to Sam Worker: {casebook.victim}" in plain(result.output)
     assert casebook.data(casebook.victim)["referral"]["worker"] == "Sam Worker"
+
+
+def test_check_warns_of_a_case_allocated_to_nobody_on_the_staff_list(
+        casebook: CasebookUnderTest) -> None:
+    text = casebook.text(casebook.victim).replace("worker: Sam Worker", "worker: Pryia Nair")
+    casebook.write(casebook.victim, text)
+    result = casebook.run("check")
+    assert f"{casebook.victim}.yaml: allocated to Pryia Nair, who is not on the staff list" \
+        in plain(result.output)

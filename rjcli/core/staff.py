@@ -11,6 +11,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rjcli.core.problems import Problem
+
+if TYPE_CHECKING:
+    from rjcli.core.config import StaffMember
+    from rjcli.core.model import Child, Victim
 
 
 def _plain(name: str) -> str:
@@ -55,3 +62,33 @@ def match_staff(typed: str, staff: Sequence[str],
                     and p not in close]
     suggestions = tuple(by_plain[p] for p in [*close, *firsts_close])
     return NameMatch(None, f"'{typed.strip()}' is not on the staff list", suggestions)
+
+
+def check_allocations(victims: Mapping[str, Victim], children: Mapping[str, Child],
+                      paths: Mapping[str, str], staff: Sequence[StaffMember]) -> list[Problem]:
+    """Open cases allocated to nobody on the staff list, or to someone retired (warnings:
+    ``rj due`` would show their work to nobody). Nothing to check without a staff list."""
+    if not staff:
+        return []
+    current = {_plain(s.name): s for s in staff}
+    current.update({_plain(old): s for s in staff for old in s.formerly})
+    problems = []
+    held: list[tuple[str, str | None, str]] = [
+        *((v.id, v.referral.worker, "allocated to") for v in victims.values()
+          if v.status == "open"),
+        *((c.id, c.case_holder, "case holder") for c in children.values() if c.status == "open"),
+    ]
+    for record_id, name, role in held:
+        if not name:
+            continue
+        member = current.get(_plain(name))
+        if member is None:
+            message = f"{role} {name}, who is not on the staff list in rj.yaml"
+        elif member.retired is not None:
+            message = (f"{role} {member.name}, who retired on {member.retired}: "
+                       f'rj staff retire "{member.name}" --reassign-to NAME')
+        else:
+            continue
+        problems.append(Problem(paths.get(record_id, record_id), None, message,
+                                severity="warning"))
+    return problems
