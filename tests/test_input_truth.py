@@ -354,3 +354,21 @@ def test_check_warns_of_a_case_allocated_to_nobody_on_the_staff_list(
     result = casebook.run("check")
     assert f"{casebook.victim}.yaml: allocated to Pryia Nair, who is not on the staff list" \
         in plain(result.output)
+
+
+def test_a_hand_made_record_of_a_child_victim_with_a_parent_gets_the_parent_letter(
+        tmp_path: Path) -> None:
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output", "letters"))
+    path = book / "victims" / "V-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "dob: 1963-09-14", "dob: 2012-09-14\nparent_guardian:\n  name: Pat Marchbank"),
+        encoding="utf-8")
+    options = {"casebook": book, "today": "2026-06-15", "worker": "Jo Whitlock"}
+    for kind in ("initial", "parent-consent"):
+        letter = invoke("letter", kind, "V-0001", "--draft", "--format", "txt", **options)
+        assert letter.exit_code == 0, letter.output
+    texts = [p.read_text(encoding="utf-8") for p in book.rglob("*V-0001*.txt")]
+    assert len(texts) == 2
+    for text in texts:
+        assert "Dear Pat Marchbank" in text and "Dear Helen" not in text

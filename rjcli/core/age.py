@@ -11,6 +11,10 @@ so is a typing slip.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Victim
 
 ADULT = 18
 """Victims' Code: a victim under 18 is a child, with a parent or guardian."""
@@ -54,3 +58,9 @@ def child_age_problem(dob: date | None, today: date) -> str | None:
 def kind_for_age(kind: str, dob: date | None, allocated: date) -> str:
     """An individual victim under 18 on the allocation date is of kind ``under-18``."""
     return "under-18" if kind == "individual" and is_under_18(dob, allocated) else kind
+
+
+def victim_under_18(victim: Victim) -> bool:
+    """Of kind under-18, or (a record made by hand) born less than 18 years before the
+    allocation: either way the parent or guardian is written to, and signs with them."""
+    return victim.kind == "under-18" or is_under_18(victim.dob, victim.referral.allocated)
