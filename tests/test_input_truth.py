@@ -372,3 +372,16 @@ def test_a_hand_made_record_of_a_child_victim_with_a_parent_gets_the_parent_lett
     assert len(texts) == 2
     for text in texts:
         assert "Dear Pat Marchbank" in text and "Dear Helen" not in text
+
+
+def test_a_contact_written_down_months_late_is_late_for_wokingham_4(tmp_path: Path) -> None:
+    # the sample casebook works to the Wokingham profile: record within 2 working days
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output", "letters"))
+    logged = invoke("contact", "log", "V-0001", "--method", "phone", "--outcome", "spoke",
+                    "--at", "15/06/2026 09:30", casebook=book, today="2026-06-15",
+                    worker="Jo Whitlock", env={"RJ_CLOCK": "2026-12-04T10:00"})
+    assert logged.exit_code == 0, logged.output
+    explained = plain(invoke("explain", "V-0001", casebook=book, today="2026-12-04",
+                             worker=None).output)
+    assert "met 4 December 2026: recorded 4 December 2026 (late)" in explained
