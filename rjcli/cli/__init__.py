@@ -40,6 +40,12 @@ class RjGroup(TyperGroup):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(0) from None
+        except click.UsageError as exc:
+            # Typer already added "Did you mean ...?" to the message: click (8.4+) would
+            # add its own again
+            if "Did you mean" in exc.message and getattr(exc, "possibilities", None):
+                exc.possibilities = None  # type: ignore[misc]
+            raise
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:
@@ -66,11 +72,12 @@ def root(
         "--casebook", "-C", help="The casebook folder (else RJ_CASEBOOK, else the nearest "
         "folder upward holding rj.yaml).", show_default=False)] = None,
     today: Annotated[str | None, typer.Option(
-        "--today", envvar="RJ_TODAY", help="Work as if today were this date (YYYY-MM-DD).",
+        "--today", envvar="RJ_TODAY", help="Work as if today were this date (day first: 15/06/2026, or 2026-06-15).",
         show_default=False)] = None,
     worker: Annotated[str | None, typer.Option(
-        "--worker", envvar="RJ_WORKER", help="Who is at the keyboard (recorded on every entry; "
-        "rj due shows their work).", show_default=False)] = None,
+        "--worker", envvar="RJ_WORKER", help="Who is at the keyboard: a name on the staff "
+        "list, or a first name only one of them has (recorded on every entry; needed to "
+        "change anything; rj due shows their work).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Read every file instead of the index.")] = False,
     version: Annotated[bool, typer.Option(
@@ -78,7 +85,7 @@ def root(
 ) -> None:
     """rj: the casebook for victim work and restorative justice."""
     day, now = today_from(today)
-    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker=worker,
+    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker_typed=worker,
                          use_cache=not no_cache)
 
 
@@ -88,7 +95,7 @@ def make_app() -> typer.Typer:
         cls=RjGroup,
         name="rj",
         help="rj: the casebook for victim work and restorative justice.\n\n"
-        "Example: rj --casebook sample-casebook due --today 2026-04-14",
+        "Example: rj --casebook sample-casebook --today 2026-06-15 due",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,

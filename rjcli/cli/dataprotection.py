@@ -133,6 +133,7 @@ def purge(
             say(f"  {escape(ctx.casebook.rel(path))}")
         raise ChangeRefused(f"{record_id} was not purged: add --confirm to delete it",
                             hint="nothing was deleted")
+    ctx.writer()  # who purged it is the commit's author
     done = do_purge(ctx.casebook, record_id, ctx.today, early=early, reason=reason)
     if as_json:
         print_json({"record": record_id, "tombstone": done.tombstone, "deleted": done.deleted,

@@ -28,14 +28,15 @@ def due(
     """What is overdue, due today and coming up, for open cases.
 
     Each line: due date, status, case, name, the instruction and the rule's source.
-    Example: rj due --today 2026-06-15 --worker "Sam Worker"
+    Example: rj --today 2026-06-15 due --worker "Jo Whitlock"
     """
     from rjcli.storage.snapshot import due_work
 
     if within < 0:
         raise BadInput("--within must be 0 or more working days")
     ctx = current()
-    who = None if all_workers else (worker or ctx.worker)
+    who = None if all_workers else (ctx.staff_name(worker, "--worker", retired_too=True) if worker
+                                     else ctx.worker)
     work = due_work(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = select(work.items, ctx.today, work.calendar,
                   DueFilter(worker=who, within=within, overdue_only=overdue, rule=rule))
@@ -70,7 +71,7 @@ def explain(
     """Every rule for one case: applies or not and why, the start, the deadline, met
     (when, by what) or outstanding, late or on time.
 
-    Example: rj explain V-0001 --today 2026-06-15
+    Example: rj --today 2026-06-15 explain V-0001
     """
     from rjcli.core.deadlines import child_case, evaluate_case, victim_case
     from rjcli.storage.policy import load_calendar, load_policy

@@ -180,10 +180,12 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent)."""
     from rjcli.core.records import NewContact, contact_entry
 
-    contact = NewContact(method="letter", outcome="sent", at=ctx.now, party=draft.party,
+    # sent at this time of day on the working date; written down now, by the real clock
+    contact = NewContact(method="letter", outcome="sent", at=parse_moment(None, ctx.now),
+                         party=draft.party,
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
                          note=letters.contact_note(draft))
-    entry = contact_entry(ctx.new_id, contact, ctx.worker, ctx.now)
+    entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
@@ -297,7 +299,7 @@ def _command(kind: letters.LetterKind) -> Any:
             "--note", help="The text to give (or @FILE to read it from a file).",
             hidden="note" not in takes, show_default=False)] = None,
         at: Annotated[str | None, typer.Option(
-            "--at", help="The appointment's date and time, 'YYYY-MM-DD HH:MM'.",
+            "--at", help="The appointment's date and time, day first: '14/04/2026 10:00'.",
             hidden="at" not in takes, show_default=False)] = None,
         venue: Annotated[str | None, typer.Option(
             "--venue", help="Where the appointment is.", hidden="venue" not in takes,

@@ -261,7 +261,7 @@ def caseload(
     """Open cases and overdue work per worker, as at today (the deadline engine's
     outstanding items of open cases, as rj due --all shows them).
 
-    Example: rj report caseload --today 2026-06-15
+    Example: rj --today 2026-06-15 report caseload
     """
     from rjcli.core.caseload import caseload_report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ def _line(name: str, value: object) -> None:
         out().print(f"[bold]{name}:[/bold] {escape(str(value))}")
 
 
-def _contacts(contacts: Sequence[Contact]) -> None:
+def _contacts(contacts: Sequence[Contact], late: Mapping[str, date] | None = None) -> None:
     if not contacts:
         out().print("[dim]No contacts logged yet.[/dim]")
         return
@@ -30,8 +30,12 @@ def _contacts(contacts: Sequence[Contact]) -> None:
                   title_justify="left")
     for c in sorted(contacts, key=lambda c: (c.at or c.recorded_at, c.id)):
         what = c.method + (f" ({c.letter})" if c.letter else "")
-        table.add_row(format_datetime(c.at) if c.at else "?", what, c.outcome, c.party,
-                      c.by or "", escape(c.note or ""))
+        when = format_datetime(c.at) if c.at else "?"
+        if late and c.id in late:
+            from rjcli.core.lateness import late_words
+
+            when += f" ({late_words(late[c.id])})"
+        table.add_row(when, what, c.outcome, c.party, c.by or "", escape(c.note or ""))
     out().print(table)
 
 
@@ -41,7 +45,8 @@ def _notes(notes: Sequence[str]) -> None:
         out().print(f"[yellow]{escape(note)}[/yellow]")
 
 
-def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
+def victim(v: Victim, today: date, notes: Sequence[str] = (),
+           late: Mapping[str, date] | None = None) -> None:
     status = v.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{v.id}[/bold]  {escape(v.name or '')}  [{colour}]{status}[/{colour}]"
@@ -75,10 +80,11 @@ def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
     for entry in v.status_history:
         if entry.status == "closed":
             _line("Closed", f"{uk_date(entry.date)} ({entry.reason})")
-    _contacts(v.contacts)
+    _contacts(v.contacts, late)
 
 
-def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
+def child(c: Child, today: date, notes: Sequence[str] = (),
+          late: Mapping[str, date] | None = None) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{c.id}[/bold]  {escape(c.name or '')}  [{colour}]{status}[/{colour}]")
@@ -92,7 +98,7 @@ def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
     _line("Victims", ", ".join(
         f"{v.label} ({v.ref}; {'adult' if v.adult else 'child' if v.adult is False else 'age not recorded'})"
         for v in c.victims))
-    _contacts(c.contacts)
+    _contacts(c.contacts, late)
 
 
 PLAIN_FROM = 200
