@@ -28,7 +28,7 @@ from typing import Any
 from rjcli.core.ids import kind_of
 from rjcli.core.problems import Problem
 from rjcli.errors import BadInput, ChangeRefused, RecordNotFound
-from rjcli.storage.atomic import atomic_write, atomic_write_bytes
+from rjcli.storage.atomic import atomic_write, atomic_write_bytes, make_folders
 from rjcli.storage.casebook import FOLDERS, Casebook
 from rjcli.storage.schemas import to_json
 
@@ -256,7 +256,7 @@ def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date
             contact["file"] = f"letters/{Path(contact['file']).name}"
     import json
 
-    target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folders(target)
     written = [target / f"{record_id}.json", target / f"{record_id}.md"]
     atomic_write(written[0], json.dumps(record, indent=2, ensure_ascii=False) + "\n",
                  private=True)

@@ -60,7 +60,7 @@ def _git(root: Path, *args: str, env: Mapping[str, str] | None = None,
         full.setdefault("GIT_TERMINAL_PROMPT", "0")
     full.update(env or {})
     proc = subprocess.run(["git", *args], cwd=root, env=full, capture_output=True, check=False,
-                          encoding="utf-8", errors="replace")
+                          encoding="utf-8", errors="replace", umask=0o077)  # owner-only files
     if check and proc.returncode != 0:
         raise GitFailed(f"git {args[0]} failed: {_said(proc)}")
     return proc
@@ -200,7 +200,7 @@ def setup_repository(root: Path) -> list[str]:
     elif current != wanted:
         hook.parent.mkdir(parents=True, exist_ok=True)
         hook.write_text(wanted, encoding="utf-8")
-        hook.chmod(0o755)
+        hook.chmod(0o700)  # owner-only, like the rest of .git
         done.append("installed the check before each commit")
     return done
 
@@ -430,11 +430,10 @@ def sync(root: Path, worker: str | None = None, prefer: str | None = None,
 
 
 def keep_victims_private(root: Path) -> None:
-    """Victim files owner-only again (git writes what it takes in with the usual 0644)."""
-    for path in (root / "victims").glob("*.yaml"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mode & 0o077:
-                path.chmod(0o600)
+    """The casebook owner-only again after git took files in (links never followed)."""
+    from rjcli.storage.permissions import tighten_and_stamp
+
+    tighten_and_stamp(root)
 
 
 def set_remote(root: Path, url: str) -> None:
