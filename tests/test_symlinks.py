@@ -101,3 +101,72 @@ def test_a_dangling_symlink_among_records_is_a_problem_not_a_crash(
     everything = plain(result.stdout + result.stderr)
     assert result.returncode == 1, everything
     assert "victims/V-GONE01.yaml" in everything and "symbolic link" in everything
+
+
+# --- templates, policy files, checklists ------------------------------------------------------
+
+APPOINTMENT = ("--at", "2026-04-20 16:30", "--venue", "Exampletown Youth Justice Office")
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """The letters casebook (victims V-0001..., child C-0001), written by hand."""
+    from test_letters import write_casebook
+
+    return write_casebook(tmp_path / "casebook")
+
+
+def test_a_template_symlinked_to_a_victims_file_is_not_put_into_a_childs_letter(
+        book: Path, tmp_path: Path) -> None:
+    (book / "templates").mkdir()
+    (book / "templates" / "child-appointment.md.j2").symlink_to(
+        book / "victims" / "V-0001.yaml")
+    out = tmp_path / "letter.md"
+    result = rj(book, "letter", "child-appointment", "C-0001", *APPOINTMENT, "--draft",
+                "--out", str(out))
+    everything = plain(result.stdout + result.stderr)
+    assert result.returncode == 5, everything
+    assert "templates/child-appointment.md.j2" in everything
+    assert "symbolic link" in everything
+    assert "Alex Example" not in everything
+    assert not out.exists()
+
+
+def test_a_template_including_a_symlink_is_refused(book: Path, tmp_path: Path) -> None:
+    (book / "templates").mkdir()
+    (book / "templates" / "parts").mkdir()
+    (book / "templates" / "parts" / "footer.md.j2").symlink_to(book / "victims" / "V-0001.yaml")
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "child-appointment.md.j2"
+    text = shipped.read_text(encoding="utf-8") if shipped.is_file() else "{{ title }}\n"
+    (book / "templates" / "child-appointment.md.j2").write_text(
+        text + '{% include "parts/footer.md.j2" %}\n', encoding="utf-8")
+    out = tmp_path / "letter.md"
+    result = rj(book, "letter", "child-appointment", "C-0001", *APPOINTMENT, "--draft",
+                "--out", str(out))
+    everything = plain(result.stdout + result.stderr)
+    assert result.returncode == 5, everything
+    assert "templates/parts/footer.md.j2" in everything and "symbolic link" in everything
+    assert "Alex Example" not in everything and not out.exists()
+
+
+def test_policy_and_checklist_links_are_check_errors_and_never_followed(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # were any link followed, the reader would wait here for ever
+    for folder in ("profiles", "checklists", "questionnaires"):
+        (casebook.root / "policy" / folder).mkdir(parents=True)
+    (casebook.root / "policy" / "profiles" / "national.yaml").symlink_to(fifo)
+    (casebook.root / "policy" / "checklists" / "conference.yaml").symlink_to(fifo)
+    (casebook.root / "policy" / "questionnaires" / "contact.yaml").symlink_to(fifo)
+    (casebook.root / "templates").mkdir()
+    (casebook.root / "templates" / "initial.md.j2").symlink_to(fifo)
+    result = rj(casebook.root, "check")
+    everything = plain(result.stdout + result.stderr)
+    assert result.returncode == 1, everything
+    for rel in ("policy/profiles/national.yaml", "policy/checklists/conference.yaml",
+                "policy/questionnaires/contact.yaml", "templates/initial.md.j2"):
+        assert f"{rel}: not a regular file but a symbolic link" in everything, rel
+    due = rj(casebook.root, "--no-cache", "due")
+    text = plain(due.stdout + due.stderr)
+    assert due.returncode != 0
+    assert "policy/profiles/national.yaml" in text and "symbolic link" in text

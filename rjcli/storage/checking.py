@@ -93,6 +93,9 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
                                    tombstone_ids(casebook), unreadable)
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
+    from rjcli.storage.filekinds import irregular_files
+
+    problems += irregular_files(casebook.root)  # links and FIFOs: never read, always named
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
 
 
