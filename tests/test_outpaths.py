@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import CasebookUnderTest, plain
 from test_letters import write_casebook
 
@@ -16,7 +15,7 @@ PROTECTED = ["victims", "children", "tombstones", ".rj", ".git", "policy", "temp
              "schemas", "documents"]
 
 
-def report(book: CasebookUnderTest, out: Path | str, *more: str):  # noqa: ANN201
+def report(book: CasebookUnderTest, out: Path | str, *more: str):
     return book.run("report", "quarterly", "--quarter", "2025-Q4", "--format", "csv",
                     "--out", str(out), *more)
 

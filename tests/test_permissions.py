@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import CasebookUnderTest, invoke, json_of
 from test_letters import write_casebook
 

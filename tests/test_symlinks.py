@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, WORKER, CasebookUnderTest, plain
 
 TIMEOUT = 30
@@ -170,3 +169,17 @@ def test_policy_and_checklist_links_are_check_errors_and_never_followed(
     text = plain(due.stdout + due.stderr)
     assert due.returncode != 0
     assert "policy/profiles/national.yaml" in text and "symbolic link" in text
+
+
+def test_setup_never_writes_through_a_linked_gitattributes(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("someone else's file\n", encoding="utf-8")
+    attributes = casebook.root / ".gitattributes"
+    attributes.unlink(missing_ok=True)
+    attributes.symlink_to(outside)
+    rj(casebook.root, "sync", "--setup")
+    assert outside.read_text(encoding="utf-8") == "someone else's file\n"
+    result = rj(casebook.root, "check")
+    assert ".gitattributes: not a regular file but a symbolic link" in plain(result.stdout)
+    assert result.returncode == 1

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.context import record_id_arg
-from rjcli.cli.context import AppContext, current, parse_moment
+from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
 from rjcli.core import letters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
@@ -27,6 +26,8 @@ letter_app = typer.Typer(
 )
 
 EXAMPLE_IDS = {"victim": "V-0001", "child": "C-0001"}
+
+
 @letter_app.command("list")
 def letter_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,

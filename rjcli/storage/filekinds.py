@@ -23,6 +23,8 @@ from rjcli.storage.recordfile import not_regular, refusal
 CHECKED_FOLDERS = ("victims", "children", "tombstones", "templates", "policy", "schemas",
                    "documents")
 """Folders whose every entry must be a folder or a regular file."""
+CHECKED_FILES = ("rj.yaml", ".gitattributes", ".gitignore")
+"""The casebook's own files at its top (rj writes to .gitattributes: never through a link)."""
 
 
 def irregular_under(root: Path, folder: str) -> list[Problem]:
@@ -33,7 +35,7 @@ def irregular_under(root: Path, folder: str) -> list[Problem]:
         mode = os.lstat(top).st_mode
     except OSError:
         return []
-    if not stat.S_ISDIR(mode):
+    if not stat.S_ISDIR(mode) or folder in CHECKED_FILES:
         kind = not_regular(mode)
         return [Problem(folder, None, refusal(kind))] if kind else []
     found: list[Problem] = []
@@ -60,7 +62,7 @@ def irregular_under(root: Path, folder: str) -> list[Problem]:
 
 def irregular_files(root: Path) -> list[Problem]:
     """Every link, FIFO, socket or device in the casebook's own folders (for rj check)."""
-    return [p for folder in CHECKED_FOLDERS for p in irregular_under(root, folder)]
+    return [p for name in (*CHECKED_FILES, *CHECKED_FOLDERS) for p in irregular_under(root, name)]
 
 
 def refuse_irregular(root: Path, folder: str, what: str) -> None:

@@ -18,7 +18,6 @@ Outcomes are values (:class:`SyncReport`, :class:`StatusReport`); the CLI words 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
@@ -125,6 +124,8 @@ def rj_command() -> str:
 def write_attributes(root: Path) -> bool:
     """Add rj's lines to ``.gitattributes`` (other lines kept); True when changed."""
     path = root / ".gitattributes"
+    if path.is_symlink():
+        return False  # never written through a link (rj check names it)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     have = {line.strip() for line in text.splitlines()}
     missing = [line for line in ATTRIBUTES if line not in have]
