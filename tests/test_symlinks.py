@@ -183,3 +183,20 @@ def test_setup_never_writes_through_a_linked_gitattributes(
     result = rj(casebook.root, "check")
     assert ".gitattributes: not a regular file but a symbolic link" in plain(result.stdout)
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("place", ["policy/checklists/conference.yaml",
+                                   "policy/profiles/national.yaml"])
+def test_a_fifo_among_policy_files_stops_due_naming_it_instead_of_hanging(
+        casebook: CasebookUnderTest, place: str) -> None:
+    fifo = casebook.root / place
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    for args in (["due"], ["--no-cache", "due"]):
+        result = rj(casebook.root, *args)
+        everything = plain(result.stdout + result.stderr)
+        assert result.returncode == 5, everything
+        assert f"{place}: not a regular file but a named pipe (FIFO)" in everything
+    checked = rj(casebook.root, "check")
+    assert checked.returncode == 1
+    assert place in plain(checked.stdout)
