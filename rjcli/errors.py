@@ -64,3 +64,10 @@ class GitFailed(RjError):
     """A git operation failed (commit, sync)."""
 
     exit_code = 9
+
+
+class SyncOffline(RjError):
+    """``rj sync`` could not reach the shared copy: the changes are committed here and
+    will be shared at the next sync."""
+
+    exit_code = 10
