@@ -85,6 +85,12 @@ def root(
 ) -> None:
     """rj: the casebook for victim work and restorative justice."""
     day, now = today_from(today)
+    # whatever rj or a program it starts (git, SQLite) creates is owner-only; the person's
+    # own umask again when the command ends (it matters when rj runs inside another program)
+    import os
+
+    before = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(before))
     ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker_typed=worker,
                          use_cache=not no_cache)
 

@@ -44,6 +44,11 @@ class AppContext:
     def casebook(self) -> Casebook:
         if self._casebook is None:
             root = find_casebook(self.casebook_option, os.environ.get("RJ_CASEBOOK"), Path.cwd())
+            from rjcli.storage.permissions import owner_only
+
+            tightened = owner_only(root)  # a clone or copy arrives readable by others
+            if tightened:
+                sys.stderr.write(tightened + "\n")
             self._casebook = Casebook(root)
             self._casebook.before_write = self.writer
             if self.use_cache:

@@ -24,6 +24,8 @@ def due(
     rule: Annotated[str | None, typer.Option(help="One rule id only, e.g. first-contact.")] = None,
     as_json_flag: Annotated[bool, typer.Option("--json", help="Print a JSON list (case, rule, title, due, status, worker, source...).")] = False,
     ics: Annotated[Path | None, typer.Option(help="Also write the items to this iCalendar (.ics) file.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the --ics file even if rj did not write it.")] = False,
 ) -> None:
     """What is overdue, due today and coming up, for open cases.
 
@@ -42,14 +44,14 @@ def due(
                   DueFilter(worker=who, within=within, overdue_only=overdue, rule=rule))
     if ics is not None:
         from rjcli.render.due import ics_text
-        from rjcli.storage.atomic import atomic_write_bytes
+        from rjcli.storage.outpaths import write_output
 
-        atomic_write_bytes(ics, ics_text(rows, ctx.today, ctx.casebook.config.service.name))
+        write_output(ctx.casebook.root, ics, ics_text(rows, ctx.today,
+                     ctx.casebook.config.service.name), "a calendar", force, "--ics")
     if as_json_flag:
         print_json([as_json(item, s) for item, s in rows])
     else:
         from rjcli.render.due import due_table
-
         from rjcli.render.paint import colour_wanted, paint, write_lines
 
         on = colour_wanted()

@@ -94,6 +94,9 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
     problems += _allocations(casebook, loaded)
+    from rjcli.storage.filekinds import irregular_files
+
+    problems += irregular_files(casebook.root)  # links and FIFOs: never read, always named
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
 
 
