@@ -85,8 +85,10 @@ def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date
 def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str) -> bytes:
     """All-day events, one per item, with UIDs stable across runs (re-import updates).
 
-    Names are left out: calendars are often synced to other systems, so an event
-    shows the case id and the instruction only.
+    Calendars are synced to phones and other systems, so an event carries the case id,
+    the rule's instruction and its source (all from the policy) and nothing a record
+    holds: no name, and not what the deadline counts from, which can quote an agreement
+    item or other free text ("agreement item 1 (Mia writes to Graham...)").
     """
     from icalendar import Calendar, Event
 
@@ -101,8 +103,8 @@ def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", f"{item.case}: {item.title}")
-        event.add("description", f"{s.words()}. Counts from {item.counts_from}. "
-                                 f"Rule {item.rule} ({item.source}). Owner: {item.worker or '-'}")
+        event.add("description", f"{s.words()}. Rule {item.rule} ({item.source}). "
+                                 f"Details: rj explain {item.case}")
         cal.add_component(event)
     return cal.to_ical()  # type: ignore[no-any-return]
 

@@ -1,0 +1,82 @@
+"""Output is inert (issue #14): what rj writes carries no one's record text where it
+should not, and record text cannot act as a formula, a terminal command, Rich markup,
+HTML or Markdown. Each test plants the attack the issue quotes and reads what a user
+would get: the calendar file, the CSV/XLSX cells, the terminal bytes, the letter."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import CasebookUnderTest, invoke
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample-casebook"
+SAMPLE_TODAY = "2026-06-15"
+
+NAME_KEYS = ("name", "label")
+"""Keys whose values name a victim, child, parent or representative in a record."""
+FREE_TEXT_KEYS = ("action", "note", "purpose", "further_action", "reason", "text",
+                  "description", "summary", "need", "what", "how", "venue")
+"""Keys of free text written by a worker (agreement actions, notes, purposes...)."""
+
+
+def _strings(value: Any, key: str | None = None) -> Iterator[tuple[str | None, str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, str(k))
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, key)
+    elif isinstance(value, str):
+        yield key, value
+
+
+def sample_private_texts() -> tuple[set[str], set[str]]:
+    """(every name and name part, every longer free text) in the sample's records."""
+    names: set[str] = set()
+    texts: set[str] = set()
+    for path in sorted(SAMPLE.glob("*/*.yaml")):
+        for key, value in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if key in NAME_KEYS and not re.fullmatch(r"Victim \d+", value):
+                names.add(value)
+                names.update(part for part in value.split() if len(part) >= 3)
+            elif key in FREE_TEXT_KEYS and len(value) >= 12:
+                texts.add(" ".join(value.split()))
+    return names, texts
+
+
+def unfolded(ics: bytes) -> str:
+    """The calendar's text with RFC 5545 line folding and text escapes undone."""
+    text = ics.decode("utf-8").replace("\r\n ", "").replace("\r\n", "\n")
+    return text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n")
+
+
+# --- calendars carry the case id and the instruction only --------------------------------
+
+
+@pytest.mark.parametrize("within", [None, "1000"], ids=["default", "everything-due"])
+def test_the_sample_calendar_holds_no_name_and_no_record_text(tmp_path: Path,
+                                                                within: str | None) -> None:
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output"))
+    target = tmp_path / "due.ics"
+    args = ["due", "--all", "--ics", str(target)] + (["--within", within] if within else [])
+    result = invoke(*args, casebook=book, today=SAMPLE_TODAY, worker=None)
+    assert result.exit_code == 0, result.output
+    calendar = unfolded(target.read_bytes())
+    assert calendar.count("BEGIN:VEVENT") >= 5
+    names, texts = sample_private_texts()
+    assert len(names) > 40 and len(texts) > 50  # the test reads the sample, not nothing
+    leaked = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", calendar))
+    assert leaked == []
+    leaked = sorted(t for t in texts if t[:40] in " ".join(calendar.split()))
+    assert leaked == []
+    # each event still says which case and what to do, from the policy
+    assert "SUMMARY:V-0009: Give the victim the update on the child's progress" in calendar
+    assert "Wokingham 5" in calendar
