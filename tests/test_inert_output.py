@@ -141,3 +141,77 @@ def test_a_formula_in_a_name_is_text_in_the_excel_report(formula_book: CasebookU
     formula_cells = [c for c in cells if c.value == FORMULA]
     assert formula_cells and all(c.data_type == "s" and c.quotePrefix for c in formula_cells)
     assert any(isinstance(c.value, int) for c in cells)  # counts are still numbers
+
+
+# --- terminals: record text cannot move the cursor, retitle the window or forge a row -----
+
+FORGED = "2026-04-01  overdue 9 working days  V-9999  Forged row"
+HOSTILE_NAME = ("Evil\\e]0;pwned\\a\\e[2J\\n" + FORGED
+                + " [red]loud[/red] [link=http://evil.example]click[/link]")
+"""A name as a hand edit or a sync can bring it (YAML double-quoted escapes): an OSC
+window title, a clear-screen, a newline and a forged due row, and Rich markup."""
+HOSTILE_NOTE = "Rang.\x1b[2J\x1b]8;;http://evil.example\x07here\x1b]8;;\x07 \x9b31m[bold]x[/bold]"
+
+
+@pytest.fixture
+def hostile_book(casebook: CasebookUnderTest) -> CasebookUnderTest:
+    result = casebook.run("contact", "log", casebook.child, "--method", "phone",
+                          "--outcome", "spoke", "--at", "2026-04-01 10:00",
+                          "--note", HOSTILE_NOTE, "--with", "case-holder")
+    assert result.exit_code == 0, result.output
+    text = casebook.text(casebook.victim)
+    assert "name: Ann Example" in text
+    casebook.write(casebook.victim, text.replace("name: Ann Example",
+                                                 f'name: "{HOSTILE_NAME}"'))
+    return casebook
+
+
+@pytest.mark.parametrize("command", [["due"], ["due", "--all"], ["list", "victims"],
+                                     ["list"], ["show", "{v}"], ["explain", "{v}"],
+                                     ["timeline", "{v}"], ["show", "{c}"],
+                                     ["timeline", "{c}"]], ids=" ".join)
+def test_record_text_reaches_the_terminal_inert(hostile_book: CasebookUnderTest,
+                                                command: list[str]) -> None:
+    args = [a.format(v=hostile_book.victim, c=hostile_book.child) for a in command]
+    result = hostile_book.run(*args, env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    shown = result.stdout
+    assert ("Rang." if "{c}" in command else "Evil") in shown  # the record is shown...
+    bad = sorted({f"U+{ord(c):04X}" for c in shown
+                  if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f})
+    assert bad == []  # ...with no control character left to act on the terminal
+    for line in shown.splitlines():  # and nothing the name holds starts a line of its own
+        assert not line.startswith("2026-04-01  overdue 9"), shown
+        if "Forged" in line:
+            assert hostile_book.victim in line or "Evil" in line, shown
+    if command[0] != "due" and "{c}" not in command:  # (rj due cuts the name short)
+        assert "[red]loud[/red] [link=http://evil.example]" in shown  # printed, not obeyed
+
+
+def test_the_contact_note_is_shown_inert(hostile_book: CasebookUnderTest) -> None:
+    result = hostile_book.run("show", hostile_book.child, env={"COLUMNS": "400"})
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "[bold]x[/bold]" in result.stdout
+
+
+def test_a_cut_name_in_due_leaves_no_escape_open(casebook: CasebookUnderTest) -> None:
+    text = casebook.text(casebook.victim)
+    # the cut at 20 characters falls inside the colour sequence
+    casebook.write(casebook.victim, text.replace(
+        "name: Ann Example", 'name: "Annabel Exampleton\\e[31;1;4;5;7m and the rest"'))
+    result = casebook.run("due")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "Annabel Exampleton[" in result.stdout
+
+
+def test_a_long_listing_in_plain_text_is_inert(hostile_book: CasebookUnderTest,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from rjcli.render import records
+
+    monkeypatch.setattr(records, "PLAIN_FROM", 0)  # the layout used from 200 records on
+    result = hostile_book.run("list", "victims")
+    assert result.exit_code == 0, result.output
+    assert "Evil" in result.stdout and "\x1b" not in result.stdout
+    assert not any(line.startswith("2026-04-01") for line in result.stdout.splitlines())
+    assert "[red]loud[/red]" in result.stdout
