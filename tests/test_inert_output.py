@@ -215,3 +215,57 @@ def test_a_long_listing_in_plain_text_is_inert(hostile_book: CasebookUnderTest,
     assert "Evil" in result.stdout and "\x1b" not in result.stdout
     assert not any(line.startswith("2026-04-01") for line in result.stdout.splitlines())
     assert "[red]loud[/red]" in result.stdout
+
+
+# --- names and ids refuse control characters on input -----------------------------------
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["victim", "new", "--name", "Ann\x1b[2JExample"], "--name"),
+    (["victim", "new", "--name", "Ann Example\n" + FORGED], "--name"),
+    (["victim", "new", "--name", "Lee Young", "--kind", "under-18",
+      "--parent", "Pat\rParent"], "--parent"),
+    (["victim", "new", "--name", "Shop Ltd", "--kind", "corporate",
+      "--representative", "Max\x9bManager"], "--representative"),
+    (["victim", "new", "--name", "Ann Example", "--worker", "Sam Worker\x07"], "--worker"),
+    (["child", "new", "--name", "Kit\tChild"], "--name"),
+    (["child", "new", "--name", "Kit Child", "--case-holder", "Pat\x1b]0;x\x07"],
+     "--case-holder"),
+    (["child", "new", "--name", "Kit Child", "--parent", "Lou\u2028Parent"], "--parent"),
+    (["staff", "add", "Jo\nWorker", "--role", "rj-worker"], "the name"),
+], ids=lambda v: v if isinstance(v, str) else " ".join(v[:2] + [v[-1][:12]]))
+def test_a_name_with_a_control_character_is_refused(casebook: CasebookUnderTest,
+                                                   args: list[str], option: str) -> None:
+    if args[:2] == ["victim", "new"]:
+        args = args + ["--child", casebook.child, "--consent-contact", "yes"]
+    before = sorted(p.name for p in casebook.root.rglob("*.yaml"))
+    config = (casebook.root / "rj.yaml").read_bytes()
+    result = casebook.run(*args)
+    assert result.exit_code != 0, result.output
+    assert f"{option} holds a control character or line break" in result.output
+    assert "a name is one line of plain text" in result.output
+    assert sorted(p.name for p in casebook.root.rglob("*.yaml")) == before
+    assert (casebook.root / "rj.yaml").read_bytes() == config
+
+
+def test_the_worker_at_the_keyboard_is_one_line(casebook: CasebookUnderTest) -> None:
+    result = casebook.run("list", worker="Sam Worker\n2026-04-01  overdue")
+    assert result.exit_code != 0
+    assert "--worker holds a control character or line break (U+000A)" in result.output
+
+
+@pytest.mark.parametrize(("field", "line"), [("name", 3), ("worker", None)])
+def test_check_names_a_control_character_in_a_hand_edited_name(
+        casebook: CasebookUnderTest, field: str, line: int | None) -> None:
+    text = casebook.text(casebook.victim)
+    if field == "name":
+        assert text.splitlines()[2] == "name: Ann Example"
+        text = text.replace("name: Ann Example", 'name: "Ann\\e[2JExample"')
+    else:
+        text = text.replace("worker: Sam Worker", 'worker: "Sam\\nWorker"')
+        line = next(n for n, s in enumerate(text.splitlines(), 1) if "worker: " in s)
+    path = casebook.write(casebook.victim, text)
+    result = casebook.run("check")
+    assert result.exit_code == 1
+    where = f"victims/{path.name}:{line}:"
+    found = [s for s in result.output.splitlines() if s.startswith(where)]
+    assert found and "a name is one line of plain text" in found[0], result.output

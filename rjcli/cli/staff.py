@@ -9,6 +9,7 @@ import typer
 from rjcli.cli.context import current
 from rjcli.core import vocab
 from rjcli.core.records import choice_problem
+from rjcli.core.text import name_problem
 from rjcli.errors import BadInput
 from rjcli.render.terminal import out, print_json, say
 
@@ -28,7 +29,7 @@ def staff_add(
     Example: rj staff add "Sam Worker" --role rj-worker --phone "01632 960101"
     --email sam.worker@example.org
     """
-    problem = choice_problem("role", role, vocab.STAFF_ROLES)
+    problem = choice_problem("role", role, vocab.STAFF_ROLES) or name_problem("the name", name)
     if problem:
         raise BadInput(problem)
     entry = {k: v for k, v in {"name": name.strip(), "role": role, "phone": phone,

@@ -14,6 +14,7 @@ from typing import Any
 
 from rjcli.core import vocab
 from rjcli.core.dates import format_datetime
+from rjcli.core.text import name_problem
 
 NewId = Callable[[], str]
 """Supplies a fresh entry id (the storage layer passes a ULID maker)."""
@@ -86,6 +87,10 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
         ) if p
     ]
     problems += [p for e in v.entitlements if (p := choice_problem("entitlement", e, vocab.ENTITLEMENTS))]
+    problems += [p for what, value in (("--name", v.name), ("--worker", v.worker),
+                                       ("--parent", v.parent_name),
+                                       ("--representative", v.representative_name))
+                 if (p := name_problem(what, value))]
     if not v.name.strip():
         problems.append("a name is needed")
     if not v.children:
@@ -163,6 +168,9 @@ def new_child_problems(c: NewChild, today: date) -> list[str]:
             choice_problem("sex", c.sex, vocab.SEXES),
         ) if p
     ]
+    problems += [p for what, value in (("--name", c.name), ("--case-holder", c.case_holder),
+                                       ("--parent", c.parent_name))
+                 if (p := name_problem(what, value))]
     if not c.name.strip():
         problems.append("a name is needed")
     if c.dob and c.dob > today:

@@ -37,8 +37,15 @@ def control_characters_in(text: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
 
 
-NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
-"""The JSON-schema pattern of a name field: no control character, no line break."""
+def name_problem(what: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be a name or an id (None: it can): it holds a control
+    character or a line break. (The schemas say the same of names in the files, so a
+    hand edit is an ``rj check`` error.)"""
+    codes = control_characters_in(value) if value else []
+    if not codes:
+        return None
+    return (f"{what} holds a control character or line break ({', '.join(codes)}): "
+            "a name is one line of plain text")
 
 
 # --- spreadsheets (OWASP "CSV injection") ------------------------------------------------
