@@ -269,3 +269,65 @@ def test_check_names_a_control_character_in_a_hand_edited_name(
     where = f"victims/{path.name}:{line}:"
     found = [s for s in result.output.splitlines() if s.startswith(where)]
     assert found and "a name is one line of plain text" in found[0], result.output
+
+
+# --- Markdown and HTML letters and reports show record text as written -------------------
+
+HOSTILE_LETTER_NAME = "Alex [x](http://evil.example) <script>alert(1)</script> *Example*"
+HEADING_LINE = "# Heading"
+
+
+@pytest.fixture
+def letter_book(tmp_path: Path) -> Path:
+    from test_letters import write_casebook
+
+    book = write_casebook(tmp_path / "casebook")
+    path = book / "victims" / "V-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Alex Example", f"name: '{HOSTILE_LETTER_NAME}'")
+    text = text.replace("lines: [1 Example Road,", f"lines: ['{HEADING_LINE}', '- 1 Example Road',")
+    path.write_text(text, encoding="utf-8")
+    return book
+
+
+def _html_of_markdown(text: str) -> str:
+    """The Markdown as a viewer that allows HTML shows it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).render(text)
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+def test_a_letter_shows_markup_in_a_name_as_written(letter_book: Path, fmt: str) -> None:
+    from rjcli.render.letters import markdown_to_text
+    from test_letters import draft
+
+    text = draft(letter_book, "initial", "V-0001", fmt=fmt)
+    page = _html_of_markdown(text) if fmt == "md" else text
+    if fmt != "txt":
+        assert not re.search(r"<script|<a |<h1|<em>Example", page), page
+    shown = markdown_to_text(text) if fmt == "md" else text
+    if fmt == "html":
+        shown = re.sub(r"<[^>]+>", "", text).replace("&lt;", "<").replace("&gt;", ">")
+        shown = shown.replace("&amp;", "&").replace("&quot;", '"').replace("&#39;", "'")
+    assert HOSTILE_LETTER_NAME in shown
+    assert HEADING_LINE in shown and "- 1 Example Road" in shown
+
+
+MARKUP_WORKER = "[x](http://evil.example) <script>alert(1)</script> | *Sam*"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_report_shows_markup_in_a_name_as_written(casebook: CasebookUnderTest,
+                                                    tmp_path: Path, fmt: str) -> None:
+    result = casebook.run("staff", "add", "--role", "rj-worker", "--", MARKUP_WORKER)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / f"caseload.{fmt}"
+    result = casebook.run("report", "caseload", "--format", fmt, "--out", str(target))
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    page = _html_of_markdown(text) if fmt == "md" else text
+    assert not re.search(r"<script|<a |<em>Sam", page), page
+    # the row is one row of the table, its name whole, shown as written
+    row = next(line for line in page.splitlines() if "evil.example" in line)
+    assert "[x](http://evil.example) &lt;script&gt;alert(1)&lt;/script&gt; | *Sam*" in row

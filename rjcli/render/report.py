@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rjcli.core.reports import Figure, Report, Section, Table, is_suppressed, json_value, shown
-from rjcli.core.text import formula_like, spreadsheet_text
+from rjcli.core.text import formula_like, markdown_literal, printable, spreadsheet_text
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html",
@@ -82,14 +82,15 @@ def print_tables(report: Report, suppress: bool, explain: bool, console: Any) ->
                 grid.add_column(column.heading, justify="right")
             for row in table.rows:
                 style = "bold" if row.total else None
-                grid.add_row(Text(row.label), *(shown(f, suppress) for f in row.figures),
-                             style=style)
+                grid.add_row(Text(printable(row.label)),
+                             *(shown(f, suppress) for f in row.figures), style=style)
             console.print()
             console.print(grid)
             console.print(Text(table.note, style="dim"))
             if explain:
                 for label, heading, cases in explained(table):
-                    console.print(Text(f"  {label} / {heading}: {', '.join(cases)}", style="dim"))
+                    console.print(Text(printable(f"  {label} / {heading}: {', '.join(cases)}"),
+                                       style="dim"))
         if section.definitions:
             console.print()
             console.print(Text("How these are counted:", style="bold"))
@@ -115,6 +116,12 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _md_record(text: str) -> str:
+    """Text a record gave (a worker's name, a reason) shown as written in a Markdown
+    table: one line, no Markdown or HTML of its own."""
+    return markdown_literal(printable(text))
+
+
 def as_markdown(report: Report, suppress: bool, explain: bool) -> str:
     out = [f"# {_md(report.title)}", ""]
     out += [f"{_md(line)}  " for line in header_lines(report, suppress, explain)]
@@ -127,11 +134,11 @@ def as_markdown(report: Report, suppress: bool, explain: bool) -> str:
             out.append("| --- |" + " ---: |" * len(table.columns))
             for row in table.rows:
                 cells = [shown(f, suppress) for f in row.figures]
-                label = f"**{_md(row.label)}**" if row.total else _md(row.label)
+                label = f"**{_md(row.label)}**" if row.total else _md_record(row.label)
                 out.append("| " + " | ".join([label, *cells]) + " |")
             out += ["", f"*{_md(table.note)}*"]
             if explain:
-                out += [""] + [f"- {_md(label)} / {_md(heading)}: {', '.join(cases)}"
+                out += [""] + [f"- {_md_record(label)} / {_md(heading)}: {', '.join(cases)}"
                                for label, heading, cases in explained(table)]
         if section.definitions:
             out += ["", "How these are counted:", ""]
