@@ -331,3 +331,19 @@ def test_a_report_shows_markup_in_a_name_as_written(casebook: CasebookUnderTest,
     # the row is one row of the table, its name whole, shown as written
     row = next(line for line in page.splitlines() if "evil.example" in line)
     assert "[x](http://evil.example) &lt;script&gt;alert(1)&lt;/script&gt; | *Sam*" in row
+
+
+def test_a_subject_access_account_shows_markup_in_the_record_as_written(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    note = "Rang.\n# Not a heading\n<img src=x onerror=alert(1)> [x](http://evil.example)"
+    result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                          "--outcome", "spoke", "--at", "2026-04-01 10:00", "--note", note)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "sar"
+    result = casebook.run("export", casebook.victim, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    account = (out / f"{casebook.victim}.md").read_text(encoding="utf-8")
+    page = _html_of_markdown(account)
+    assert not re.search(r"<img|<a |<h1>Not", page), page
+    assert "# Not a heading" in page and "[x](http://evil.example)" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
