@@ -347,3 +347,14 @@ def test_a_subject_access_account_shows_markup_in_the_record_as_written(
     assert not re.search(r"<img|<a |<h1>Not", page), page
     assert "# Not a heading" in page and "[x](http://evil.example)" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_name_with_rich_markup_is_confirmed_as_written(casebook: CasebookUnderTest) -> None:
+    name = "Ann [nee Smith] [red]Red[/red] [link=http://evil.example]x[/link]"
+    result = casebook.run("victim", "new", "--name", name, "--child", casebook.child,
+                          "--consent-contact", "yes")
+    assert result.exit_code == 0, result.output
+    assert f"for {name}, allocated to" in result.output
+    result = casebook.run("staff", "add", "--role", "rj-worker", "--", name)
+    assert f"{name} is on the staff list" in result.output
+    assert name in casebook.run("staff", "list").output

