@@ -232,11 +232,11 @@ def test_a_long_listing_in_plain_text_is_inert(hostile_book: CasebookUnderTest,
      "--case-holder"),
     (["child", "new", "--name", "Kit Child", "--parent", "Lou\u2028Parent"], "--parent"),
     (["staff", "add", "Jo\nWorker", "--role", "rj-worker"], "the name"),
-], ids=lambda v: v if isinstance(v, str) else " ".join(v[:2] + [v[-1][:12]]))
+], ids=lambda v: v if isinstance(v, str) else " ".join([*v[:2], v[-1][:12]]))
 def test_a_name_with_a_control_character_is_refused(casebook: CasebookUnderTest,
                                                    args: list[str], option: str) -> None:
     if args[:2] == ["victim", "new"]:
-        args = args + ["--child", casebook.child, "--consent-contact", "yes"]
+        args = [*args, "--child", casebook.child, "--consent-contact", "yes"]
     before = sorted(p.name for p in casebook.root.rglob("*.yaml"))
     config = (casebook.root / "rj.yaml").read_bytes()
     result = casebook.run(*args)
@@ -299,8 +299,9 @@ def _html_of_markdown(text: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["md", "txt", "html"])
 def test_a_letter_shows_markup_in_a_name_as_written(letter_book: Path, fmt: str) -> None:
-    from rjcli.render.letters import markdown_to_text
     from test_letters import draft
+
+    from rjcli.render.letters import markdown_to_text
 
     text = draft(letter_book, "initial", "V-0001", fmt=fmt)
     page = _html_of_markdown(text) if fmt == "md" else text

@@ -25,7 +25,7 @@ def _console_class() -> Any:
 
     from rjcli.core.text import printable
 
-    class InertConsole(Console):  # type: ignore[misc]
+    class InertConsole(Console):
         """A Rich console that renders no control character it is given in a string
         (rj's own styling comes from markup, never from escape codes in the text)."""
 
