@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CasebookUnderTest, invoke
 
@@ -359,3 +361,60 @@ def test_a_name_with_rich_markup_is_confirmed_as_written(casebook: CasebookUnder
     result = casebook.run("staff", "add", "--role", "rj-worker", "--", name)
     assert f"{name} is on the staff list" in result.output
     assert name in casebook.run("staff", "list").output
+
+
+# --- the inert-text functions themselves ---------------------------------------------------
+
+ORDINARY = ["Ann Example", "Siobhán O'Brien-Smith", "St. John's Court", "Flat 3, 7 Elm Way",
+            "+44 7700 900001", "07700 900001", "ann.example@example.org", "12.5 hours",
+            "2026-04-01", "Smith & Sons Ltd", "Mr J. Example (Jo)", "#hashtag", "-3", "1 May"]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_text_is_left_as_it_is(text: str) -> None:
+    from rjcli.core.text import markdown_literal, printable, spreadsheet_text
+
+    assert markdown_literal(text) == text  # so letters for ordinary names do not change
+    assert markdown_literal(text, html_escaped_after=True) == text
+    assert printable(text) == text
+    if not text.startswith("+"):  # "+44 7700 900001" would be a formula (#NULL!) in Excel
+        assert spreadsheet_text(text) == text
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    (FORMULA, "'" + FORMULA), ("+1+1", "'+1+1"), ("-1+A1", "'-1+A1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-", "-"), ("-3", "-3"), ("-12.5%", "-12.5%"),
+    ("+44", "+44"), ("<5", "<5")])
+def test_a_spreadsheet_cell_that_would_run_starts_with_a_quote(value: str, cell: str) -> None:
+    from rjcli.core.text import spreadsheet_text
+
+    assert spreadsheet_text(value) == cell
+
+
+MARKDOWN_PIECES = st.sampled_from([
+    *"#*_[]()<>!`~|&;=-+.)0123456789 \\ab:/\"'{}^$%@\t", "&amp;", "&#35;", "http://x.y",
+    "<a>", "](", "\n"])
+
+
+def _inline_text(source: str) -> str:
+    """The text of a one-paragraph Markdown document; fails if anything else formed."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(source)
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], source
+    children = tokens[1].children or []
+    assert all(c.type == "text" for c in children), (source, [c.type for c in children])
+    return "".join(c.content for c in children)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, min_size=1, max_size=20).map("".join)
+       .filter(lambda t: t.strip() != "" and "\n" not in t.strip()))
+def test_markdown_shows_any_text_as_written(text: str) -> None:
+    from markupsafe import escape
+
+    from rjcli.core.text import markdown_literal
+
+    assert _inline_text(markdown_literal(text)).strip() == text.strip()
+    html = str(escape(markdown_literal(text, html_escaped_after=True)))
+    assert _inline_text(html).strip() == text.strip()
