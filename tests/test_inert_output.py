@@ -383,7 +383,8 @@ def test_ordinary_text_is_left_as_it_is(text: str) -> None:
 
 @pytest.mark.parametrize(("value", "cell"), [
     (FORMULA, "'" + FORMULA), ("+1+1", "'+1+1"), ("-1+A1", "'-1+A1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-", "-"), ("-3", "-3"), ("-12.5%", "-12.5%"),
+    ("\t=1", "' =1"), ("\r=1", "'=1"), ("a\x1b[2J", "a[2J"), ("-", "-"), ("-3", "-3"),
+    ("-12.5%", "-12.5%"),
     ("+44", "+44"), ("<5", "<5")])
 def test_a_spreadsheet_cell_that_would_run_starts_with_a_quote(value: str, cell: str) -> None:
     from rjcli.core.text import spreadsheet_text
@@ -418,3 +419,23 @@ def test_markdown_shows_any_text_as_written(text: str) -> None:
     assert _inline_text(markdown_literal(text)).strip() == text.strip()
     html = str(escape(markdown_literal(text, html_escaped_after=True)))
     assert _inline_text(html).strip() == text.strip()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_control_character_in_a_name_reaches_no_spreadsheet(casebook: CasebookUnderTest,
+                                                              tmp_path: Path, fmt: str) -> None:
+    from openpyxl import load_workbook
+
+    text = casebook.text(casebook.victim)  # a hand edit: rj check flags it, reports go on
+    casebook.write(casebook.victim, text.replace("worker: Sam Worker",
+                                                 'worker: "Sam\\e[2J\\tWorker"'))
+    target = tmp_path / f"caseload.{fmt}"
+    result = casebook.run("report", "caseload", "--format", fmt, "--out", str(target))
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        cells = target.read_text(encoding="utf-8")
+    else:
+        cells = " ".join(str(c.value) for sheet in load_workbook(target)
+                         for row in sheet.iter_rows() for c in row)
+    assert "\x1b" not in cells and "\t" not in cells
+    assert "Sam[2J Worker" in cells

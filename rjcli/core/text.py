@@ -63,9 +63,17 @@ def formula_like(value: str) -> bool:
             and not _PLAIN_NUMBER.fullmatch(value))
 
 
+def spreadsheet_cell(value: str) -> str:
+    """Cell text with no control character (a spreadsheet cannot hold most of them, and
+    a CSV read at a terminal would act on them); line breaks kept, tabs as spaces."""
+    return printable(value, newlines=True)
+
+
 def spreadsheet_text(value: str) -> str:
-    """A CSV cell that opens as text: a formula-like value gets a leading ``'``."""
-    return "'" + value if formula_like(value) else value
+    """A CSV cell that opens as text: no control character, and a formula-like value
+    (before or after that cleaning) gets a leading ``'``."""
+    cell = spreadsheet_cell(value)
+    return "'" + cell if formula_like(value) or formula_like(cell.lstrip()) else cell
 
 
 # --- Markdown ------------------------------------------------------------------------------

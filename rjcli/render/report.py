@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from rjcli.core.reports import Figure, Report, Section, Table, is_suppressed, json_value, shown
-from rjcli.core.text import formula_like, markdown_literal, printable, spreadsheet_text
+from rjcli.core.text import (formula_like, markdown_literal, printable, spreadsheet_cell,
+                              spreadsheet_text)
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html",
@@ -352,10 +353,12 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 def _append(sheet: Any, values: list[Any]) -> None:
     """A row whose text cells stay text: one that would start a formula (``=``, ``+``,
     ``-``, ``@``...) is stored as a string with Excel's own quote prefix, as if typed
-    after an apostrophe (OWASP CSV injection); numbers stay numbers."""
+    after an apostrophe (OWASP CSV injection); numbers stay numbers. Control characters
+    are dropped (openpyxl refuses most of them)."""
+    values = [spreadsheet_cell(v) if isinstance(v, str) else v for v in values]
     sheet.append(values)
     for column, value in enumerate(values, start=1):
-        if isinstance(value, str) and formula_like(value):
+        if isinstance(value, str) and formula_like(value.lstrip()):
             cell = sheet.cell(sheet.max_row, column)
             cell.data_type = "s"
             cell.quotePrefix = True
