@@ -28,6 +28,8 @@ def printable(text: str, newlines: bool = False) -> str:
     every other C0 or C1 control character, ESC and DEL are dropped. Nothing of an
     escape sequence can act once its ESC (or C1 introducer) is gone, so a later cut of
     the result can never leave one open."""
+    if text.isprintable():  # almost every name: ~0.1 us, where translate takes ~5 us
+        return text
     return text.translate(_MANY_LINES if newlines else _ONE_LINE)
 
 
