@@ -91,8 +91,20 @@ def root(
 
     before = os.umask(0o077)
     ctx.call_on_close(lambda: os.umask(before))
+    _refuse_a_worker_name_with_controls(worker)
     ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker_typed=worker,
                          use_cache=not no_cache)
+
+
+def _refuse_a_worker_name_with_controls(worker: str | None) -> None:
+    """--worker is written on every entry: it is one line of plain text."""
+    from rjcli.core.text import name_problem
+
+    problem = name_problem("--worker", worker)
+    if problem:
+        from rjcli.errors import BadInput
+
+        raise BadInput(problem)
 
 
 def make_app() -> typer.Typer:

@@ -167,9 +167,12 @@ def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, st
     if fmt == "docx":
         return render.render_docx(draft.kind.name, draft.context, paths)
     text = render.render_text(draft.kind.name, draft.context, paths, fmt)
-    check = text if fmt != "html" else render.render_markdown(draft.kind.name, draft.context,
-                                                              paths)
-    return text.encode("utf-8"), check
+    if fmt == "txt":
+        return text.encode("utf-8"), text
+    # checked as it reads: record text is backslash-escaped in the Markdown
+    markdown = text if fmt == "md" else render.render_markdown(draft.kind.name, draft.context,
+                                                               paths)
+    return text.encode("utf-8"), render.markdown_to_text(markdown)
 
 
 def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:

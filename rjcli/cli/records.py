@@ -17,7 +17,7 @@ from rjcli.core.records import (
     new_victim_record,
 )
 from rjcli.errors import BadInput, RecordNotFound
-from rjcli.render.terminal import print_json, say
+from rjcli.render.terminal import escape, print_json, say
 
 victim_app = typer.Typer(help="Victim records: open a case (rj victim new).", no_args_is_help=True)
 child_app = typer.Typer(help="Child records: open a case, victim-awareness work, reparation, readiness.", no_args_is_help=True)
@@ -129,7 +129,8 @@ def victim_new(
     else:
         under = (" (under 18: letters go to their parent or guardian)"
                  if fields.kind == "under-18" else "")
-        say(f"Opened {record['id']} for {fields.name}{under}, allocated to {fields.worker}.")
+        say(f"Opened {record['id']} for {escape(fields.name)}{under}, "
+            f"allocated to {escape(fields.worker)}.")
 
 
 def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
@@ -199,7 +200,7 @@ def child_new(
     if as_json:
         print_json(record)
     else:
-        say(f"Opened {record['id']} for {fields.name}.")
+        say(f"Opened {record['id']} for {escape(fields.name)}.")
 
 
 HELP_ORDER = 20

@@ -9,6 +9,7 @@ import typer
 from rjcli.cli.context import current
 from rjcli.core import vocab
 from rjcli.core.records import choice_problem
+from rjcli.core.text import name_problem
 from rjcli.errors import BadInput
 from rjcli.render.terminal import escape, out, print_json, say, warn
 
@@ -28,7 +29,7 @@ def staff_add(
     Example: rj staff add "Sam Worker" --role rj-worker --phone "01632 960101"
     --email sam.worker@example.org
     """
-    problem = choice_problem("role", role, vocab.STAFF_ROLES)
+    problem = choice_problem("role", role, vocab.STAFF_ROLES) or name_problem("the name", name)
     if problem:
         raise BadInput(problem)
     entry = {k: v for k, v in {"name": name.strip(), "role": role, "phone": phone,
@@ -50,7 +51,7 @@ def staff_add(
     if as_json:
         print_json([s.__dict__ for s in ctx.casebook.config.staff])
     else:
-        say(f"{name} is on the staff list as {role}.")
+        say(f"{escape(name)} is on the staff list as {role}.")
 
 
 @staff_app.command("list")
@@ -69,7 +70,7 @@ def staff_list(
 
     table = Table("name", "role", "phone", "e-mail", "retired", box=None)
     for s in staff:
-        table.add_row(escape(s.name), s.role, s.phone or "", s.email or "",
+        table.add_row(*(escape(x or "") for x in (s.name, s.role, s.phone, s.email)),
                       s.retired.isoformat() if s.retired else "")
     out().print(table)
 

@@ -15,6 +15,7 @@ from typing import Any
 from rjcli.core import vocab
 from rjcli.core.age import age_on, child_age_problem, is_under_18, victim_age_problem
 from rjcli.core.dates import format_datetime
+from rjcli.core.text import name_problem
 
 NewId = Callable[[], str]
 """Supplies a fresh entry id (the storage layer passes a ULID maker)."""
@@ -87,6 +88,10 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
         ) if p
     ]
     problems += [p for e in v.entitlements if (p := choice_problem("entitlement", e, vocab.ENTITLEMENTS))]
+    problems += [p for what, value in (("--name", v.name), ("--worker", v.worker),
+                                       ("--parent", v.parent_name),
+                                       ("--representative", v.representative_name))
+                 if (p := name_problem(what, value))]
     if not v.name.strip():
         problems.append("a name is needed")
     if not v.children:
@@ -172,6 +177,9 @@ def new_child_problems(c: NewChild, today: date) -> list[str]:
             choice_problem("sex", c.sex, vocab.SEXES),
         ) if p
     ]
+    problems += [p for what, value in (("--name", c.name), ("--case-holder", c.case_holder),
+                                       ("--parent", c.parent_name))
+                 if (p := name_problem(what, value))]
     if not c.name.strip():
         problems.append("a name is needed")
     if c.dob and c.dob > today:

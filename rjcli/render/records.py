@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rjcli.core.dates import format_datetime, uk_date
 from rjcli.core.summary import RecordSummary
+from rjcli.core.text import printable
 from rjcli.core.vocab import VICTIM_CONSENT_KINDS, label
 from rjcli.render.terminal import escape, out
 
@@ -35,7 +36,8 @@ def _contacts(contacts: Sequence[Contact], late: Mapping[str, date] | None = Non
             from rjcli.core.lateness import late_words
 
             when += f" ({late_words(late[c.id])})"
-        table.add_row(when, what, c.outcome, c.party, c.by or "", escape(c.note or ""))
+        table.add_row(when, escape(what), escape(c.outcome), escape(c.party), escape(c.by or ""),
+                      escape(c.note or "", newlines=True))
     out().print(table)
 
 
@@ -49,8 +51,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
            late: Mapping[str, date] | None = None) -> None:
     status = v.status
     colour = "green" if status == "open" else "dim"
-    out().print(f"[bold]{v.id}[/bold]  {escape(v.name or '')}  [{colour}]{status}[/{colour}]"
-                f"  ({label(v.kind)})")
+    out().print(f"[bold]{escape(v.id)}[/bold]  {escape(v.name or '')}  "
+                f"[{colour}]{escape(status)}[/{colour}]  ({escape(label(v.kind))})")
     _notes(notes)
     _line("Date of birth", uk_date(v.dob) if v.dob else None)
     _line("Phone", ", ".join(v.phones))
@@ -87,7 +89,8 @@ def child(c: Child, today: date, notes: Sequence[str] = (),
           late: Mapping[str, date] | None = None) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
-    out().print(f"[bold]{c.id}[/bold]  {escape(c.name or '')}  [{colour}]{status}[/{colour}]")
+    out().print(f"[bold]{escape(c.id)}[/bold]  {escape(c.name or '')}  "
+                f"[{colour}]{escape(status)}[/{colour}]")
     _notes(notes)
     _line("Date of birth", uk_date(c.dob) if c.dob else None)
     _line("Case holder", c.case_holder)
@@ -113,8 +116,8 @@ def summary_table(rows: Sequence[RecordSummary]) -> None:
 
     table = Table("id", "name", "status", "worker", "kind", "since", box=None)
     for s in rows:
-        table.add_row(s.id, escape(s.name), s.status, escape(s.worker or ""), s.kind or "",
-                      s.since or "")
+        table.add_row(escape(s.id), escape(s.name), escape(s.status), escape(s.worker or ""),
+                      escape(s.kind or ""), escape(s.since or ""))
     out().print(table)
     out().print(f"[dim]{len(rows)} record{'s' if len(rows) != 1 else ''}[/dim]")
 
@@ -123,7 +126,8 @@ def _plain_summary(rows: Sequence[RecordSummary]) -> None:
     import sys
 
     header = ("id", "name", "status", "worker", "kind", "since")
-    cells = [header] + [(s.id, s.name, s.status, s.worker or "", s.kind or "", s.since or "")
+    cells = [header] + [tuple(printable(x) for x in (s.id, s.name, s.status, s.worker or "",
+                                                      s.kind or "", s.since or ""))
                         for s in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     write = sys.stdout.write
