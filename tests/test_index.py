@@ -451,12 +451,12 @@ def test_a_new_record_gone_after_git_reset_is_no_ghost(book):
     root, _ = book
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=root, check=True)
-    subprocess.run(git + ["commit", "-qm", "base"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
     due(root)
     new = new_victim(root, "Reset Person")
-    subprocess.run(git + ["add", "-A"], cwd=root, check=True)
-    subprocess.run(git + ["commit", "-qm", "new"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "new"], cwd=root, check=True)
     subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=root, check=True)
     assert new not in {r["id"] for r in listing(root)}
     assert due(root) == due(root, cache=False)

@@ -49,7 +49,7 @@ def git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def rj(root: Path, *args: str, cache: bool = True):  # noqa: ANN201 - click Result
+def rj(root: Path, *args: str, cache: bool = True):
     options = [] if cache else ["--no-cache"]
     return invoke(*options, *args, casebook=root)
 

@@ -163,7 +163,8 @@ class RecordRows(IndexStore):
             "SELECT record_id, data FROM files WHERE kind='child' AND data IS NOT NULL")}
         workers: dict[str, Victim] = {}
         updates = []
-        rows = db.execute("SELECT record_id, data FROM files WHERE kind='victim' AND data IS NOT NULL")
+        rows = db.execute(
+            "SELECT record_id, data FROM files WHERE kind='victim' AND data IS NOT NULL")
         for record_id, raw in rows.fetchall():
             victim = victim_from_dict(json.loads(raw))
             workers[record_id] = victim_from_dict({"id": record_id,

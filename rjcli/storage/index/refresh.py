@@ -63,7 +63,8 @@ def chunks_holding(files: Listing, paths: set[str]) -> tuple[set[str], set[str]]
 class Refreshing(RecordRows):
     """The index, refreshed from the files."""
 
-    def refresh(self, today: date, progress: Callable[[int, int], Callable[[int], None]] | None = None
+    def refresh(self, today: date,
+                progress: Callable[[int, int], Callable[[int], None]] | None = None
                 ) -> Refreshed:
         """Bring the index up to date with the files; returns what changed."""
         make_cache_dir(self.casebook.cache_dir)  # before the lock makes it, owner-only
