@@ -163,7 +163,6 @@ class Refreshing(RecordRows):
         db.commit()
         return result
 
-
     def _rebuild(self, on_disk: dict[str, tuple[str, Stat]], today: date,
                  tick: Callable[[int], None] | None) -> None:
         """Index every file afresh in two processes: children first (victims' rules read

@@ -50,7 +50,6 @@ class IndexStore:
             self.db = None
         delete_files(self.path)
 
-
     def close(self) -> None:
         """Commit what was cached on the way (policy, calendar) and close."""
         if self.db is not None:
