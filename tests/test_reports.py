@@ -311,6 +311,9 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
     rows = [(r["key"], *r["values"].values()) for r in table["rows"]]
     # (rule, fell due, on time, late, outstanding, share late or outstanding)
     assert rows == [
+        # V-0001's conference (5 May) and V-0005's panel (20 May) were planned, then held
+        # with no conference risk assessment of anyone: missed, not gone (issue 17)
+        ("pre-conference-risk", 2, 0, 0, 2, 100.0),
         # V-0001's items due 20 May (on time), 30 May (late), 15 June (failed, victim told
         # 16 June: late) and 25 May (done, no date: not met); item 4 is due in August
         ("agreement-action", 4, 1, 2, 1, 75.0),
@@ -318,12 +321,13 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         ("child-first-contact", 2, 1, 1, 0, 50.0),
         # V-0001's conference (feedback in 3 days); V-0005's panel 20 May, feedback 29 May
         ("conference-feedback", 2, 1, 1, 0, 50.0),
+        # V-0001's 20 May update, given that day; V-0003's 15 June update, never given (her
+        # consent was withdrawn on 5 July, after it fell due: it still fell due, issue 17)
+        ("progress-update", 2, 1, 0, 1, 50.0),
         # as in the activity section: V-0001, 2, 3, 9, 10, 11 on time, V-0005 late,
         # V-0008 not met (V-0012's falls due in July)
         ("first-contact", 8, 6, 1, 1, 25.0),
         ("agreement-copy", 1, 1, 0, 0, 0.0),    # copies sent 7 May, due 8 May
-        ("progress-update", 1, 1, 0, 0, 0.0),   # V-0001's 20 May update, given that day
-        ("pre-conference-risk", 0, 0, 0, 0, None),  # no conference was planned
         ("risk-approval", 0, 0, 0, 0, None),
         ("vcs-notify", 0, 0, 0, 0, None),       # no violent or sexual offence
     ]

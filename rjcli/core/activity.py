@@ -116,7 +116,7 @@ def referrals_table(cohort: Sequence[Victim]) -> Table:
 def first_contact_table(work: Casework, cohort: Sequence[Victim]) -> Table:
     evs = [e for v in cohort for e in work.evaluations.get(v.id, ())
            if e.rule.id == "first-contact"]
-    applying = [e for e in evs if e.applies]
+    applying = [e for e in evs if e.counted]
 
     def fig(chosen: Iterable[Evaluation]) -> Figure:
         chosen = list(chosen)
@@ -127,11 +127,11 @@ def first_contact_table(work: Casework, cohort: Sequence[Victim]) -> Table:
     rows = (
         single("on-time", "First contact attempted in time", on_time),
         single("late", "Attempted, but late", fig(e for e in applying if e.late)),
-        single("outstanding", "Not attempted yet", fig(e for e in applying if e.outstanding)),
+        single("outstanding", "Not attempted yet", fig(e for e in applying if e.met_on is None)),
         single("total", "All first contacts due", every, total=True),
         single("on-time-rate", "Share attempted in time", percent(on_time, every), total=True),
         single("not-applicable", "Not due (no consent to contact, or nothing to count from)",
-               count(v.id for v in cohort if not any(e.applies for e in evs if e.case == v.id))),
+               count(v.id for v in cohort if not any(e.counted for e in evs if e.case == v.id))),
     )
     return Table("first-contact", "First contact within the timescale",
                  "Victims allocated this quarter: was the first attempt to contact them made "
@@ -351,7 +351,7 @@ def timeliness_section(work: Casework, period: Period) -> Section:
     fell_due: dict[str, list[Evaluation]] = defaultdict(list)
     for evs in work.evaluations.values():
         for e in evs:
-            if e.applies and e.due in period:
+            if e.counted and e.due in period:
                 fell_due[e.rule.id].append(e)
     titles = {r.id: r.title for r in work.rules}
     for rule_id in fell_due:
@@ -367,8 +367,8 @@ def timeliness_section(work: Casework, period: Period) -> Section:
     for rule_id, title in titles.items():
         evs = fell_due.get(rule_id, [])
         due, late = fig(evs), fig([e for e in evs if e.late])
-        outstanding = fig([e for e in evs if e.outstanding])
-        missed = fig([e for e in evs if e.late or e.outstanding])
+        outstanding = fig([e for e in evs if e.met_on is None])
+        missed = fig([e for e in evs if e.late or e.met_on is None])
         rows.append(Row(rule_id, f"{title} ({rule_id})",
                         (due, fig([e for e in evs if e.met_on and not e.late]), late, outstanding,
                          percent(missed, due))))
@@ -381,8 +381,13 @@ def timeliness_section(work: Casework, period: Period) -> Section:
                "For each timescale rule: how many times it fell due this quarter, and how many "
                "of those were met on time, met late, or are still not met.", "Rule", columns,
                tuple(rows), chart="missed-share"),),
-        ("Fell due: the deadline (as the deadline engine works it out today) is in the "
-         "quarter; records open or closed. Outstanding: not met by the day the report is run.",))
+        ("Fell due: the deadline is in the quarter, records open or closed; each instance "
+         "keeps the start and deadline it had when it began, whatever the record says later "
+         "(a manager's approval, a call that reached the victim, a conference since held). "
+         "An instance cancelled on or before its deadline (consent withdrawn, the conference "
+         "cancelled) did not fall due. Outstanding: not met by the day the report is run, "
+         "including work that can no longer be met (missed, e.g. a conference held before "
+         "every participant was assessed) and work cancelled after its deadline had passed.",))
 
 
 def _worst_first(row: Row) -> tuple[float, int, str]:

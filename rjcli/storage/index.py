@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 11
+LAYOUT = 12
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -717,7 +717,7 @@ class Index:
             return found
 
         def timings(record_id: str, compact: list[Any]) -> list[RuleTiming]:
-            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
+            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met), applies == 2)
                     for rule_id, applies, due, met in compact if rule_id in rules]
 
         db = self.open()
@@ -814,7 +814,7 @@ def _items_text(case: Any, policy: Policy, cal: WorkingCalendar,
 
     evaluations = evaluate_case(case, policy, cal)
     items = items_from(evaluations, {record.id: record.name or ""})
-    compact = [[e.rule.id, int(e.applies), e.due.toordinal() if e.due else None,
+    compact = [[e.rule.id, e.timing_code, e.due.toordinal() if e.due else None,
                 e.met_on.toordinal() if e.met_on else None] for e in evaluations]
     return json.dumps([_item_json(i) for i in items]), json.dumps(compact)
 
