@@ -189,3 +189,125 @@ def test_consent_withdrawn_cancels_with_its_reason_and_date(case: Case) -> None:
     text = plain(case.rj("2026-07-01", "explain", v).output)
     assert "cancelled 8 April 2026: consent to contact is no (recorded 8 April 2026)" in text
     assert case.timeliness()["initial-letter"] == (0, 0, 0, 0)
+
+
+# --- the law: what was due by a day does not depend on what happened after it ------------
+
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rjcli.core.deadlines import child_case, evaluate_case, victim_case  # noqa: E402
+from rjcli.core.model import child_from_dict, victim_from_dict  # noqa: E402
+from rjcli.core.policy import resolve_policy  # noqa: E402
+from rjcli.storage.bank_holidays import build_calendar  # noqa: E402
+
+CAL = build_calendar("england", [], range(2025, 2028))
+ALLOCATED = date(2026, 4, 2)
+PROFILES = {p.stem: parse_text(p.read_text(encoding="utf-8"))
+            for p in (shipped_dir("policy") / "profiles").glob("*.yaml")}
+POLICIES = {name: resolve_policy(PROFILES, name) for name in sorted(PROFILES)}
+
+
+def _entry_id(n: int) -> str:
+    return f"01M{n:023d}"
+
+
+CONTACT = st.fixed_dictionaries({
+    "event": st.just("contact"),
+    "method": st.sampled_from(["phone", "phone", "letter", "email", "visit"]),
+    "outcome": st.sampled_from(["no-answer", "spoke", "left-message", "sent", "kept"]),
+    "party": st.sampled_from(["victim", "victim", "parent-guardian", "case-holder"]),
+    "letter": st.sampled_from(["initial", "final", "closure"]),
+})
+CONSENT = st.fixed_dictionaries({"event": st.just("consent"),
+                                 "answer": st.sampled_from(["yes", "no", "withdrawn"])})
+RISK = st.fixed_dictionaries({"event": st.just("assessment"), "risk": st.booleans(),
+                              "participant": st.sampled_from(["victim", "child"])})
+APPROVAL = st.fixed_dictionaries({"event": st.just("approval")})
+CONFERENCE = st.fixed_dictionaries({"event": st.just("conference"),
+                                    "status": st.sampled_from(["planned", "held", "cancelled"])})
+EVENT = st.tuples(st.integers(0, 50), st.one_of(CONTACT, CONSENT, RISK, APPROVAL, CONFERENCE))
+CASES = st.fixed_dictionaries({
+    "phones": st.sampled_from([[], ["07700 900001"]]),
+    "stage": st.sampled_from(["pre-court", "pre-sentence", "post-sentence"]),
+    "consent": st.sampled_from(["yes", "yes", "no", None]),
+    "sentenced": st.integers(-10, 30),
+    "violent": st.booleans(),
+    "events": st.lists(EVENT, max_size=14),
+})
+
+
+def build(case: dict[str, Any], until: date | None):
+    """The victim and child records of ``case`` holding only the events dated up to
+    ``until`` (all of them when None), as rj would have written them by then."""
+    sentenced = ALLOCATED + timedelta(days=case["sentenced"])
+    child = {"id": "C-0001", "name": "Jo Child", "disposal": "yro", "sentence_date": sentenced,
+             "sentence_months": 12, "case_holder": "Pat Holder",
+             "offences": [{"description": "assault", "violent_or_sexual": case["violent"]}],
+             "victims": [{"ref": "V-0001", "label": "Victim 1"}]}
+    victim: dict[str, Any] = {
+        "id": "V-0001", "kind": "individual", "name": "Ann Example", "phones": case["phones"],
+        "referral": {"allocated": ALLOCATED, "worker": WORKER, "stage": case["stage"],
+                     "disposal": "yro"},
+        "children": [{"child": "C-0001"}],
+        "consents": [], "contacts": [], "assessments": [], "conferences": [],
+        "status_history": [{"id": _entry_id(0), "date": ALLOCATED, "status": "open"}]}
+    if case["consent"]:
+        victim["consents"].append({"id": _entry_id(1), "kind": "contact",
+                                   "answer": case["consent"], "date": ALLOCATED})
+    for n, (offset, event) in enumerate(sorted(case["events"], key=lambda e: e[0]), 10):
+        day = ALLOCATED + timedelta(days=offset)
+        if until is not None and day > until:
+            break
+        kind = event["event"]
+        if kind == "contact":
+            outcome = "sent" if event["method"] == "letter" else event["outcome"]
+            victim["contacts"].append({
+                "id": _entry_id(n), "at": f"{day.isoformat()} 10:00", "method": event["method"],
+                "outcome": outcome, "with": event["party"],
+                "letter": event["letter"] if event["method"] == "letter" else None,
+                "recorded_at": f"{day.isoformat()} 12:00"})
+        elif kind == "consent":
+            victim["consents"].append({"id": _entry_id(n), "kind": "contact",
+                                       "answer": event["answer"], "date": day})
+        elif kind == "assessment":
+            victim["assessments"].append({
+                "id": _entry_id(n), "checklist": "conference", "participant": event["participant"],
+                "completed": day, "answers": [{"question": "targeting", "risk": event["risk"]}],
+                "blocked": event["risk"]})
+        elif kind == "approval":
+            waiting = [a for a in victim["assessments"] if a["blocked"]]
+            if waiting:
+                waiting[-1].update(blocked=False, approval={"manager": MANAGER, "date": day})
+        else:
+            victim["conferences"].append({"id": _entry_id(n), "kind": "conference", "date": day,
+                                          "child": "C-0001", "status": event["status"]})
+    return victim_from_dict(victim), child_from_dict(child)
+
+
+def due_by(case: dict[str, Any], profile: str, day: date, until: date | None) -> set[tuple]:
+    """The instances due by ``day`` (started and deadline passed), each with its start,
+    deadline and how it stood that day."""
+    v, c = build(case, until)
+    policy = POLICIES[profile]
+    evaluations = evaluate_case(victim_case(v, {c.id: c}, {}), policy, CAL)
+    evaluations += evaluate_case(child_case(c, {v.id: v}, {}), policy, CAL)
+    out = set()
+    for e in evaluations:
+        if e.applies and e.due and e.start and e.due <= day and e.start.day <= day:
+            met = e.met_on if e.met_on and e.met_on <= day else None
+            ended_on = getattr(e, "ended_on", None)  # (the engine before issue 17 had none)
+            ended = (e.ended, ended_on) if ended_on and ended_on <= day else None
+            out.add((e.rule.id, e.start.key, e.start.day, e.due, met, ended))
+    return out
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=CASES, offset=st.integers(0, 50))
+def test_what_was_due_by_a_day_does_not_change_when_later_events_are_added(
+        profile: str, case: dict[str, Any], offset: int) -> None:
+    day = ALLOCATED + timedelta(days=offset)
+    assert due_by(case, profile, day, until=day) == due_by(case, profile, day, until=None)

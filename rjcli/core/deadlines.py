@@ -195,16 +195,15 @@ def _instance(case: Case, rule: Rule, occ: Occurrence, cal: WorkingCalendar, fac
     if born > occ.day:
         why += f"; applies from {uk_date(born)}"
     found = met(case, rule, occ, cal)
-    for day in (d for d in watch if d > born):
-        if found and found[0] <= day:
-            break
+    ending = None if found else ended_by_start(rule, occ)
+    last = found[0] if found else ending[1] if ending and ending[1] else date.max
+    for day in (d for d in watch if born < d < last):
         stopped = reason_on(case, rule, day, facts)
         if stopped:
             return Evaluation(case_id, rule, True, why, occ, due, None, None, worker,
                               "cancelled", day, stopped)
     if found:
         return Evaluation(case_id, rule, True, why, occ, due, found[0], found[1], worker)
-    ending = ended_by_start(rule, occ)
     if ending:
         return Evaluation(case_id, rule, True, why, occ, due, None, None, worker, *ending)
     return Evaluation(case_id, rule, True, why, occ, due, None, None, worker)
