@@ -228,7 +228,11 @@ RISK = st.fixed_dictionaries({"event": st.just("assessment"), "risk": st.boolean
 APPROVAL = st.fixed_dictionaries({"event": st.just("approval")})
 CONFERENCE = st.fixed_dictionaries({"event": st.just("conference"),
                                     "status": st.sampled_from(["planned", "held", "cancelled"])})
-EVENT = st.tuples(st.integers(0, 50), st.one_of(CONTACT, CONSENT, RISK, APPROVAL, CONFERENCE))
+OFFER = st.fixed_dictionaries({
+    "event": st.just("offer"), "option": st.sampled_from(["conference", "letter-of-explanation"]),
+    "status": st.sampled_from(["offered", "accepted", "completed", "completed", "declined"])})
+EVENT = st.tuples(st.integers(0, 50),
+                  st.one_of(CONTACT, CONSENT, RISK, APPROVAL, CONFERENCE, OFFER))
 CASES = st.fixed_dictionaries({
     "phones": st.sampled_from([[], ["07700 900001"]]),
     "stage": st.sampled_from(["pre-court", "pre-sentence", "post-sentence"]),
@@ -252,7 +256,7 @@ def build(case: dict[str, Any], until: date | None):
         "referral": {"allocated": ALLOCATED, "worker": WORKER, "stage": case["stage"],
                      "disposal": "yro"},
         "children": [{"child": "C-0001"}],
-        "consents": [], "contacts": [], "assessments": [], "conferences": [],
+        "consents": [], "contacts": [], "assessments": [], "conferences": [], "offers": [],
         "status_history": [{"id": _entry_id(0), "date": ALLOCATED, "status": "open"}]}
     if case["consent"]:
         victim["consents"].append({"id": _entry_id(1), "kind": "contact",
@@ -281,6 +285,9 @@ def build(case: dict[str, Any], until: date | None):
             waiting = [a for a in victim["assessments"] if a["blocked"]]
             if waiting:
                 waiting[-1].update(blocked=False, approval={"manager": MANAGER, "date": day})
+        elif kind == "offer":
+            victim["offers"].append({"id": _entry_id(n), "option": event["option"],
+                                     "status": event["status"], "date": day})
         else:
             victim["conferences"].append({"id": _entry_id(n), "kind": "conference", "date": day,
                                           "child": "C-0001", "status": event["status"]})

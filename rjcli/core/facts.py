@@ -105,12 +105,15 @@ def consent_as_of(v: Victim, kind: str, day: date) -> Consent | None:
     return max(before, key=lambda c: (c.date or date.min, c.id)) if before else None
 
 
-def support_completed_on(v: Victim) -> date | None:
+def support_completed_on(v: Victim, until: date | None = None) -> date | None:
     """The day the chosen support was completed: the last 'completed' offer, once no
-    accepted or in-progress option is left (Wokingham 14; Somerset 12.1)."""
+    accepted or in-progress option is left (Wokingham 14; Somerset 12.1); with ``until``,
+    as the offers stood on that day."""
     latest: dict[str, Mapping[str, Any]] = {}
     for offer in sorted(entries(v, "offers"), key=lambda o: (as_date(o.get("date")) or date.min,
                                                               str(o.get("id")))):
+        if until is not None and (as_date(offer.get("date")) or date.min) > until:
+            break
         latest[str(offer.get("option"))] = offer
     statuses = {str(o.get("status")) for o in latest.values()}
     if "completed" not in statuses or statuses & set(RJ_OPTIONS_ACTIVE):

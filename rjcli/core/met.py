@@ -229,7 +229,10 @@ Ending = tuple[str, date | None, str] | None
 
 def ended_by_start(rule: Rule, occ: Occurrence) -> Ending:
     """How a "before the conference" duty ends when the conference is no longer ahead:
-    held before it was met (missed: it can no longer be met), or cancelled."""
+    held before it was met (missed: it can no longer be met), or cancelled; and any
+    instance a later start event ended (support completed, then taken up again)."""
+    if occ.ends is not None:
+        return occ.ends
     if rule.start != "conference-planned" or not isinstance(occ.entry, Mapping):
         return None
     kind = str(occ.entry.get("kind") or "conference")

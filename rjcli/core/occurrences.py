@@ -7,7 +7,7 @@ since held still started its "before the conference" duties.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,8 @@ class Occurrence:
     """What happened, for explanations: "initial letter sent 13 April 2026"."""
     entry: Any = None
     """The entry it came from, for events met by the same entry."""
+    ends: tuple[str, date | None, str] | None = None
+    """How a later event ended it, unless met first: (``cancelled``, the day, why)."""
 
 
 # --- start events -----------------------------------------------------------------
@@ -170,8 +172,27 @@ def start_update_points(case: Case) -> list[Occurrence]:
 
 
 def _start_support_completed(case: Case) -> list[Occurrence]:
+    """Each time the chosen support became complete, as the offers stood on each day; an
+    earlier completion ends when an option is taken up again or another is completed."""
     v = case.victim
-    return _once(support_completed_on(v) if v else None, "support-completed", "support completed")
+    if v is None:
+        return []
+    days = sorted({d for o in entries(v, "offers") if (d := as_date(o.get("date")))})
+    out: list[Occurrence] = []
+    current: date | None = None
+    for day in days:
+        value = support_completed_on(v, day)
+        if value == current:
+            continue
+        if out and current is not None:
+            why = (f"the support was completed again {uk_date(value)}" if value
+                   else "an option was taken up again")
+            out[-1] = replace(out[-1], ends=("cancelled", day, why))
+        if value is not None:
+            key = f"support-completed-{value.isoformat()}" if out else "support-completed"
+            out.append(Occurrence(value, key, f"support completed {uk_date(value)}"))
+        current = value
+    return out
 
 
 def _start_risk_found(case: Case) -> list[Occurrence]:
