@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from rjcli.core.dates import uk_date
-from rjcli.core.facts import Case, Facts, consent_as_of, stage_on
+from rjcli.core.facts import Case, Facts, stage_on
 from rjcli.core.policy import Rule
 
 
@@ -41,7 +41,7 @@ def reason_on(case: Case, rule: Rule, day: date, facts: Facts) -> str | None:
     v = case.victim
     if rule.record == "victim" and v is not None:
         if a.consent is not None:
-            given = consent_as_of(v, a.consent, day)
+            given = facts.consent(a.consent, day)
             if given is None or given.answer != "yes":
                 answer = given.answer if given else "not recorded yet"
                 when = f" (recorded {uk_date(given.date)})" if given and given.date else ""

@@ -39,7 +39,13 @@ from rjcli.core.facts import (  # noqa: F401  (re-exported: kpi, offer, tests)
     vcs_eligible,
     victim_flags,
 )
-from rjcli.core.met import ended_by_start, met, met_pre_conference  # noqa: F401
+from rjcli.core.met import (  # noqa: F401  (MET_EVENTS and the rest re-exported)
+    MET_EVENTS,
+    PRE_CONFERENCE_WORKING_DAYS,
+    ended_by_start,
+    met,
+    met_pre_conference,
+)
 from rjcli.core.model import Child, Victim
 from rjcli.core.occurrences import START_EVENTS, Occurrence
 from rjcli.core.policy import Policy, Rule

@@ -15,7 +15,7 @@ Import order (one way): ``facts`` <- ``occurrences`` <- ``met`` <- ``applicabili
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -200,20 +200,57 @@ def victim_flags(case: Case) -> set[str]:
     return flags_on(case, days[-1] if days else date.max)
 
 
-@dataclass
 class Facts:
-    """The facts of one case, worked out once a day asked about (a cache for one
-    evaluation: rules ask about the same days)."""
+    """The facts of one case, worked out once (rules ask about the same days): when the
+    phone was first tried and the victim first reached, the first day VCS eligibility
+    held, the consents in order, and each day's flags."""
 
-    case: Case
-    """The case."""
-    _flags: dict[date, frozenset[str]] = field(default_factory=dict)
-    _days: dict[str, tuple[date, ...]] = field(default_factory=dict)
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        v = case.victim
+        self._flags: dict[date, frozenset[str]] = {}
+        self._days: dict[str, tuple[date, ...]] = {}
+        self._static = frozenset(static_flags(case))
+        self._consents: dict[str, list[Consent]] = {}
+        self._no_phone = v is None or not phone_numbers(v)
+        contacts = victim_contacts(v) if v is not None else []
+        self._first_tried = min((c.day for c in contacts if c.day and c.method == "phone"),
+                                default=None)
+        self._first_reached = min((c.day for c in contacts if c.day and c.outcome in RESPONSES),
+                                  default=None)
+        eligible = [c.sentence_date or date.min for c in case.children.values() if vcs_eligible([c])]
+        self._vcs_from = min(eligible, default=None)
+        if v is not None:
+            for c in sorted(v.consents, key=lambda c: (c.date or date.min, c.id)):
+                self._consents.setdefault(c.kind, []).append(c)
+
+    def phone_failed(self, day: date) -> bool:
+        """As :func:`phone_failed_on`, from the days worked out once."""
+        if self._no_phone:
+            return True
+        tried = self._first_tried is not None and self._first_tried <= day
+        reached = self._first_reached is not None and self._first_reached <= day
+        return tried and not reached
 
     def flags(self, day: date) -> frozenset[str]:
         found = self._flags.get(day)
         if found is None:
-            found = self._flags[day] = frozenset(flags_on(self.case, day))
+            flags = set(self._static) if self.case.victim is not None else set()
+            if self.case.victim is not None:
+                if self.phone_failed(day):
+                    flags.add("phone-failed")
+                if self._vcs_from is not None and self._vcs_from <= day:
+                    flags.add("vcs-eligible")
+            found = self._flags[day] = frozenset(flags)
+        return found
+
+    def consent(self, kind: str, day: date) -> Consent | None:
+        """As :func:`consent_as_of`."""
+        found = None
+        for c in self._consents.get(kind, ()):
+            if (c.date or date.min) > day:
+                break
+            found = c
         return found
 
     def days(self, what: str) -> tuple[date, ...]:

@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.dates import as_date
-from rjcli.core.deadlines import RESPONSES, VICTIM_SIDE, consent_on
+from rjcli.core.facts import RESPONSES, VICTIM_SIDE, consent_on
 from rjcli.core.model import Victim
 from rjcli.core.reports import (
     Casework,
