@@ -328,6 +328,7 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         # V-0008 not met (V-0012's falls due in July)
         ("first-contact", 8, 6, 1, 1, 25.0),
         ("agreement-copy", 1, 1, 0, 0, 0.0),    # copies sent 7 May, due 8 May
+        ("home-service-liaison", 0, 0, 0, 0, None),  # no victim lives in another area
         ("risk-approval", 0, 0, 0, 0, None),
         ("vcs-notify", 0, 0, 0, 0, None),       # no violent or sexual offence
     ]

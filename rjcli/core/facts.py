@@ -22,7 +22,12 @@ from typing import Any
 from rjcli.core.dates import as_date
 from rjcli.core.model import Child, Consent, Contact, Victim, log_entries
 
-VICTIM_SIDE = ("victim", "parent-guardian", "representative", "home-service")
+VICTIM_SIDE = ("victim", "parent-guardian", "representative")
+"""Contact with the victim: the victim, their parent or guardian, or their representative
+(shared/DOMAIN.md §4; Somerset 6.4, 6.7; Wokingham 16)."""
+LIAISON = ("home-service", "police", "case-holder")
+"""Contact about the victim with another service, the police or the case holder: liaison,
+which meets liaison rules only (Wokingham 17.1-18; Somerset 6.2)."""
 RESPONSES = ("spoke", "received", "kept")
 RJ_OPTIONS_ACTIVE = ("accepted", "in-progress")
 RISK_REASONS = ("risk answers", "an overall rating of MEDIUM or HIGH")

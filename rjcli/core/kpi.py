@@ -98,15 +98,17 @@ def counting_day(work: Casework, v: Victim, today: date) -> date | None:
 
 
 def consented_on(v: Victim, day: date) -> bool:
-    """The ``contact`` consent in force on ``day`` is yes, judged as the deadline engine
-    judges it (the latest dated on or before the day; an undated one counts as the
-    earliest; if every one is later, the first recorded)."""
+    """The ``contact`` consent in force on ``day`` is yes (the latest dated on or before the
+    day; an undated one counts as the earliest; if every one is later, the first
+    recorded: consent is usually recorded just after allocation)."""
     given = consent_on(v, "contact", day)
     return given is not None and given.answer == "yes"
 
 
 def contacted_by(v: Victim, until: date) -> bool:
-    """A victim-side contact attempt (any method, not cancelled) on or before ``until``."""
+    """A contact attempt with the victim, their parent or guardian or representative (any
+    method, not cancelled) on or before ``until``; liaison with another service, the
+    police or the case holder is not contact with the victim (DOMAIN §4)."""
     return any(c.party in VICTIM_SIDE and c.day and c.day <= until and c.outcome != "cancelled"
                for c in v.contacts)
 

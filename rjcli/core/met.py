@@ -56,6 +56,19 @@ def _met_letter(kind: str) -> Callable[[Case, Occurrence], Met]:
     return met
 
 
+def _met_home_service(case: Case, occ: Occurrence) -> Met:
+    """Liaison with the victim's home youth justice service, asking them to make contact
+    (Wokingham 17.1): any contact with ``home-service`` not cancelled."""
+    v = case.victim
+    if v is None:
+        return None
+    for c in sorted((c for c in v.contacts if c.party == "home-service" and c.at),
+                    key=lambda c: (c.at, c.id)):
+        if c.day and c.day >= occ.day and c.outcome != "cancelled":
+            return c.day, f"liaison with the home service: {c.method} ({c.outcome}) {uk_date(c.day)}"
+    return None
+
+
 def _met_screening(case: Case, occ: Occurrence) -> Met:
     screening = case.victim.screening if case.victim else None
     day = as_date(screening.get("date")) if screening else None
@@ -195,6 +208,7 @@ MET_EVENTS: dict[str, Callable[[Case, Occurrence], Met]] = {
     "letter-final-sent": _met_letter("final"),
     "letter-closure-sent": _met_letter("closure"),
     "screening": _met_screening,
+    "liaison-home-service": _met_home_service,
     "contact-recorded": _met_recorded,
     "appointment-recorded": _met_appointment_recorded,
     "vcs-notified": _met_vcs,
