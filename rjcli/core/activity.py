@@ -16,8 +16,6 @@ from typing import Any
 from rjcli.core import vocab
 from rjcli.core.deadlines import Evaluation
 from rjcli.core.kpi import (
-    DIRECT_OPTIONS,
-    INDIRECT_OPTIONS,
     RJ_OPTIONS,
     TAKEN_UP,
     contacted_by,
@@ -26,6 +24,7 @@ from rjcli.core.kpi import (
     responded_by,
 )
 from rjcli.core.model import Victim
+from rjcli.core.options import AXIS_GROUPS, options_where
 from rjcli.core.reports import (
     Casework,
     Column,
@@ -57,9 +56,14 @@ DEFINITIONS = (
     "allocation, or from sentence for contact after sentence).",
     "Contacted: any call, text, letter, e-mail or visit to the victim's side, not cancelled. "
     "Responded: the victim's side spoke to us, wrote back or kept an appointment.",
-    "Direct: conference, shuttle mediation, direct reparation, attending the Referral Order "
-    "panel. Indirect: letter of explanation, indirect reparation, a statement for the panel, "
-    "an impact statement for the child's victim-awareness work.",
+    "Restorative options are counted on two axes (every option's place on both, with its "
+    "source, is in the README's table of restorative options). Reparation to the victim (direct): "
+    "conference, letter of explanation, direct reparation (YJB §17: \"direct reparation "
+    "(letters of apologies/conferences)\"; Somerset 11.4); to the community (indirect): "
+    "indirect reparation (Somerset 11.4). Communication face to face (direct): conference, "
+    "attending the Referral Order panel; through the worker (indirect): shuttle mediation "
+    "(Somerset 11.3; Wait 'til Eight §3.3.4, appendix 7A), letter of explanation, a "
+    "statement for the panel, an impact statement for the child's victim-awareness work.",
     "Offered: the option was put to the victim. Taken up, declined, not appropriate: where the "
     "option stands now (its latest entry). In the 'all' lines a victim is counted once; "
     "declined and not appropriate there mean none of those options was taken up.",
@@ -203,10 +207,10 @@ def offers_table(cohort: Sequence[Victim], today: date) -> Table:
     columns = (Column("offered", "Offered"), Column("taken-up", "Taken up"),
                Column("declined", "Declined"), Column("not-appropriate", "Not appropriate"))
     rows: list[Row] = []
-    for group, options, label in (("direct", DIRECT_OPTIONS, "All direct"),
-                                  ("indirect", INDIRECT_OPTIONS, "All indirect")):
-        rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in options]
-        rows.append(Row(group, label, _option_figures(cohort, options, today), True))
+    rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in RJ_OPTIONS]
+    for key, label, axis, value in AXIS_GROUPS:
+        rows.append(Row(key, label, _option_figures(cohort, options_where(axis, value), today),
+                        True))
     rows.append(Row("any", "Any restorative option", _option_figures(cohort, RJ_OPTIONS, today),
                     True))
     return Table("offers", "Restorative justice and reparation, by type",

@@ -32,6 +32,7 @@ from typing import Any
 
 from rjcli.core.dates import as_date
 from rjcli.core.facts import RESPONSES, VICTIM_SIDE, consent_on
+from rjcli.core.options import RJ_OPTIONS as OPTION_AXES_RJ
 from rjcli.core.model import Victim
 from rjcli.core.reports import (
     Casework,
@@ -47,17 +48,10 @@ from rjcli.core.reports import (
     single,
 )
 
-DIRECT_OPTIONS = ("conference", "shuttle-mediation", "direct-reparation", "panel-attendance")
-"""Direct restorative work: the victim and the child meet or communicate through a
-facilitator, or the child repairs the harm for the victim (YJB §24: "direct or
-indirect"; Wait 'til Eight appendix 7A)."""
-INDIRECT_OPTIONS = ("letter-of-explanation", "indirect-reparation", "panel-statement",
-                    "impact-statement")
-"""Indirect restorative work: the victim's voice reaches the child without a meeting,
-or the child repairs harm to the community."""
-RJ_OPTIONS = DIRECT_OPTIONS + INDIRECT_OPTIONS
-"""Every restorative option; ``progress-updates`` and ``support-referral`` are services
-to the victim, counted on their own KPI lines, not restorative justice."""
+RJ_OPTIONS = OPTION_AXES_RJ
+"""Every restorative option (``core/options.py``: each on the two axes, with sources);
+``progress-updates`` and ``support-referral`` are services to the victim, counted on their
+own KPI lines, not restorative justice."""
 TAKEN_UP = ("accepted", "in-progress", "completed")
 """Option statuses that mean the victim took the opportunity up."""
 
