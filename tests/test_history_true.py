@@ -318,3 +318,19 @@ def test_what_was_due_by_a_day_does_not_change_when_later_events_are_added(
         profile: str, case: dict[str, Any], offset: int) -> None:
     day = ALLOCATED + timedelta(days=offset)
     assert due_by(case, profile, day, until=day) == due_by(case, profile, day, until=None)
+
+
+def test_a_risk_finding_replaced_by_a_later_run_is_cancelled_with_the_day() -> None:
+    """Risk found on the victim's run of 14 April (approval due 15 April); a new run on
+    17 April finds none, and rj risk reads only the latest run: the approval is no longer
+    needed, so the instance ends cancelled on 17 April (after its deadline: not met)."""
+    case = {"phones": ["07700 900001"], "stage": "pre-court", "consent": "yes", "sentenced": -5,
+            "violent": False,
+            "events": [(12, {"event": "assessment", "risk": True, "participant": "victim"}),
+                       (15, {"event": "assessment", "risk": False, "participant": "victim"})]}
+    v, c = build(case, None)
+    (e,) = [e for e in evaluate_case(victim_case(v, {c.id: c}, {}), POLICIES["national"], CAL)
+            if e.rule.id == "risk-approval"]
+    assert (e.due, e.state, e.ended_on, e.counted, e.outstanding) == \
+        (date(2026, 4, 15), "cancelled", date(2026, 4, 17), True, False)
+    assert e.ended_why == "a later conference assessment replaced it 17 April 2026"

@@ -201,7 +201,11 @@ def _instance(case: Case, rule: Rule, occ: Occurrence, cal: WorkingCalendar, fac
     if born > occ.day:
         why += f"; applies from {uk_date(born)}"
     found = met(case, rule, occ, cal)
-    ending = None if found else ended_by_start(rule, occ)
+    ending = ended_by_start(rule, occ)
+    if found and ending and (ending[1] is None or found[0] <= ending[1]):
+        ending = None  # met before it ended (or the record does not say when it ended)
+    if ending:
+        found = None
     last = found[0] if found else ending[1] if ending and ending[1] else date.max
     for day in (d for d in watch if born < d < last):
         stopped = reason_on(case, rule, day, facts)

@@ -196,16 +196,29 @@ def _start_support_completed(case: Case) -> list[Occurrence]:
 
 
 def _start_risk_found(case: Case) -> list[Occurrence]:
+    """Each completed assessment that found risk; it ends (cancelled) on the day a later run
+    of the same checklist with the same participant replaced it, as ``rj risk`` reads only
+    the latest run."""
     record = record_of(case)
     if record is None:
         return []
+    done_runs = [(d, a) for a in entries(record, "assessments") if (d := as_date(a.get("completed")))]
     out = []
-    for a in entries(record, "assessments"):
-        done = as_date(a.get("completed"))
-        if done and found_risk(a):
-            label = f"{a.get('checklist')} assessment found risk {uk_date(done)}"
-            out.append(Occurrence(done, str(a.get("id")), label, a))
+    for done, a in done_runs:
+        if not found_risk(a):
+            continue
+        label = f"{a.get('checklist')} assessment found risk {uk_date(done)}"
+        who = _participant(a)
+        later = sorted(d for d, b in done_runs if d > done and _participant(b) == who
+                       and b.get("checklist") == a.get("checklist"))
+        ends = (("cancelled", later[0], f"a later {a.get('checklist')} assessment replaced it "
+                                        f"{uk_date(later[0])}") if later else None)
+        out.append(Occurrence(done, str(a.get("id")), label, a, ends))
     return out
+
+
+def _participant(assessment: Mapping[str, Any]) -> str:
+    return " ".join(str(assessment.get("participant") or "").casefold().split())
 
 
 def _start_complaint(case: Case) -> list[Occurrence]:
