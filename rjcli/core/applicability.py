@@ -64,11 +64,8 @@ def reason_on(case: Case, rule: Rule, day: date, facts: Facts) -> str | None:
 def watched_days(rule: Rule, facts: Facts) -> tuple[date, ...]:
     """The days on which what ``rule`` reads may change, in order."""
     a = rule.applies
-    days: set[date] = set()
-    if rule.record == "victim" and a.consent is not None:
-        days.update(facts.days("consent"))
-    if rule.record == "victim" and a.stages:
-        days.update(facts.days("stage"))
-    if a.flags or a.not_flags:
-        days.update(facts.days("flags"))
-    return tuple(sorted(days))
+    what = tuple(kind for kind, wanted in (
+        ("consent", rule.record == "victim" and a.consent is not None),
+        ("stage", rule.record == "victim" and bool(a.stages)),
+        ("flags", bool(a.flags or a.not_flags))) if wanted)
+    return facts.days(*what)

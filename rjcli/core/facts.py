@@ -258,11 +258,13 @@ class Facts:
             found = c
         return found
 
-    def days(self, what: str) -> tuple[date, ...]:
-        """Days on which ``what`` (consent, flags, stage) may have changed, in order."""
-        found = self._days.get(what)
+    def days(self, *what: str) -> tuple[date, ...]:
+        """Days on which any of ``what`` (consent, flags, stage) may have changed, in order."""
+        key = "+".join(what)
+        found = self._days.get(key)
         if found is None:
-            found = self._days[what] = tuple(change_days(self.case, what))
+            days = {d for kind in what for d in change_days(self.case, kind)}
+            found = self._days[key] = tuple(sorted(days))
         return found
 
 
