@@ -29,6 +29,7 @@ RULE_IDS = {
     "missed-appointments", "vcs-notify", "agreement-copy", "conference-feedback",
     "agreement-action", "progress-update", "closure-letter", "close-record",
     "child-first-contact", "risk-approval", "pre-conference-risk", "complaint-manager",
+    "home-service-liaison",
 }
 # the documents in shared/seeds/README.md, as a source names them
 DOCUMENTS = ("Wokingham", "Somerset", "Tower Hamlets", "YJB", "Wait 'til Eight")
@@ -166,6 +167,10 @@ TIMESCALES = {
     # Somerset 6.1: "will attempt to contact a referred victim within 5 working days"
     ("national", "first-contact"): ("contact-start", 5, "working-days", "contact-attempt",
                                     "rj-worker"),
+    # Wokingham 17.1: the RJW contacts the victim's "home" YOS (no time set: first
+    # contact's 5 working days, as the rule's description says)
+    ("national", "home-service-liaison"): ("contact-start", 5, "working-days",
+                                           "liaison-home-service", "rj-worker"),
     # Wokingham PSR 2: "Within 5 days of allocation RJW to contact the victim"
     ("wokingham", "first-contact-pre-sentence"): ("allocation", 5, "calendar-days",
                                                   "contact-attempt", "rj-worker"),

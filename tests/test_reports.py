@@ -235,14 +235,24 @@ def test_restorative_options_offered_and_taken_up_by_type(book: Book) -> None:
     assert rows["shuttle-mediation"] == (1, 0, 1, 0)   # V-0003 declined
     assert rows["direct-reparation"] == (1, 0, 1, 0)   # V-0011 declined
     assert rows["panel-attendance"] == (1, 1, 0, 0)    # V-0005
-    # V-0001, V-0003, V-0005, V-0011 offered; V-0001, V-0005 took one up; V-0003 and
-    # V-0011 declined theirs; V-0009 and V-0011 were judged not suitable for a conference
-    assert rows["direct"] == (4, 2, 2, 2)
     assert rows["letter-of-explanation"] == (2, 1, 1, 0)  # V-0009 accepted; V-0002 changed her mind
     assert rows["indirect-reparation"] == (0, 0, 0, 1)    # V-0003: judged not appropriate only
     assert rows["panel-statement"] == (0, 0, 0, 0)
     assert rows["impact-statement"] == (1, 1, 0, 0)       # V-0011 completed it
-    assert rows["indirect"] == (3, 2, 1, 1)               # V-0002, V-0009, V-0011; V-0003
+    # Two axes (issue 17; DOMAIN §4). Whom the reparation is for: the victim (conference,
+    # letter of explanation, direct reparation: YJB §17, Somerset 11.4) - offered to
+    # V-0001, 2, 9, 11; taken up by V-0001, 9; V-0002 and V-0011 declined theirs; V-0011's
+    # conference was judged not appropriate - or the community (indirect reparation:
+    # V-0003, not appropriate only)
+    assert rows["reparation-victim"] == (4, 2, 2, 1)
+    assert rows["reparation-community"] == (0, 0, 0, 1)
+    # How the parties communicate: face to face (conference, panel attendance: V-0001 and
+    # V-0005 took theirs up; V-0009, V-0011 not suitable for a conference), or through
+    # the worker (shuttle mediation is indirect: Somerset 11.3, Wait 'til Eight §3.3.4,
+    # appendix 7A; letters, statements) - V-0003, 2, 9, 11 offered; V-0009, 11 took one up
+    assert rows["communication-direct"] == (2, 2, 0, 2)
+    assert rows["communication-mediated"] == (4, 2, 2, 0)
+    assert "direct" not in rows and "indirect" not in rows
     # offered: V-0001, 2, 3, 5, 9, 11; took up: V-0001, 5, 9, 11; declined everything
     # they took: V-0002, V-0003; not appropriate with nothing taken up: V-0003
     assert rows["any"] == (6, 4, 2, 1)
@@ -311,6 +321,9 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
     rows = [(r["key"], *r["values"].values()) for r in table["rows"]]
     # (rule, fell due, on time, late, outstanding, share late or outstanding)
     assert rows == [
+        # V-0001's conference (5 May) and V-0005's panel (20 May) were planned, then held
+        # with no conference risk assessment of anyone: missed, not gone (issue 17)
+        ("pre-conference-risk", 2, 0, 0, 2, 100.0),
         # V-0001's items due 20 May (on time), 30 May (late), 15 June (failed, victim told
         # 16 June: late) and 25 May (done, no date: not met); item 4 is due in August
         ("agreement-action", 4, 1, 2, 1, 75.0),
@@ -318,12 +331,14 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         ("child-first-contact", 2, 1, 1, 0, 50.0),
         # V-0001's conference (feedback in 3 days); V-0005's panel 20 May, feedback 29 May
         ("conference-feedback", 2, 1, 1, 0, 50.0),
+        # V-0001's 20 May update, given that day; V-0003's 15 June update, never given (her
+        # consent was withdrawn on 5 July, after it fell due: it still fell due, issue 17)
+        ("progress-update", 2, 1, 0, 1, 50.0),
         # as in the activity section: V-0001, 2, 3, 9, 10, 11 on time, V-0005 late,
         # V-0008 not met (V-0012's falls due in July)
         ("first-contact", 8, 6, 1, 1, 25.0),
         ("agreement-copy", 1, 1, 0, 0, 0.0),    # copies sent 7 May, due 8 May
-        ("progress-update", 1, 1, 0, 0, 0.0),   # V-0001's 20 May update, given that day
-        ("pre-conference-risk", 0, 0, 0, 0, None),  # no conference was planned
+        ("home-service-liaison", 0, 0, 0, 0, None),  # no victim lives in another area
         ("risk-approval", 0, 0, 0, 0, None),
         ("vcs-notify", 0, 0, 0, 0, None),       # no violent or sexual offence
     ]

@@ -71,7 +71,8 @@ def explain(
     as_json_flag: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Every rule for one case: applies or not and why, the start, the deadline, met
-    (when, by what) or outstanding, late or on time.
+    (when, by what, late or on time), outstanding, missed or cancelled (when, why), as it
+    happened: a later approval or call does not rewrite what was due.
 
     Example: rj --today 2026-06-15 explain V-0001
     """
@@ -119,6 +120,8 @@ def _evaluation_json(e):  # type: ignore[no-untyped-def]
         "due": e.due.isoformat() if e.due else None,
         "met": e.met_on.isoformat() if e.met_on else None, "met_by": e.met_how,
         "late": e.late if e.met_on else None, "worker": e.worker,
+        "state": e.state, "ended": e.ended_on.isoformat() if e.ended_on else None,
+        "ended_why": e.ended_why,
     }
 
 

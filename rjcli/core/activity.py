@@ -16,8 +16,6 @@ from typing import Any
 from rjcli.core import vocab
 from rjcli.core.deadlines import Evaluation
 from rjcli.core.kpi import (
-    DIRECT_OPTIONS,
-    INDIRECT_OPTIONS,
     RJ_OPTIONS,
     TAKEN_UP,
     contacted_by,
@@ -26,6 +24,7 @@ from rjcli.core.kpi import (
     responded_by,
 )
 from rjcli.core.model import Victim
+from rjcli.core.options import AXIS_GROUPS, options_where
 from rjcli.core.reports import (
     Casework,
     Column,
@@ -57,9 +56,14 @@ DEFINITIONS = (
     "allocation, or from sentence for contact after sentence).",
     "Contacted: any call, text, letter, e-mail or visit to the victim's side, not cancelled. "
     "Responded: the victim's side spoke to us, wrote back or kept an appointment.",
-    "Direct: conference, shuttle mediation, direct reparation, attending the Referral Order "
-    "panel. Indirect: letter of explanation, indirect reparation, a statement for the panel, "
-    "an impact statement for the child's victim-awareness work.",
+    "Restorative options are counted on two axes (every option's place on both, with its "
+    "source, is in the README's table of restorative options). Reparation to the victim (direct): "
+    "conference, letter of explanation, direct reparation (YJB §17: \"direct reparation "
+    "(letters of apologies/conferences)\"; Somerset 11.4); to the community (indirect): "
+    "indirect reparation (Somerset 11.4). Communication face to face (direct): conference, "
+    "attending the Referral Order panel; through the worker (indirect): shuttle mediation "
+    "(Somerset 11.3; Wait 'til Eight §3.3.4, appendix 7A), letter of explanation, a "
+    "statement for the panel, an impact statement for the child's victim-awareness work.",
     "Offered: the option was put to the victim. Taken up, declined, not appropriate: where the "
     "option stands now (its latest entry). In the 'all' lines a victim is counted once; "
     "declined and not appropriate there mean none of those options was taken up.",
@@ -116,7 +120,7 @@ def referrals_table(cohort: Sequence[Victim]) -> Table:
 def first_contact_table(work: Casework, cohort: Sequence[Victim]) -> Table:
     evs = [e for v in cohort for e in work.evaluations.get(v.id, ())
            if e.rule.id == "first-contact"]
-    applying = [e for e in evs if e.applies]
+    applying = [e for e in evs if e.counted]
 
     def fig(chosen: Iterable[Evaluation]) -> Figure:
         chosen = list(chosen)
@@ -127,11 +131,11 @@ def first_contact_table(work: Casework, cohort: Sequence[Victim]) -> Table:
     rows = (
         single("on-time", "First contact attempted in time", on_time),
         single("late", "Attempted, but late", fig(e for e in applying if e.late)),
-        single("outstanding", "Not attempted yet", fig(e for e in applying if e.outstanding)),
+        single("outstanding", "Not attempted yet", fig(e for e in applying if e.met_on is None)),
         single("total", "All first contacts due", every, total=True),
         single("on-time-rate", "Share attempted in time", percent(on_time, every), total=True),
         single("not-applicable", "Not due (no consent to contact, or nothing to count from)",
-               count(v.id for v in cohort if not any(e.applies for e in evs if e.case == v.id))),
+               count(v.id for v in cohort if not any(e.counted for e in evs if e.case == v.id))),
     )
     return Table("first-contact", "First contact within the timescale",
                  "Victims allocated this quarter: was the first attempt to contact them made "
@@ -203,10 +207,10 @@ def offers_table(cohort: Sequence[Victim], today: date) -> Table:
     columns = (Column("offered", "Offered"), Column("taken-up", "Taken up"),
                Column("declined", "Declined"), Column("not-appropriate", "Not appropriate"))
     rows: list[Row] = []
-    for group, options, label in (("direct", DIRECT_OPTIONS, "All direct"),
-                                  ("indirect", INDIRECT_OPTIONS, "All indirect")):
-        rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in options]
-        rows.append(Row(group, label, _option_figures(cohort, options, today), True))
+    rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in RJ_OPTIONS]
+    for key, label, axis, value in AXIS_GROUPS:
+        rows.append(Row(key, label, _option_figures(cohort, options_where(axis, value), today),
+                        True))
     rows.append(Row("any", "Any restorative option", _option_figures(cohort, RJ_OPTIONS, today),
                     True))
     return Table("offers", "Restorative justice and reparation, by type",
@@ -351,7 +355,7 @@ def timeliness_section(work: Casework, period: Period) -> Section:
     fell_due: dict[str, list[Evaluation]] = defaultdict(list)
     for evs in work.evaluations.values():
         for e in evs:
-            if e.applies and e.due in period:
+            if e.counted and e.due in period:
                 fell_due[e.rule.id].append(e)
     titles = {r.id: r.title for r in work.rules}
     for rule_id in fell_due:
@@ -367,8 +371,8 @@ def timeliness_section(work: Casework, period: Period) -> Section:
     for rule_id, title in titles.items():
         evs = fell_due.get(rule_id, [])
         due, late = fig(evs), fig([e for e in evs if e.late])
-        outstanding = fig([e for e in evs if e.outstanding])
-        missed = fig([e for e in evs if e.late or e.outstanding])
+        outstanding = fig([e for e in evs if e.met_on is None])
+        missed = fig([e for e in evs if e.late or e.met_on is None])
         rows.append(Row(rule_id, f"{title} ({rule_id})",
                         (due, fig([e for e in evs if e.met_on and not e.late]), late, outstanding,
                          percent(missed, due))))
@@ -381,8 +385,13 @@ def timeliness_section(work: Casework, period: Period) -> Section:
                "For each timescale rule: how many times it fell due this quarter, and how many "
                "of those were met on time, met late, or are still not met.", "Rule", columns,
                tuple(rows), chart="missed-share"),),
-        ("Fell due: the deadline (as the deadline engine works it out today) is in the "
-         "quarter; records open or closed. Outstanding: not met by the day the report is run.",))
+        ("Fell due: the deadline is in the quarter, records open or closed; each instance "
+         "keeps the start and deadline it had when it began, whatever the record says later "
+         "(a manager's approval, a call that reached the victim, a conference since held). "
+         "An instance cancelled on or before its deadline (consent withdrawn, the conference "
+         "cancelled) did not fall due. Outstanding: not met by the day the report is run, "
+         "including work that can no longer be met (missed, e.g. a conference held before "
+         "every participant was assessed) and work cancelled after its deadline had passed.",))
 
 
 def _worst_first(row: Row) -> tuple[float, int, str]:

@@ -31,7 +31,8 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.dates import as_date
-from rjcli.core.deadlines import RESPONSES, VICTIM_SIDE, consent_on
+from rjcli.core.facts import RESPONSES, VICTIM_SIDE, consent_on
+from rjcli.core.options import RJ_OPTIONS as OPTION_AXES_RJ
 from rjcli.core.model import Victim
 from rjcli.core.reports import (
     Casework,
@@ -47,17 +48,10 @@ from rjcli.core.reports import (
     single,
 )
 
-DIRECT_OPTIONS = ("conference", "shuttle-mediation", "direct-reparation", "panel-attendance")
-"""Direct restorative work: the victim and the child meet or communicate through a
-facilitator, or the child repairs the harm for the victim (YJB §24: "direct or
-indirect"; Wait 'til Eight appendix 7A)."""
-INDIRECT_OPTIONS = ("letter-of-explanation", "indirect-reparation", "panel-statement",
-                    "impact-statement")
-"""Indirect restorative work: the victim's voice reaches the child without a meeting,
-or the child repairs harm to the community."""
-RJ_OPTIONS = DIRECT_OPTIONS + INDIRECT_OPTIONS
-"""Every restorative option; ``progress-updates`` and ``support-referral`` are services
-to the victim, counted on their own KPI lines, not restorative justice."""
+RJ_OPTIONS = OPTION_AXES_RJ
+"""Every restorative option (``core/options.py``: each on the two axes, with sources);
+``progress-updates`` and ``support-referral`` are services to the victim, counted on their
+own KPI lines, not restorative justice."""
 TAKEN_UP = ("accepted", "in-progress", "completed")
 """Option statuses that mean the victim took the opportunity up."""
 
@@ -98,15 +92,17 @@ def counting_day(work: Casework, v: Victim, today: date) -> date | None:
 
 
 def consented_on(v: Victim, day: date) -> bool:
-    """The ``contact`` consent in force on ``day`` is yes, judged as the deadline engine
-    judges it (the latest dated on or before the day; an undated one counts as the
-    earliest; if every one is later, the first recorded)."""
+    """The ``contact`` consent in force on ``day`` is yes (the latest dated on or before the
+    day; an undated one counts as the earliest; if every one is later, the first
+    recorded: consent is usually recorded just after allocation)."""
     given = consent_on(v, "contact", day)
     return given is not None and given.answer == "yes"
 
 
 def contacted_by(v: Victim, until: date) -> bool:
-    """A victim-side contact attempt (any method, not cancelled) on or before ``until``."""
+    """A contact attempt with the victim, their parent or guardian or representative (any
+    method, not cancelled) on or before ``until``; liaison with another service, the
+    police or the case holder is not contact with the victim (DOMAIN §4)."""
     return any(c.party in VICTIM_SIDE and c.day and c.day <= until and c.outcome != "cancelled"
                for c in v.contacts)
 

@@ -68,20 +68,15 @@ def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date
     from rjcli.render.terminal import escape, out
 
     out().print(f"[bold]{escape(case)}[/bold] {escape(name)}: {escape(status_line)}")
+    order = {"open": 0, "missed": 1, "met": 2, "cancelled": 3}
     applying = sorted((e for e in evaluations if e.applies),
-                      key=lambda e: (e.met_on is not None, e.due or date.max, e.rule.id))
+                      key=lambda e: (order.get(e.state or "", 4), e.due or date.max, e.rule.id))
     for e in applying:
         rule = e.rule
         out().print(f"[bold]{escape(rule.id)}[/bold]: {escape(rule.title)}")
         out().print(f"    [dim]{escape(rule.timing_text())}; {escape(rule.source)}[/dim]")
         out().print(f"    {escape(e.why)}; due {uk_date(e.due) if e.due else '?'}")
-        if e.met_on:
-            timing = "[red]late[/red]" if e.late else "[green]on time[/green]"
-            out().print(f"    met {uk_date(e.met_on)}: {escape(e.met_how or '')} ({timing})")
-        elif e.due and e.due < today:
-            out().print("    [red]outstanding, overdue[/red]")
-        else:
-            out().print("    [yellow]outstanding[/yellow]")
+        out().print(f"    {_ending(e, today)}")
     not_applying = [e for e in evaluations if not e.applies]
     if not_applying:
         out().print("[bold]Does not apply[/bold]")
@@ -89,6 +84,24 @@ def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date
             out().print(f"    [dim]{escape(e.rule.id)}: {escape(e.why)}[/dim]")
     if switched_off:
         out().print(f"[dim]Switched off for this casebook: {escape(', '.join(switched_off))}[/dim]")
+
+
+def _ending(e: Evaluation, today: date) -> str:
+    """How the instance stands: met (on time or late), missed, cancelled or outstanding."""
+    from rjcli.render.terminal import escape
+
+    if e.met_on:
+        timing = "[red]late[/red]" if e.late else "[green]on time[/green]"
+        return f"met {uk_date(e.met_on)}: {escape(e.met_how or '')} ({timing})"
+    when = f" {uk_date(e.ended_on)}" if e.ended_on else ""
+    if e.ended == "missed":
+        return f"[red]missed{when}: {escape(e.ended_why or '')} (not met)[/red]"
+    if e.ended == "cancelled":
+        after = " (after its deadline: counted as not met)" if e.counted else ""
+        return f"[dim]cancelled{when}: {escape(e.ended_why or '')}{after}[/dim]"
+    if e.due and e.due < today:
+        return "[red]outstanding, overdue[/red]"
+    return "[yellow]outstanding[/yellow]"
 
 
 def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str) -> bytes:

@@ -96,7 +96,8 @@ class Queries(IndexStore):
             return found
 
         def timings(record_id: str, compact: list[Any]) -> list[RuleTiming]:
-            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
+            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met),
+                               applies == 2)
                     for rule_id, applies, due, met in compact if rule_id in rules]
 
         db = self.open()

@@ -156,7 +156,7 @@ def items_text(case: Any, policy: Policy, cal: WorkingCalendar,
 
     evaluations = evaluate_case(case, policy, cal)
     items = items_from(evaluations, {record.id: record.name or ""})
-    compact = [[e.rule.id, int(e.applies), e.due.toordinal() if e.due else None,
+    compact = [[e.rule.id, e.timing_code, e.due.toordinal() if e.due else None,
                 e.met_on.toordinal() if e.met_on else None] for e in evaluations]
     return json.dumps([item_json(i) for i in items]), json.dumps(compact)
 
