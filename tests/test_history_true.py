@@ -89,6 +89,7 @@ def case(tmp_path: Path) -> Case:
     c = Case(root)
     c.rj("2026-04-02", "staff", "add", WORKER, "--role", "rj-worker", "--phone", "01632 960101")
     c.rj("2026-04-02", "staff", "add", MANAGER, "--role", "manager", "--phone", "01632 960102")
+    c.rj("2026-04-02", "staff", "add", "Pat Holder", "--role", "case-holder")
     result = c.rj("2026-04-02", "child", "new", "--name", "Jo Child", "--disposal",
                   "referral-order", "--sentenced", "2026-03-20", "--order-end", "2026-12-18",
                   "--case-holder", "Pat Holder", "--json")

@@ -36,6 +36,7 @@ def book(tmp_path: Path) -> tuple[Path, str, str]:
                   "--no-autocommit", casebook=None, today="2026-04-02").exit_code == 0
     rj(root, "2026-04-02", "staff", "add", WORKER, "--role", "rj-worker", "--phone",
        "01632 960101")
+    rj(root, "2026-04-02", "staff", "add", "Pat Holder", "--role", "case-holder")
     child = json_of(rj(root, "2026-04-02", "child", "new", "--name", "Jo Child", "--disposal",
                        "youth-caution", "--sentenced", "2026-03-27", "--order-end", "2026-06-19",
                        "--case-holder", "Pat Holder", "--json"))["id"]
