@@ -14,7 +14,7 @@ import typer
 
 from rjcli.cli.context import current
 from rjcli.core.model import StatusEntry
-from rjcli.errors import BadInput
+from rjcli.errors import BadInput, RecordInvalid
 
 ClosedOk = Annotated[bool, typer.Option(
     "--closed-ok", help="Log it although the case is closed (e.g. a call after closure); "
@@ -39,7 +39,10 @@ def refuse_if_closed(record_id: str, closed_ok: bool, what: str) -> None:
     if closed_ok:
         return
     book = current().casebook
-    record = book.victim(record_id) if record_id.startswith("V-") else book.child(record_id)
+    try:
+        record = book.victim(record_id) if record_id.startswith("V-") else book.child(record_id)
+    except RecordInvalid:
+        return  # the change itself refuses it, saying nothing was changed
     refusal = closed_refusal(record_id, tuple(record.status_history), what)
     if refusal:
         raise BadInput(refusal, hint=f"reopen it first: rj reopen {record_id} --reason "
