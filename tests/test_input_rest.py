@@ -3,8 +3,11 @@ closed cases refuse new entries, ``rj service``, a clean first rj.yaml, prompts.
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +271,57 @@ def test_rj_init_in_a_script_asks_nothing_and_needs_the_name(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "--service NAME is needed" in plain(result.output)
     assert not (tmp_path / "book").exists()
+
+
+# --- prompts and the editor -----------------------------------------------------------------
+
+def _editor(tmp_path: Path, body: str) -> str:
+    """An $EDITOR command: a Python script run on the draft file (sys.argv[1])."""
+    script = tmp_path / f"editor{len(list(tmp_path.glob('editor*.py')))}.py"
+    script.write_text("import sys\nfrom pathlib import Path\ndraft = Path(sys.argv[1])\n"
+                      "text = draft.read_text(encoding='utf-8')\n" + body, encoding="utf-8")
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+
+
+@pytest.mark.parametrize("variable", ["EDITOR", "VISUAL"])
+def test_a_missing_editor_is_named(casebook: CasebookUnderTest, variable: str) -> None:
+    before = casebook.text(casebook.victim)
+    result = casebook.run("edit", casebook.victim, env={variable: "/nonexistent --wait"})
+    assert result.exit_code == 2, result.output
+    out = plain(result.output)
+    assert f"the editor '/nonexistent' (from ${variable}) cannot be run" in out
+    assert "$VISUAL or $EDITOR" in out and "EDITOR=nano rj edit" in out
+    assert casebook.text(casebook.victim) == before
+
+
+def test_a_kept_edit_can_be_resumed(casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    vid = casebook.victim
+    broken = _editor(tmp_path, 'draft.write_text(text + "needs: [large print\\n")\n')
+    assert casebook.run("edit", vid, env={"EDITOR": broken}).exit_code == 6
+    (kept,) = (casebook.root / ".rj" / "edits").glob(f"{vid}-*.yaml")
+    fixed = _editor(tmp_path, 'assert text.endswith("needs: [large print\\n")\n'
+                              'draft.write_text(text.replace("[large print", "large print"))\n')
+    result = casebook.run("edit", vid, "--resume", env={"EDITOR": fixed})
+    assert result.exit_code == 0, result.output
+    assert f"Saved {vid}." in plain(result.output)
+    assert casebook.data(vid)["needs"] == "large print"
+    assert not kept.exists()  # used: not offered again
+    again = casebook.run("edit", vid, "--resume", env={"EDITOR": fixed})
+    assert again.exit_code == 2
+    assert f"no kept edit of {vid}" in plain(again.output)
+
+
+def test_a_kept_edit_older_than_the_record_is_not_saved_over_it(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    vid = casebook.victim
+    broken = _editor(tmp_path, 'draft.write_text(text + "needs: [large print\\n")\n')
+    assert casebook.run("edit", vid, env={"EDITOR": broken}).exit_code == 6
+    (kept,) = (casebook.root / ".rj" / "edits").glob(f"{vid}-*.yaml")
+    os.utime(kept, (kept.stat().st_mtime - 60, kept.stat().st_mtime - 60))
+    assert casebook.run(*CONTACT[:2], vid, *CONTACT[2:]).exit_code == 0
+    before = casebook.text(vid)
+    result = casebook.run("edit", vid, "--resume", env={"EDITOR": broken})
+    assert result.exit_code == 2
+    assert f"{vid} has changed since your edit was kept" in plain(result.output)
+    assert str(kept) in plain(result.output)
+    assert casebook.text(vid) == before and kept.exists()
