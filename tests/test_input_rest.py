@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import Result
 
 from rjcli.storage import yamlio
 from tests.conftest import CasebookUnderTest, invoke, plain
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample-casebook"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample-casebook"
 SAMPLE_RUN = {"today": "2026-06-15", "worker": "Jo Whitlock",
               "env": {"RJ_CLOCK": "2026-06-15T11:05"}}
 
@@ -325,3 +327,26 @@ def test_a_kept_edit_older_than_the_record_is_not_saved_over_it(
     assert f"{vid} has changed since your edit was kept" in plain(result.output)
     assert str(kept) in plain(result.output)
     assert casebook.text(vid) == before and kept.exists()
+
+
+def test_a_risk_note_needs_a_few_words(casebook: CasebookUnderTest) -> None:
+    from rjcli.core.checklist import MIN_NOTE_WORDS, answer_problems, checklist_from_dict
+
+    checklist = checklist_from_dict(yamlio.parse_text(
+        (ROOT / "policy" / "checklists" / "conference.yaml").read_text(encoding="utf-8")))
+    targeting = next(q for q in checklist.questions if q.id == "targeting")
+    assert MIN_NOTE_WORDS == 3  # rj's own choice: enough to say who does what
+    assert answer_problems(checklist, targeting, "yes", "x") == [
+        "say in at least 3 words how this risk will be managed ('x' is too short to act on)"]
+    assert answer_problems(checklist, targeting, "yes", "Separate arrival times") == []
+    answers = {q.id: ("None found" if q.type == "text" else
+                      "no" if q.risk_if == "yes" else "yes") for q in checklist.questions}
+    answers["targeting"] = {"answer": "yes", "note": "ok"}
+    text = yaml.safe_dump({"answers": answers, "rating": "MEDIUM",
+                           "rating_reasons": "One risk, managed"}, sort_keys=False)
+    result = casebook.run("risk", "run", casebook.victim, "--checklist", "conference",
+                          input=text)
+    assert result.exit_code == 2
+    assert ("answers.targeting: say in at least 3 words how this risk will be managed "
+            "('ok' is too short to act on)") in plain(result.output)
+    assert "assessments" not in casebook.data(casebook.victim)
