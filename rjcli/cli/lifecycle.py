@@ -84,7 +84,7 @@ def edit(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Reopen your last edit rj refused (kept in .rj/edits/).")] = False,
 ) -> None:
-    """Open a record in $VISUAL or $EDITOR; keep the result only if it is valid.
+    """Open a record in your editor ($VISUAL, else $EDITOR); keep it only if valid.
 
     An invalid edit is never saved over the record: it is kept in .rj/edits/ and you
     are told where, so nothing you typed is lost; --resume reopens it.
