@@ -83,6 +83,8 @@ def test_a_resend_is_logged_with_its_reason(tmp_path: Path) -> None:
     first, second = letters_logged(book, "V-0001", "initial")
     assert "resend" not in first
     assert second["resend"] == "returned: wrong house number"
+    timeline = plain(rj(book, "timeline", "V-0001").output)
+    assert "initial letter sent again (returned: wrong house number)" in timeline
     check = rj(book, "check")
     assert check.exit_code == 0, check.output
 
