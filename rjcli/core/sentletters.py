@@ -62,7 +62,7 @@ def resend_problems(kind: LetterKind, record_id: str, earlier: Contact | None, r
     if earlier is None:
         why = (f"no {kind.name} letter was sent for {record_id}: leave out --resend"
                if sent_once(kind) else
-               f"a {kind.name} letter is logged every time it is sent: leave out --resend")
+               f"every {kind.name} letter is logged when it is sent: leave out --resend")
         return [why]
     return []
 
