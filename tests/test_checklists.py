@@ -182,7 +182,7 @@ def test_risk_answer_needs_a_note() -> None:
     needs_note = ["say how this risk will be managed"]
     assert answer_problems(checklist, targeting, "yes", None) == needs_note
     assert answer_problems(checklist, targeting, "yes", "   ") == needs_note
-    assert answer_problems(checklist, targeting, "yes", "two facilitators") == []
+    assert answer_problems(checklist, targeting, "yes", "two facilitators present") == []
     assert answer_problems(checklist, supported, "no", None) == needs_note
     assert answer_problems(checklist, targeting, "no", None) == []
     assert answer_problems(checklist, neutral, "yes", None) == []

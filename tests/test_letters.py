@@ -556,7 +556,9 @@ def test_sending_logs_a_letter_contact_and_writes_under_output(book: Path) -> No
 
 def test_a_second_letter_the_same_day_never_overwrites_the_first(book: Path) -> None:
     assert rj(book, "letter", "compensation", "V-0001").exit_code == 0
-    assert rj(book, "letter", "compensation", "V-0001").exit_code == 0
+    # the same letter again is logged only as a resend (issue 16: a letter is sent once)
+    assert rj(book, "letter", "compensation", "V-0001", "--resend", "--reason",
+              "the first came back").exit_code == 0
     assert [p.name for p in letter_files(book)] == [
         "V-0001-compensation-2026-04-13-2.md", "V-0001-compensation-2026-04-13.md"]
     assert [c["file"] for c in contacts(book, "V-0001") if c.get("letter") == "compensation"] \

@@ -335,12 +335,12 @@ def test_read_answers_accepts_plain_words_and_refuses_non_text() -> None:
     given, problems = read_answers(CONFERENCE, {
         "answers": safe_answers(**{"accounts-differ": "Not Known",
                                    "ongoing-contact": {"answer": "N"}}) | {
-            "accounts-differ": {"answer": "not known", "note": " Ask both "}},
+            "accounts-differ": {"answer": "not known", "note": " Ask them both "}},
         "rating": "medium", "rating_reasons": "Unclear accounts"})
     assert problems == []
     assert given is not None
     assert given.answers["accounts-differ"].answer == "unknown"
-    assert given.answers["accounts-differ"].note == "Ask both"
+    assert given.answers["accounts-differ"].note == "Ask them both"
     assert given.answers["ongoing-contact"].answer == "no"
     assert given.rating == "MEDIUM"
     _, problems = read_answers(CONFERENCE, {"answers": safe_answers(targeting=True)})

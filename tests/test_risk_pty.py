@@ -105,6 +105,9 @@ def test_run_interrupt_resume_go_back_and_finish(book: dict[str, Any]) -> None:
     child.expect_exact("That is a risk. How will it be managed?")
     child.sendline("")
     child.expect_exact("say how this risk will be managed")
+    child.sendline("x")  # a note needs a few words (issue 16)
+    child.expect_exact("say in at least 3 words how this risk will be managed ('x' is too "
+                       "short to act on)")
     child.sendline("Separate arrival times")
     child.expect_exact("saved (1 of 29 answered)")
     for index in range(1, 10):

@@ -131,7 +131,7 @@ COMMAND_MODULES = {
     "contact": "contact", "consent": "consent",
     "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
     "check": "check", "reindex": "check",
-    "staff": "staff",
+    "staff": "staff", "service": "service",
     "letter": "letter",
     "risk": "risk",
     "sync": "sync", "status": "sync", "merge-file": "sync",

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from rjcli.cli._work import appender, day_option, done, refuse, save, victim_arg, warn_all
+from rjcli.cli.closedcase import ClosedOk, refuse_if_closed
 from rjcli.cli.context import current, parse_moment
 from rjcli.core.dates import as_datetime, uk_date
 from rjcli.core.restorative import (
@@ -37,6 +38,7 @@ def appointment_add(
     at: Annotated[str, typer.Option(help="When, day first: '14/04/2026 10:00', 'tuesday 2pm'.", show_default=False)],
     purpose: Annotated[str, typer.Option(help="What for: assessment meeting, home visit, preparation...", show_default=False)],
     as_json: JsonOption = False,
+    closed_ok: ClosedOk = False,
 ) -> None:
     """Book an appointment with the victim.
 
@@ -44,6 +46,7 @@ def appointment_add(
     """
     ctx = current()
     record_id = victim_arg(record, "an appointment")
+    refuse_if_closed(record_id, closed_ok, "an appointment")
     moment = parse_moment(at, ctx.now, "--at")
     refuse([] if purpose.strip() else ["say what the appointment is for with --purpose"])
     entry = appointment_entry(ctx.new_id, moment, purpose, ctx.worker)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from rjcli.cli.context import record_id_arg
+from rjcli.cli.closedcase import ClosedOk, refuse_if_closed
 from rjcli.cli.context import current, interactive, parse_moment
 from rjcli.core.records import HEADINGS, NewContact, contact_entry, contact_problems
 from rjcli.errors import BadInput
@@ -46,6 +47,7 @@ def contact_log(
     heading: Annotated[list[str] | None, typer.Option(help="A case-note heading, key=text (reason, victim_view, case_holder_liaison, risk_safeguarding, further_action).")] = None,
     headings: Annotated[bool, typer.Option("--headings", help="Ask for Tower Hamlets' five case-note headings.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+    closed_ok: ClosedOk = False,
 ) -> None:
     """Log a contact: who, how, what came of it; recorded with who logged it and when.
 
@@ -55,6 +57,7 @@ def contact_log(
     """
     ctx = current()
     record_id = record_id_arg(record)
+    refuse_if_closed(record_id, closed_ok, "a contact")
     if record_id.startswith("C-") and party == "victim":
         party = "child"
     entry = NewContact(method=method, outcome=outcome, at=parse_moment(at, ctx.now, "--at"),

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
-from rjcli.core import letters
+from rjcli.core import letters, sentletters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
@@ -175,8 +175,10 @@ def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, st
     return text.encode("utf-8"), render.markdown_to_text(markdown)
 
 
-def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
-    """Log the letter as sent on its record (a contact: method letter, outcome sent)."""
+def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
+            resend_reason: str | None) -> None:
+    """Log the letter as sent on its record (a contact: method letter, outcome sent; a
+    resend also holds why it was sent again)."""
     from rjcli.core.records import NewContact, contact_entry
 
     # sent at this time of day on the working date; written down now, by the real clock
@@ -185,6 +187,8 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
                          note=letters.contact_note(draft))
     entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
+    if resend_reason:
+        entry["resend"] = resend_reason
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
@@ -196,8 +200,9 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
 
 def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
-                 venue: str | None, as_json: bool, force: bool = False) -> None:
-    """Build, check, render, write, and (unless a draft) log one letter."""
+                 venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
+                 reason: str | None = None) -> None:
+    """Build, check, render, write, and (unless a draft or sent already) log one letter."""
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
 
@@ -213,7 +218,9 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
         raise BadInput(f"the {kind.name} letter does not take "
                        f"{', '.join('--' + u for u in unused)}")
     fmt = _format(fmt, out_path)
-    draft = letters.build_letter(kind, _facts(ctx, kind, record_id, signed_by, note, at, venue))
+    facts = _facts(ctx, kind, record_id, signed_by, note, at, venue)
+    send = _sending(kind, record_id, facts, resend, reason, is_draft)
+    draft = letters.build_letter(kind, facts)
     if draft.missing:
         listed = "\n".join(f"  - {m}" for m in draft.missing)
         raise MissingFields(
@@ -231,13 +238,25 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
     target = _target(ctx, draft, fmt, out_path, is_draft, force)
     atomic_write_bytes(target, data, private=True)
     remember(ctx.casebook.root, target, data)
-    if not is_draft:
+    if not is_draft and send.log:
         try:
-            _record(ctx, draft, target)
+            _record(ctx, draft, target, send.resend_reason)
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
-    _report(ctx, draft, target, recorded=not is_draft, as_json=as_json)
+    _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
+            send=None if is_draft else send)
+
+
+def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFacts,
+             resend: bool, reason: str | None, is_draft: bool) -> sentletters.Sending:
+    """Log this letter, or not (the same letter sent already), or as a resend."""
+    subject = facts.victim if facts.victim is not None else facts.child
+    earlier = sentletters.earlier_letter(kind, subject.contacts if subject else ())
+    problems = sentletters.resend_problems(kind, record_id, earlier, resend, reason, is_draft)
+    if problems:
+        raise BadInput("; ".join(problems))
+    return sentletters.sending(earlier, resend, reason)
 
 
 def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record_id: str,
@@ -255,18 +274,28 @@ def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record
 
 
 def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,
-            as_json: bool) -> None:
+            as_json: bool, send: sentletters.Sending | None) -> None:
     from rjcli.core.dates import uk_date
 
     shown = ctx.casebook.rel(target)
+    sent_before = None
+    if send is not None and send.earlier is not None and not send.log:
+        sent_before = (f"{sentletters.already_sent(draft.kind, send.earlier)} (to log it as "
+                       "sent again: --resend --reason TEXT).")
     if as_json:
-        print_json({"kind": draft.kind.name, "record": draft.record_id, "file": shown,
-                    "reply_by": draft.reply_by, "recorded": recorded})
+        data = {"kind": draft.kind.name, "record": draft.record_id, "file": shown,
+                "reply_by": draft.reply_by, "recorded": recorded}
+        if sent_before:
+            data["not_logged"] = sent_before
+        print_json(data)
         return
     reply = f" (reply by {uk_date(draft.reply_by)})" if draft.reply_by else ""
     say(f"Wrote {shown}{reply}.")
     if recorded:
-        say(f"Logged on {draft.record_id}: {draft.kind.name} letter sent.")
+        again = " again" if send is not None and send.resend_reason else ""
+        say(f"Logged on {draft.record_id}: {draft.kind.name} letter sent{again}.")
+    elif sent_before:
+        say(sent_before)
     else:
         say("Draft only: nothing was logged. Run it again without --draft when it is sent.")
 
@@ -305,13 +334,20 @@ def _command(kind: letters.LetterKind) -> Any:
         venue: Annotated[str | None, typer.Option(
             "--venue", help="Where the appointment is.", hidden="venue" not in takes,
             show_default=False)] = None,
+        resend: Annotated[bool, typer.Option(
+            "--resend", help="Log it as sent again though the same letter was sent before "
+            "(needs --reason); without it, a letter sent already is written, not logged.",
+            hidden=not sentletters.sent_once(kind))] = False,
+        reason: Annotated[str | None, typer.Option(
+            "--reason", help="Why it is sent again (with --resend).",
+            hidden=not sentletters.sent_once(kind), show_default=False)] = None,
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print what was written as JSON.")] = False,
         force: Annotated[bool, typer.Option(
             "--force", help="Replace the --out file even if rj did not write it.")] = False,
     ) -> None:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
-                     force)
+                     force, resend, reason)
 
     needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -84,25 +81,30 @@ def reopen(
 
 def edit(
     record: Annotated[str, typer.Argument(help="Record id.")],
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Reopen your last edit rj refused (kept in .rj/edits/).")] = False,
 ) -> None:
-    """Open a record in $EDITOR; keep the result only if it is valid.
+    """Open a record in your editor ($VISUAL, else $EDITOR); keep it only if valid.
 
     An invalid edit is never saved over the record: it is kept in .rj/edits/ and you
-    are told where, so nothing you typed is lost.
+    are told where, so nothing you typed is lost; --resume reopens it.
     Example: EDITOR=nano rj edit V-0001
     """
+    from rjcli.cli.editing import edit_to_resume, run_editor
+
     ctx = current()
     record_id = record_id_arg(record)
     casebook = ctx.casebook
     path = casebook.path_for(record_id)
     casebook.read(record_id)  # refuses a missing record before an editor opens
     original = path.read_text(encoding="utf-8")
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    resumed = edit_to_resume(casebook.cache_dir / "edits", record_id, path) if resume else None
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / f"{record_id}.yaml"
-        draft.write_text(original, encoding="utf-8")
+        draft.write_text(resumed.read_text(encoding="utf-8") if resumed else original,
+                         encoding="utf-8")
         while True:
-            subprocess.run([*shlex.split(editor), str(draft)], check=False)
+            run_editor(draft, record_id)
             edited = draft.read_text(encoding="utf-8")
             if edited == original:
                 say("No change.")
@@ -113,8 +115,12 @@ def edit(
                 if interactive() and typer.confirm(f"{exc.message}\nEdit again?", default=True):
                     continue
                 kept = _keep_draft(record_id, edited)
+                if resumed:
+                    resumed.unlink(missing_ok=True)  # kept again, as it is now
                 raise ChangeRefused(f"{exc.message}; your edit was not saved over {record_id}",
                                     hint=f"your edit is kept in {kept}") from None
+            if resumed:
+                resumed.unlink(missing_ok=True)  # saved: not offered again
             say(f"Saved {record_id}.")
             return
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rjcli.cli._work import appender, day_option, done, refuse, save, victim_arg, warn_all
+from rjcli.cli.closedcase import ClosedOk, refuse_if_closed
 from rjcli.cli.context import current
 from rjcli.core.dates import uk_date
 from rjcli.core.deadlines import support_completed_on
@@ -31,6 +32,7 @@ def offer(
     day: Annotated[str | None, typer.Option("--date", help="When (default today).")] = None,
     service: Annotated[str | None, typer.Option(help="support-referral: the service referred to (kept from the last entry when left out).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+    closed_ok: ClosedOk = False,
 ) -> None:
     """Record a restorative option and where it stands: offered, accepted, declined,
     in progress, completed, or judged not appropriate (with the reason, YJB §27).
@@ -45,6 +47,8 @@ def offer(
     """
     ctx = current()
     record_id = victim_arg(record, "an offer")
+    if status in ("offered", "accepted", "in-progress"):  # new work; an outcome may come late
+        refuse_if_closed(record_id, closed_ok, f"an offer {status}")
     data = ctx.casebook.read(record_id)
     previous = latest_offers(entries(data, "offers")).get(option)
     if service is None and previous is not None and previous.get("service"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,23 +19,80 @@ from rjcli.core.records import (
 from rjcli.errors import BadInput, RecordNotFound
 from rjcli.render.terminal import escape, print_json, say
 
+if TYPE_CHECKING:
+    from rjcli.cli.prompts import Check
+
 victim_app = typer.Typer(help="Victim records: open a case (rj victim new).", no_args_is_help=True)
 child_app = typer.Typer(help="Child records: open a case, victim-awareness work, reparation, readiness.", no_args_is_help=True)
 
 
-def _ask(label: str, value: str | None, required: bool, missing: list[str]) -> str | None:
-    """Use ``value``; else prompt on a terminal; else note it as missing."""
+def _ask(label: str, value: str | None, required: bool, missing: list[str],
+         check: Check | None = None) -> str | None:
+    """Use ``value``; else prompt on a terminal (asked again until answered); else note it
+    as missing."""
     if value:
         return value
     if interactive():
-        from rich.prompt import Prompt
+        from rjcli.cli.prompts import ask
 
-        answer = Prompt.ask(label + ("" if required else " (Enter to skip)"), default="")
-        if answer.strip():
-            return answer.strip()
+        return ask(label, required=required, check=check)
     if required:
         missing.append(label)
     return None
+
+
+def _child_check(answer: str) -> str | None:
+    child_id = normalise_record_id(answer)
+    if child_id is None or not child_id.startswith("C-"):
+        return f"'{answer}' is not a child's record id (C-...)"
+    if not current().casebook.exists(child_id):
+        return f"no child record {child_id} (rj list children shows them)"
+    return None
+
+
+def _yes_no(answer: str) -> str | None:
+    from rjcli.cli.prompts import one_of
+
+    return one_of("consent to contact", ("yes", "no"))(answer)
+
+
+def _ask_details(given: dict[str, Any]) -> dict[str, Any]:
+    """At a terminal, what letters and reports need that was not given: phone, e-mail,
+    address, postcode, date of birth, stage, referral source, offence (each skippable)."""
+    from rjcli.cli.prompts import ask, ask_lines, one_of
+    from rjcli.core import vocab
+
+    def day_check(answer: str) -> str | None:
+        try:
+            parse_day(answer, current().today, "date of birth")
+        except BadInput as exc:
+            return exc.message
+        return None
+
+    questions: dict[str, tuple[str, Check | None]] = {
+        "phone": ("Phone", None),
+        "email": ("E-mail", None),
+        "address": ("Address line", None),
+        "postcode": ("Postcode", None),
+        "dob": ("Date of birth, day first (for a victim under 18)", day_check),
+        "stage": (f"Stage ({', '.join(vocab.STAGES)})", one_of("stage", vocab.STAGES)),
+        "source": (f"Referral source ({', '.join(vocab.REFERRAL_SOURCES)})",
+                   one_of("referral source", vocab.REFERRAL_SOURCES)),
+        "offence": ("The offence, in plain words", None),
+    }
+    answers = dict(given)
+    for key, (label, check) in questions.items():
+        if given.get(key):
+            continue
+        if key == "address":
+            answers[key] = ask_lines(label) or None
+        elif key == "phone":
+            typed = ask(label)
+            answers[key] = [typed] if typed else None
+        else:
+            typed = ask(label, check=check)
+            answers[key] = typed.lower() if typed and key in ("stage", "source") else typed
+    return answers
 
 
 def _child_ids(values: list[str]) -> tuple[str, ...]:
@@ -87,14 +144,23 @@ def victim_new(
     """
     ctx = current()
     missing: list[str] = []
+    prompting = interactive() and not (name and child and consent_contact)
     name = _ask("Name", name, True, missing)
     children = list(child or [])
     if not children:
-        typed = _ask("Child's record id (C-...)", None, True, missing)
+        typed = _ask("Child's record id (C-...)", None, True, missing, _child_check)
         children = [typed] if typed else []
-    consent = _ask("Consented to contact (yes/no)", consent_contact, True, missing)
+    consent = _ask("Consented to contact (yes/no)", consent_contact, True, missing, _yes_no)
     who = worker or ctx.worker
     who = _ask("Allocated worker", who, True, missing)
+    if prompting:
+        asked = _ask_details({"phone": phone, "email": email, "address": address,
+                              "postcode": postcode, "dob": dob, "stage": stage,
+                              "source": source, "offence": offence})
+        phone, email, address, postcode = (asked["phone"], asked["email"], asked["address"],
+                                           asked["postcode"])
+        dob, stage, source, offence = asked["dob"], asked["stage"], asked["source"], \
+            asked["offence"]
     if missing:
         raise BadInput("missing: " + ", ".join(missing),
                        hint="give them as options (rj victim new --help)")

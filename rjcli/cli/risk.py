@@ -18,7 +18,6 @@ from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive
 from rjcli.core.checklist import (
     MSG_BAD_ANSWER,
-    MSG_NEEDS_NOTE,
     MSG_NEEDS_TEXT,
     Answer,
     Checklist,
@@ -26,6 +25,7 @@ from rjcli.core.checklist import (
     assess,
     is_risk,
     next_unanswered,
+    note_problem,
     suggested_rating,
 )
 from rjcli.core.config import StaffMember
@@ -248,9 +248,10 @@ class _Interview:
                          f"(b = answer again{keep}): ")
             if typed.casefold() in BACK_WORDS:
                 return None
-            if typed or before:
+            problem = note_problem(typed or before)
+            if problem is None:
                 return typed or before
-            say(f"[red]{MSG_NEEDS_NOTE}[/red]")
+            say(f"[red]{escape(problem)}[/red]")
 
     def _save_answer(self, q: Question, answer: Answer) -> None:
         stored = answer_entry(q, answer)

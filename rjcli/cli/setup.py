@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rjcli.cli.context import current
+from rjcli.cli.context import current, interactive
 from rjcli.core import vocab
 from rjcli.core.records import choice_problem
 from rjcli.errors import BadInput
@@ -24,7 +24,9 @@ SAMPLE_TODAY = date(2026, 6, 15)
 
 def init(
     path: Annotated[Path, typer.Argument(help="Folder for the new casebook.")],
-    service: Annotated[str, typer.Option(help="The service's name, as printed on letters.")],
+    service: Annotated[str | None, typer.Option(
+        help="The service's name, as printed on letters (asked for at a terminal).",
+        show_default=False)] = None,
     profile: Annotated[str, typer.Option(help="Policy profile: national, wokingham, somerset, "
                                                "tower-hamlets.")] = "national",
     region: Annotated[str, typer.Option(help="Bank holidays of: england or wales.")] = "england",
@@ -32,13 +34,30 @@ def init(
 ) -> None:
     """Create a new, empty casebook (a git repository when git is installed).
 
+    At a terminal it asks for the service's name, address, phone, e-mail, complaints text
+    and sign-off (rj service set changes them later); in scripts it asks nothing.
+
     Example: rj init ~/casebook --service "Exampletown Youth Justice Service" --profile wokingham
     """
     problems = [p for p in (choice_problem("profile", profile, vocab.POLICY_PROFILES),
                             choice_problem("region", region, vocab.REGIONS)) if p]
     if problems:
         raise BadInput("; ".join(problems))
+    details = None
+    if interactive():
+        from rjcli.cli.service import ask_service
+
+        service = service or _ask_name()
+        details = ask_service()
+    if not service:
+        raise BadInput("--service NAME is needed: the service's name, as printed on letters",
+                       hint='rj init PATH --service "Exampletown Youth Justice Service"')
     create_casebook(path, service, profile, region, autocommit)
+    if details is not None and details.given():
+        from rjcli.cli.service import update_service
+        from rjcli.storage.casebook import Casebook
+
+        update_service(details, Casebook(path))
     has_git = git.init_repository(path)
     from rjcli.storage.sync import setup_repository
 
@@ -49,6 +68,17 @@ def init(
     say(f"Created casebook {path} for {service} ({profile} policy, {region} bank holidays)"
         + (", with git history" if has_git else ""))
     say(f"Next: rj -C {path} staff add \"Your Name\" --role rj-worker --phone \"...\"")
+
+
+def _ask_name() -> str:
+    """The service's name, asked again until one is given."""
+    from rich.prompt import Prompt
+
+    while True:
+        name = Prompt.ask("The service's name, as printed on letters").strip()
+        if name:
+            return name
+        say("A name is needed (e.g. Exampletown Youth Justice Service).")
 
 
 def demo(

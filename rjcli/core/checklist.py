@@ -22,6 +22,7 @@ Pure code: no file IO, no printing, no clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,21 @@ RESUME_COMMAND = "rj risk run <ID>"
 MSG_BAD_ANSWER = "answer must be yes, no or unknown"
 MSG_NEEDS_NOTE = "say how this risk will be managed"
 MSG_NEEDS_TEXT = "write an answer: this question needs text"
+MIN_NOTE_WORDS = 3
+"""Words a "how it will be managed" note needs at least. rj's own choice, not a source's:
+three words can say who does what ("Separate arrival times", "Ask the police"); one
+letter cannot (issue 16)."""
+
+
+def note_problem(note: str | None) -> str | None:
+    """What is wrong with a risk answer's note, if anything (empty, or too short)."""
+    text = (note or "").strip()
+    if not text:
+        return MSG_NEEDS_NOTE
+    if len(re.findall(r"[^\W_]+", text)) < MIN_NOTE_WORDS:
+        return (f"say in at least {MIN_NOTE_WORDS} words how this risk will be managed "
+                f"('{text}' is too short to act on)")
+    return None
 
 
 @dataclass(frozen=True)
@@ -191,9 +207,8 @@ def answer_problems(
         return [] if answer.strip() else [MSG_NEEDS_TEXT]
     if answer not in ANSWERS:
         return [MSG_BAD_ANSWER]
-    if is_risk(question, answer) and not (note or "").strip():
-        return [MSG_NEEDS_NOTE]
-    return []
+    problem = note_problem(note) if is_risk(question, answer) else None
+    return [problem] if problem else []
 
 
 def _risk_answers(

@@ -27,6 +27,8 @@ class Service:
     """Lines printed at the top of every letter."""
     complaints: str | None
     """How to complain (Somerset 13; Tower Hamlets: told at the start)."""
+    sign_off: str | None = None
+    """The words before the signature of every letter (default: Yours sincerely)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
             email=clean_text(service.get("email")),
             letterhead=tuple(str(x) for x in service.get("letterhead") or []),
             complaints=clean_text(service.get("complaints")),
+            sign_off=clean_text(service.get("sign_off")),
         ),
         staff=tuple(
             StaffMember(

@@ -397,6 +397,7 @@ def _service(b: _Build) -> None:
         "phone": s.phone,
         "email": s.email,
         "complaints": s.complaints,
+        "sign_off": s.sign_off or "Yours sincerely",
         "heading_lines": [*heading, *_address_lines(s.address), *contact],
     }
     if not s.name:

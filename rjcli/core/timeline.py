@@ -115,6 +115,8 @@ def _contacts(out: list[Event], record: Record) -> None:
         who = _s(entry.get("with")) or own
         if method == "letter" and entry.get("letter"):
             kind, text = "letter", f"{entry.get('letter')} letter {label(outcome)}"
+            if entry.get("resend"):  # rj letter --resend --reason
+                text += f" again ({_s(entry.get('resend'))})"
         else:
             kind, text = "contact", f"{method} with the {label(who)}: {label(outcome)}"
         headings = entry.get("headings")

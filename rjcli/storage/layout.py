@@ -20,15 +20,17 @@ output/
 
 RJ_YAML = """\
 # rj casebook settings. Edit freely: comments and order are kept.
-service:
+# Every commented example below is valid as it stands: remove the "# " to use it.
+service:                        # rj service shows these; rj service set changes them
   name: {service}
   # address:
   #   lines: [Civic Offices, High Street, Exampletown]
-  #   postcode: EX1 1AA
+  #   postcode: XE1 1AA
   # phone: "01632 960000"        # never a withheld number (Somerset 6.1)
   # email: victims@example.org
   letterhead: [{service}]
-  # complaints: How to complain: write to the service manager at the address above.
+  # complaints: "How to complain: write to the service manager at the address above."
+  # sign_off: Yours sincerely    # the words before the worker's signature
 staff: []
 policy:
   profile: {profile}            # national, wokingham, somerset or tower-hamlets
