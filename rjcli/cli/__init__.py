@@ -129,7 +129,7 @@ COMMAND_MODULES = {
     "timeline": "timeline",
     "report": "report",
     "export": "dataprotection", "retention": "dataprotection", "purge": "dataprotection",
-    "import": "imports",
+    "import": "imports", "assign": "assign",
 }
 """Which module(s) register each top-level command, so that a run imports only what it
 needs (``tests/test_startup.py`` keeps this table true)."""
