@@ -183,3 +183,12 @@ def _git(casebook: CasebookUnderTest, *args: str) -> str:
 
 def _commits(casebook: CasebookUnderTest) -> int:
     return int(_git(casebook, "rev-list", "--count", "HEAD"))
+
+
+def test_a_value_under_no_heading_is_refused_not_dropped(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "odd.csv", [["name", "consent_contact", "child_id", ""],
+                                            ["Nia Example", "yes", casebook.child, "07700 900999"]])
+    result = casebook.run("import", "referrals", str(file))
+    assert result.exit_code == 2
+    assert "row 2, column #4: has a value under no heading" in plain(result.output)

@@ -83,3 +83,31 @@ def test_join_refuses_a_folder_that_is_not_a_casebook(tmp_path: Path,
     assert result.exit_code == 2
     assert "is not a casebook" in plain(result.output)
     assert not (tmp_path / "mine").exists()
+
+
+def test_join_at_a_terminal_asks_who_you_are_from_the_staff_list(
+        shared: tuple[Path, str], tmp_path: Path) -> None:
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    rj = Path(sys.executable).with_name("rj")
+    if not rj.exists():
+        pytest.skip("the rj script is not installed")
+    url, victim = shared
+    copy = tmp_path / "mine"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RJ_")}
+    env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "RJ_TODAY": "2026-04-02",
+            "RJ_CLOCK": "2026-04-02T23:59"}
+    child = pexpect.spawn(str(rj), ["join", str(url), str(copy)], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(50, 200))
+    child.expect(r"(\d+)\. Amir Haddon \(rj-worker\)")
+    number = child.match.group(1)
+    child.expect_exact("Who are you? (number)")
+    child.sendline(number)
+    child.expect(pexpect.EOF)
+    child.close()
+    said = plain(child.before or "")
+    assert child.exitstatus == 0, said
+    assert f"as {NEWCOMER}" in said and f"Work for {NEWCOMER}" in said and victim in said
+    assert (copy / ".rj" / "worker").read_text(encoding="utf-8") == f"{NEWCOMER}\n"

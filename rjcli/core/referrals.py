@@ -256,8 +256,10 @@ def plan_import(table: Sequence[Sequence[str]], today: date, casebook: Casebook)
         if not any(str(c).strip() for c in cells):
             continue
         plan.rows[number] = [str(c) for c in cells]
-        if len(cells) > len(keys) and any(str(c).strip() for c in cells[len(keys):]):
-            plan.problems.append(RowProblem(number, f"#{len(keys) + 1}",
+        stray = [i for i, c in enumerate(cells)
+                 if str(c).strip() and (i >= len(keys) or not keys[i])]
+        if stray:  # a value under no heading would be dropped without a word
+            plan.problems.append(RowProblem(number, f"#{stray[0] + 1}",
                                             "has a value under no heading"))
             continue
         row = _Row(number, dict(zip(keys, (str(c) for c in cells), strict=False)), today)
