@@ -192,3 +192,15 @@ def test_a_value_under_no_heading_is_refused_not_dropped(
     result = casebook.run("import", "referrals", str(file))
     assert result.exit_code == 2
     assert "row 2, column #4: has a value under no heading" in plain(result.output)
+
+
+def test_a_value_the_record_schema_refuses_is_named_by_row_and_column(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "mail.csv", [
+        ["name", "consent_contact", "email", "child_id"],
+        ["Nia Example", "yes", "not an email", casebook.child]])
+    before = victim_files(casebook)
+    result = casebook.run("import", "referrals", str(file))
+    assert result.exit_code == 2
+    assert "row 2, column email: email: 'not an email' does not match" in plain(result.output)
+    assert victim_files(casebook) == before

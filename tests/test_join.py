@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import invoke, make_casebook, plain
 from test_sync import _git_env, git
 

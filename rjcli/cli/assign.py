@@ -33,8 +33,8 @@ def assign(
     from rjcli.render.terminal import escape, say
 
     ctx = current()
-    if record is not None and (from_ or to) or record is None and not (from_ and to) \
-            or record is not None and not worker or worker and record is None:
+    if (record is not None and (from_ or to)) or (record is None and not (from_ and to)) \
+            or (record is not None and not worker) or (worker and record is None):
         raise BadInput("give a case and who takes it (rj assign ID --worker NAME), or a whole "
                        "caseload (rj assign --from NAME --to NAME)")
     if record is not None:

@@ -17,17 +17,21 @@ PROGRESS_FROM = 20
 """Rows from which a progress bar is shown (at a terminal only)."""
 
 
-def _link(victim_id: str, child_id: str) -> None:
-    """Add the victim, by id and label only, to the child's record (Somerset 5.4)."""
-    def add_ref(tree: Any) -> None:
+def _link(child_id: str, victim_ids: list[str]) -> None:
+    """Add the victims, by id and label only, to the child's record (Somerset 5.4)."""
+    def add_refs(tree: Any) -> None:
         from rjcli.storage.edits import append
 
         refs = tree.get("victims") or []
         labels = [str(r.get("label", "")).split()[-1:] for r in refs]
-        numbers = [int(w[0]) for w in labels if w and w[0].isdigit()]
-        append(tree, "victims", {"ref": victim_id, "label": f"Victim {max(numbers, default=0) + 1}"})
+        number = max((int(w[0]) for w in labels if w and w[0].isdigit()), default=0)
+        known = {r.get("ref") for r in refs}
+        for victim_id in victim_ids:
+            if victim_id not in known:
+                number += 1
+                append(tree, "victims", {"ref": victim_id, "label": f"Victim {number}"})
 
-    current().casebook.change(child_id, add_ref, "link victim to")
+    current().casebook.change(child_id, add_refs, "link victims to")
 
 
 @import_app.command("referrals")

@@ -61,10 +61,7 @@ def _who(ctx: AppContext, root: Path, typed: str | None) -> str:
     """The staff member the new worker is: as typed, else chosen from the staff list."""
     ctx.casebook_option = str(root)
     ctx._casebook = None
-    if typed and typed.strip():
-        name = ctx.staff_name(typed, "--worker")
-    else:
-        name = _ask(ctx)
+    name = ctx.staff_name(typed, "--worker") if typed and typed.strip() else _ask(ctx)
     ctx._worker = (name,)
     return name
 

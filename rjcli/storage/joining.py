@@ -38,8 +38,8 @@ def folder_for(url: str, given: Path | None, cwd: Path) -> Path:
 def clone(url: str, folder: Path) -> None:
     """``git clone`` into ``folder`` (owner-only files); refused, and nothing left behind,
     when what arrives is not a casebook."""
-    from rjcli.storage.gitcmd import git
     from rjcli.storage.git import git_available
+    from rjcli.storage.gitcmd import git
 
     if not git_available():
         raise BadInput("rj join needs git, which is not installed here",

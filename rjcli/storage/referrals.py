@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from typing import Any
 
 from rjcli.core.referrals import (
     Casebook as Known,
+)
+from rjcli.core.referrals import (
     ExistingChild,
     ExistingVictim,
     ImportPlan,
@@ -99,26 +102,43 @@ def known(casebook: Casebook, worker: str | None) -> Known:
 def schema_problems(plan: ImportPlan, build_victim: Callable[[str, PlannedVictim], Any],
                     build_child: Callable[[str, Any], Any]) -> list[RowProblem]:
     """The rows whose record would not match its schema (checked before any write)."""
-    from rjcli.storage import yamlio
     from rjcli.storage.schemas import validate
 
+    # the built mappings are checked as they are (dates as dates: validate reads them as
+    # the saved text would be read); Casebook.create checks the saved text again
     problems = []
     for row, child in plan.new_children.values():
-        data = yamlio.parse_text(yamlio.dump_new(build_child("C-000000", child)))
+        data = build_child("C-000000", child)
         problems += [RowProblem(row, "child_name", p.message)
                      for p in validate("child", data, "children")]
     for planned in plan.victims:
-        data = yamlio.parse_text(yamlio.dump_new(build_victim("V-000000", planned)))
-        problems += [RowProblem(planned.row, "-", p.message)
+        data = build_victim("V-000000", planned)
+        problems += [RowProblem(planned.row, _column(p.message), p.message)
                      for p in validate("victim", data, "victims")]
     return problems
+
+
+_FIELD_COLUMNS = {"name": "name", "dob": "dob", "email": "email", "phones": "phone",
+                  "address": "address", "parent_guardian": "parent",
+                  "representative": "representative", "referral": "allocated",
+                  "consents": "consent_contact", "children": "offence"}
+
+
+def _column(message: str) -> str:
+    """The column a schema message of a victim record is about ("email: ... does not ...")."""
+    field = re.split(r"[.:\[\s]", message, maxsplit=1)[0]
+    return _FIELD_COLUMNS.get(field, "-")
 
 
 def write_plan(casebook: Casebook, plan: ImportPlan,
                build_victim: Callable[[str, PlannedVictim], Any],
                build_child: Callable[[str, Any], Any],
-               link: Callable[[str, str], None], message: str) -> Iterator[tuple[int, str]]:
-    """Write the plan in one commit; yields (row, new victim id) as each is written."""
+               link: Callable[[str, list[str]], None], message: str
+               ) -> Iterator[tuple[int, str]]:
+    """Write the plan in one commit; yields (row, new victim id) as each is written. Each
+    child's record then gets all its new victims in one change (one pass of the child
+    gate, not one a victim: a long list for one child stays quick)."""
+    links: dict[str, list[str]] = {}
     with casebook.one_commit(message):
         child_ids: dict[tuple[str, date], str] = {}
         for key, (_row, child) in plan.new_children.items():
@@ -132,8 +152,10 @@ def write_plan(casebook: Casebook, plan: ImportPlan,
             made = casebook.create("victim", lambda rid, p=planned: build_victim(rid, p),
                                    "open victim case")
             for child_id in planned.victim.children:
-                link(str(made["id"]), child_id)
+                links.setdefault(child_id, []).append(str(made["id"]))
             yield planned.row, str(made["id"])
+        for child_id, victim_ids in links.items():
+            link(child_id, victim_ids)
 
 
 def rejected_csv(plan: ImportPlan) -> bytes:
