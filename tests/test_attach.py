@@ -86,3 +86,14 @@ def test_attach_is_one_commit_and_purge_deletes_the_documents(
     status = subprocess.run(["git", "-C", str(casebook.root), "status", "--porcelain"],
                             capture_output=True, text=True, check=True).stdout
     assert "documents/" not in status
+
+
+def test_export_includes_the_documents_kept_with_the_record(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    assert _attach(casebook, tmp_path, "--kind", "consent-form").exit_code == 0
+    name = casebook.data(casebook.victim)["documents"][-1]["file"]
+    result = casebook.run("export", casebook.victim, "--out", str(tmp_path / "sar"))
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "sar" / "documents" / name
+    assert copy.read_bytes() == SCAN
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600

@@ -124,3 +124,16 @@ def document_files(casebook: Casebook, record_id: str) -> list[Path]:
     if not folder.is_dir() or folder.is_symlink():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() or p.is_symlink())
+
+
+def listed_files(casebook: Casebook, record_id: str, data: Mapping[str, Any]) -> list[Path]:
+    """The documents the record lists that are there, as plain files (for ``rj export``)."""
+    entries = data.get("documents")
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        name = entry.get("file") if isinstance(entry, Mapping) else None
+        if isinstance(name, str) and safe_name(name) == name:
+            path = folder_of(casebook, record_id) / name
+            if path.is_file() and not path.is_symlink() and path not in found:
+                found.append(path)
+    return found
