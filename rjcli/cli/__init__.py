@@ -141,6 +141,8 @@ COMMAND_MODULES = {
     "timeline": "timeline",
     "report": "report",
     "export": "dataprotection", "retention": "dataprotection", "purge": "dataprotection",
+    "import": "imports", "assign": "assign",
+    "join": "join", "attach": "attach",
 }
 """Which module(s) register each top-level command, so that a run imports only what it
 needs (``tests/test_startup.py`` keeps this table true)."""

@@ -37,6 +37,9 @@ def show(
         children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
         show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n],
                             _late(data))
+        from rjcli.render.documents import documents
+
+        documents(data)
     else:
         from rjcli.core.model import child_from_dict
         from rjcli.core.restorative import child_warnings

@@ -62,9 +62,21 @@ class AppContext:
         if self._worker is None:
             typed = self.worker_typed
             from_env = typed is not None and os.environ.get("RJ_WORKER") == typed
-            self._worker = (self.staff_name(typed, "RJ_WORKER" if from_env else "--worker")
-                            if typed and typed.strip() else None,)
+            what = "RJ_WORKER" if from_env else "--worker"
+            if not (typed and typed.strip()):
+                typed, what = self._remembered_worker(), "the worker rj join remembered"
+            self._worker = (self.staff_name(typed, what) if typed and typed.strip() else None,)
         return self._worker[0]
+
+    def _remembered_worker(self) -> str | None:
+        """Who this copy's worker is, as ``rj join`` remembered it (``.rj/worker``)."""
+        from rjcli.errors import CasebookNotFound
+        from rjcli.storage.joining import remembered_worker
+
+        try:
+            return remembered_worker(self.casebook.root)
+        except CasebookNotFound:
+            return None
 
     def staff_name(self, typed: str, what: str, role: str = "rj-worker",
                    retired_too: bool = False) -> str:

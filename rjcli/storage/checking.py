@@ -94,6 +94,9 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
     problems += _allocations(casebook, loaded)
+    from rjcli.storage.documents import check_documents
+
+    problems += check_documents(casebook, loaded.data, loaded.paths)
     from rjcli.storage.filekinds import irregular_files
 
     problems += irregular_files(casebook.root)  # links and FIFOs: never read, always named

@@ -250,6 +250,10 @@ def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date
 
     written = [target / f"{record_id}.json", target / f"{record_id}.md",
                *(target / "letters" / p.name for p in letters.found)]
+    from rjcli.storage.documents import listed_files
+
+    documents = listed_files(casebook, record_id, data)  # rj attach: papers kept with it
+    written += [target / "documents" / p.name for p in documents]
     for path in written:  # every file passes the guard before any is written
         resolved_file(casebook.root, path, "an export", force)
     names = [f"letters/{p.name}" for p in letters.found]
@@ -259,6 +263,7 @@ def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date
     for path in letters.found:
         with open(path, "rb") as handle:
             contents.append(handle.read(MAX_LETTER_BYTES + 1))
+    contents += [p.read_bytes() for p in documents]
     for path, content in zip(written, contents, strict=True):
         atomic_write_bytes(path, content)
         remember(casebook.root, path, content)

@@ -167,6 +167,9 @@ def plan_purge(casebook: Casebook, record_id: str, today: date) -> PurgePlan:
     files = {p: None for p in inside if os.path.islink(p) or os.path.isfile(p)}
     for folder in (casebook.output_dir, casebook.cache_dir / "edits"):
         files.update((p, None) for p in _own_files(folder, record_id))
+    from rjcli.storage.documents import document_files
+
+    files.update((p, None) for p in document_files(casebook, record_id))  # rj attach
     return PurgePlan(record_id=record_id, kind=kind_of(record_id), path=path, record=record,
                      state=state, files=sorted(files), outside=outside)
 
@@ -206,6 +209,8 @@ def purge(casebook: Casebook, record_id: str, today: date, early: bool = False,
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 deleted.append(casebook.rel(path))
+        with contextlib.suppress(OSError):  # the emptied documents/ID/ of rj attach
+            (casebook.root / "documents" / record_id).rmdir()
         plan.path.unlink()
         deleted.insert(0, casebook.rel(plan.path))
         fsync_folder(plan.path.parent)
@@ -236,7 +241,10 @@ def _git(casebook: Casebook, record: Path, stone: Path, record_id: str) -> tuple
     if not casebook.config.autocommit:
         return history, False
     tracked = bool(run_git(casebook.root, "ls-files", "--", rel, check=False).stdout.strip())
-    casebook.committed([record, stone] if tracked else [stone], f"purge {record_id}")
+    docs = casebook.root / "documents" / record_id  # rj attach: kept in the same commit
+    kept = run_git(casebook.root, "ls-files", "--", casebook.rel(docs), check=False).stdout
+    casebook.committed(([record, stone] if tracked else [stone]) + ([docs] if kept else []),
+                       f"purge {record_id}")
     return history, True
 
 
