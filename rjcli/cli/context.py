@@ -11,11 +11,14 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from rjcli.errors import BadInput
 from rjcli.storage.casebook import Casebook, entry_id, find_casebook
+
+DayOrMoment = TypeVar("DayOrMoment", date, datetime)
 
 
 @dataclass
@@ -67,11 +70,21 @@ def parse_day(text: str | None, today: date, what: str = "date") -> date | None:
     if word == "yesterday":
         from datetime import timedelta
 
-        return today - timedelta(days=1)
+        return within_limits(today - timedelta(days=1), what, text)
     try:
-        return date.fromisoformat(word)
+        return within_limits(date.fromisoformat(word), what, text)
     except ValueError:
         raise BadInput(f"{what} '{text}' is not a real date", hint="write it as YYYY-MM-DD, e.g. 2026-04-01") from None
+
+
+def within_limits(day: DayOrMoment, what: str, text: str) -> DayOrMoment:
+    """``day``, or BadInput when it is outside the dates rj keeps (core.dates)."""
+    from rjcli.core.dates import check_in_range
+
+    problem = check_in_range(day, f"{what} '{text}'")
+    if problem:
+        raise BadInput(problem, hint="give a date between those (YYYY-MM-DD)")
+    return day
 
 
 def parse_moment(text: str | None, now: datetime, what: str = "time") -> datetime:
@@ -89,7 +102,7 @@ def parse_moment(text: str | None, now: datetime, what: str = "time") -> datetim
     except (ValueError, OverflowError):
         raise BadInput(f"{what} '{text}' is not a date and time",
                        hint="write it as 'YYYY-MM-DD HH:MM', e.g. '2026-04-02 14:30'") from None
-    return moment.replace(tzinfo=None, second=0, microsecond=0)
+    return within_limits(moment.replace(tzinfo=None, second=0, microsecond=0), what, text)
 
 
 def interactive() -> bool:
@@ -110,6 +123,7 @@ def today_from(option: str | None) -> tuple[date, datetime]:
         day = date.fromisoformat(option.strip())
     except ValueError:
         raise BadInput(f"--today '{option}' is not a real date", hint="use YYYY-MM-DD") from None
+    within_limits(day, "--today (or RJ_TODAY)", option.strip())
     return day, datetime.combine(day, time(23, 59))
 
 

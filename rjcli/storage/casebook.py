@@ -61,6 +61,17 @@ def _not_a_record(data: Any, record_id: str | None) -> str | None:
     return None
 
 
+def _parse_new(text: str) -> Any:
+    """The text of a record as changed, read back; refused when a value in it is beyond
+    what a record may hold (the reader's limits, rjcli/core/limits.py)."""
+    try:
+        return _yaml().parse_text(text)
+    except _yaml().YamlProblem as exc:
+        where = f"line {exc.line}: " if exc.line else ""
+        raise ChangeRefused(f"the change would make the record invalid: {where}{exc.message}",
+                            hint="nothing was written") from None
+
+
 def find_casebook(explicit: str | None, env: str | None, cwd: Path) -> Path:
     """--casebook, else RJ_CASEBOOK, else the nearest folder upward holding rj.yaml."""
     for given, how in ((explicit, "--casebook"), (env, "RJ_CASEBOOK")):
@@ -288,7 +299,7 @@ class Casebook:
                                     hint=hint)
             mutate(document.tree)
             new_text = document.dump()
-            data = _yaml().parse_text(new_text)
+            data = _parse_new(new_text)
             if data == before:
                 return data  # type: ignore[no-any-return]
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
@@ -312,7 +323,7 @@ class Casebook:
                 raise RecordInvalid("could not find a free id")
             data = build(record_id)
             text = _yaml().dump_new(data)
-            parsed = _yaml().parse_text(text)
+            parsed = _parse_new(text)
             self._refuse_invalid(kind, parsed, None)
             path = self.path_for(record_id)
             atomic_write(path, text, private=kind == "victim")
