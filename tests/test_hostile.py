@@ -491,3 +491,17 @@ def test_a_report_period_beyond_the_limits_is_refused(casebook: CasebookUnderTes
     shown = plain(result.output)
     assert result.exit_code == 2, shown
     assert f"'{args[-1]}' is not a" in shown and "from 1900 to 2099" in shown
+
+
+def test_check_names_a_number_beyond_its_fields_limit_on_its_line(
+        casebook: CasebookUnderTest) -> None:
+    path = casebook.path(casebook.child)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "sentence_months: 100000\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    result = casebook.run("check")
+    shown = plain(result.output)
+    assert result.exit_code == 1, shown
+    assert (f"children/{casebook.child}.yaml:{line}: sentence_months: 100000 is greater than "
+            "the maximum of 1200") in shown
+    assert casebook.run("due", "--all").exit_code == 0  # the record is still served
