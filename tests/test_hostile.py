@@ -505,3 +505,28 @@ def test_check_names_a_number_beyond_its_fields_limit_on_its_line(
     assert (f"children/{casebook.child}.yaml:{line}: sentence_months: 100000 is greater than "
             "the maximum of 1200") in shown
     assert casebook.run("due", "--all").exit_code == 0  # the record is still served
+
+
+def test_export_of_a_record_whose_contacts_are_a_date_writes_the_rest(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    write_bad(casebook, VALID_BAD + "contacts: 2026-04-01\n")
+    result = casebook.run("export", BAD, "--out", str(tmp_path / "sar"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sar" / f"{BAD}.json").is_file()
+
+
+def test_check_of_a_child_file_with_a_300000_character_line_finishes(
+        casebook: CasebookUnderTest) -> None:
+    # the privacy check's e-mail pattern took minutes over a long line with no @ in it
+    import subprocess
+    import sys
+
+    path = casebook.path(casebook.child)
+    path.write_text(casebook.text(casebook.child) + "note: " + "x" * 300_000 + "\n",
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "rjcli", "--casebook", str(casebook.root),
+                           "--today", "2026-04-02", "check"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"children/{casebook.child}.yaml" in done.stdout
+    assert "longer than the 100,000 a record may hold" in plain(done.stdout)
