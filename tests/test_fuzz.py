@@ -249,3 +249,47 @@ def test_the_fuzzed_casebook_still_checks_clean(book: CasebookUnderTest) -> None
     # whatever the fuzzing saved, it saved valid records only
     result = invoke("check", "--json", casebook=book.root, allow_unexpected=True)
     assert result.exit_code == 0, result.output
+
+
+# --- hostile record files against every reading command (issue 15) ----------------------------
+
+
+def _load_bench_fuzz() -> Any:
+    """bench/fuzz.py as a module (the hostile record files and the runner)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("bench_fuzz", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hostile_record_files_never_stop_or_hang_a_reading_command() -> None:
+    # RJ_FUZZ_FILES=1000 for the full run (bench/fuzz.py prints the same figures)
+    import os
+
+    fuzz = _load_bench_fuzz()
+    count = int(os.environ.get("RJ_FUZZ_FILES") or 30)
+    figures = fuzz.run(count, seed=int(os.environ.get("RJ_FUZZ_SEED") or 7), batch=10)
+    shown = figures.as_text()
+    assert figures.files == count and figures.runs >= count * len(fuzz.ONE), shown
+    assert figures.crashes == [], shown  # no exit 70, no traceback
+    assert figures.hangs == [], shown
+    assert figures.not_served == [], shown  # every good record still listed
+    assert set(figures.exits) <= DOCUMENTED_EXITS, shown
+
+
+def test_the_hostile_files_are_of_every_kind() -> None:
+    fuzz = _load_bench_fuzz()
+    made = fuzz.hostile_files(400, seed=1)
+    kinds = {h.kind for h in made}
+    assert set(fuzz.STRUCTURES) <= kinds  # every whole-file kind is made
+    texts = b"\n".join(h.content for h in made)
+    for value in (b"!!binary", b"!!set", b"!!python/", b"!!omap", b"9" * 5000, b"9999-12-31",
+                  b"0001-01-01", b"[" * 300, b"*nowhere", b".inf"):
+        assert value in texts, value
