@@ -340,6 +340,13 @@ RJ_YAML = {
     "50 MB file": (None, None, "file is 50.0 MB"),
     "tab indentation": ("service:\n\tname: X\n", 2, "tab used for indentation"),
     "duplicate key": ("service: {name: X}\nservice: {name: Y}\n", 2, "duplicate key 'service'"),
+    # values beyond the limits (issue 15): 100,000 years took a retention date past 9999
+    "retention of 100,000 years": ("service: {name: X}\nretention: {victim: 100000}\n", None,
+                                   "retention.victim: 100000"),
+    "retention of the wrong type": ("service: {name: X}\nretention: {victim: [1]}\n", None,
+                                    "retention.victim: [1]"),
+    "a date in the year 9999": ("service: {name: X}\ncalendar: {closures: [9999-12-31]}\n", 2,
+                                "'9999-12-31' is outside the dates rj keeps"),
 }
 
 

@@ -183,7 +183,12 @@ class Casebook:
     def config(self) -> CasebookConfig:
         from rjcli.core.config import config_from_dict
 
-        return config_from_dict(self.config_data)
+        try:
+            return config_from_dict(self.config_data)
+        except (TypeError, ValueError, AttributeError) as exc:  # a value no setting can be
+            raise RecordInvalid(f"{CONFIG_FILE}: a setting of the wrong type or beyond its "
+                                f"limits ({exc})",
+                                hint="rj check names its line; fix it in an editor") from None
 
     # --- reading --------------------------------------------------------------
 
