@@ -119,6 +119,9 @@ _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::
 within the same bounds as a YAML date's."""
 
 
+_MAX_TEXT = limits.MAX_TEXT
+
+
 def _refuse(message: str, node: Any) -> yaml.constructor.ConstructorError:
     return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
 
@@ -151,7 +154,8 @@ class _RecordConstructor(yaml.constructor.SafeConstructor):
 
     def construct_sequence(self, node: Any, deep: bool = False) -> list[Any]:
         for child in node.value if isinstance(node, yaml.SequenceNode) else ():
-            self._nested(node, child)
+            if child.__class__ is not yaml.ScalarNode:
+                self._nested(node, child)
         return super().construct_sequence(node, deep=deep)  # type: ignore[no-any-return]
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -167,16 +171,20 @@ class _RecordConstructor(yaml.constructor.SafeConstructor):
                               key_node)
             if key in mapping:
                 raise _refuse(f"duplicate key '{key}'", key_node)
-            self._nested(node, value_node)
+            if value_node.__class__ is not yaml.ScalarNode:
+                self._nested(node, value_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
     def construct_yaml_str(self, node: Any) -> str:
-        text = str(self.construct_scalar(node))
-        if len(text) > limits.MAX_TEXT:
-            raise _refuse(f"a value of {len(text):,} characters, longer than the "
-                          f"{limits.MAX_TEXT:,} a record may hold", node)
-        if len(text) <= 19 and _DATE_TEXT.fullmatch(text):
+        text: str = self.construct_scalar(node)
+        size = len(text)
+        if size < 10:  # most values: shorter than a date, so neither check applies
+            return text
+        if size > _MAX_TEXT:
+            raise _refuse(f"a value of {size:,} characters, longer than the "
+                          f"{_MAX_TEXT:,} a record may hold", node)
+        if size <= 19 and text[4] == "-" and _DATE_TEXT.fullmatch(text):
             year = int(text[:4])
             if not limits.FIRST_DAY.year <= year <= limits.LAST_DAY.year:
                 raise _refuse(f"'{text}' is outside the dates rj keeps "
