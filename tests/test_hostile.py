@@ -537,3 +537,11 @@ def test_check_of_a_child_file_with_a_300000_character_line_finishes(
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"children/{casebook.child}.yaml" in done.stdout
     assert "longer than the 100,000 a record may hold" in plain(done.stdout)
+
+
+def test_check_of_an_entry_whose_id_is_a_mapping_names_it(casebook: CasebookUnderTest) -> None:
+    write_bad(casebook, VALID_BAD + "consents:\n  - id: {}\n    kind: contact\n    answer: yes\n")
+    result = casebook.run("check")
+    shown = plain(result.output)
+    assert result.exit_code == 1, shown
+    assert f"victims/{BAD}.yaml:12: consents.0.id: {{}} is not of type 'string'" in shown

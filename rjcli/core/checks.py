@@ -113,7 +113,7 @@ def check_entry_ids(data: Mapping[str, object], path: str) -> list[Problem]:
             continue
         for entry in entries:
             entry_id = entry.get("id") if isinstance(entry, dict) else None
-            if entry_id in seen:
+            if isinstance(entry_id, str) and entry_id in seen:  # an id of {} is unhashable
                 problems.append(Problem(path, None, f"entry id {entry_id} appears twice"))
             if isinstance(entry_id, str):
                 seen.add(entry_id)
