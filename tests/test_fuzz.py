@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -35,8 +35,9 @@ WORDS = st.one_of(TEXT, st.sampled_from([
     "Zoë Ó Dúnlaing", "名前", "😀"]))
 ENTRY_ID = st.text(CROCKFORD, min_size=26, max_size=26)
 DAY = st.dates(min_value=date(1930, 1, 1), max_value=date(2030, 12, 31))
-MOMENT = st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M")).filter(
-    lambda m: m[0] != "0" and len(m) == 16)
+MOMENT = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31, 23, 59)
+                      ).map(lambda d: d.strftime("%Y-%m-%d %H:%M"))
+"""Within the dates a record may hold (rjcli/core/limits.py): the reader refuses others."""
 PHONE = st.from_regex(r"(0[1-9][0-9]{3} ?[0-9]{6}|\+44 ?7700 ?900[0-9]{3})", fullmatch=True)
 EMAIL = st.from_regex(r"[a-z0-9._-]{1,12}@example\.(org|com|net)", fullmatch=True)
 POSTCODE = st.from_regex(r"[A-Z]{1,2}[0-9] [0-9][A-Z]{2}", fullmatch=True)
@@ -251,3 +252,47 @@ def test_the_fuzzed_casebook_still_checks_clean(book: CasebookUnderTest) -> None
     # whatever the fuzzing saved, it saved valid records only
     result = invoke("check", "--json", casebook=book.root, allow_unexpected=True)
     assert result.exit_code == 0, result.output
+
+
+# --- hostile record files against every reading command (issue 15) ----------------------------
+
+
+def _load_bench_fuzz() -> Any:
+    """bench/fuzz.py as a module (the hostile record files and the runner)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("bench_fuzz", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hostile_record_files_never_stop_or_hang_a_reading_command() -> None:
+    # RJ_FUZZ_FILES=1000 for the full run (bench/fuzz.py prints the same figures)
+    import os
+
+    fuzz = _load_bench_fuzz()
+    count = int(os.environ.get("RJ_FUZZ_FILES") or 30)
+    figures = fuzz.run(count, seed=int(os.environ.get("RJ_FUZZ_SEED") or 7), batch=10)
+    shown = figures.as_text()
+    assert figures.files == count and figures.runs >= count * len(fuzz.ONE), shown
+    assert figures.crashes == [], shown  # no exit 70, no traceback
+    assert figures.hangs == [], shown
+    assert figures.not_served == [], shown  # every good record still listed
+    assert set(figures.exits) <= DOCUMENTED_EXITS, shown
+
+
+def test_the_hostile_files_are_of_every_kind() -> None:
+    fuzz = _load_bench_fuzz()
+    made = fuzz.hostile_files(400, seed=1)
+    kinds = {h.kind for h in made}
+    assert set(fuzz.STRUCTURES) <= kinds  # every whole-file kind is made
+    texts = b"\n".join(h.content for h in made)
+    for value in (b"!!binary", b"!!set", b"!!python/", b"!!omap", b"9" * 5000, b"9999-12-31",
+                  b"0001-01-01", b"[" * 300, b"*nowhere", b".inf"):
+        assert value in texts, value

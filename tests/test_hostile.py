@@ -21,6 +21,20 @@ HERE = Path(__file__).resolve().parent.parent
 BILLION_LAUGHS = "id: V-BAD000\nlol: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"l{n}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 9)}]\n" for n in range(8))
 
+VALID_BAD = """\
+id: V-BAD000
+kind: individual
+name: Lee Broken
+referral:
+  allocated: 2026-03-01
+  worker: Sam Worker
+status_history:
+  - id: 01KN7Q0000AAAAAAAAAAAAAAAA
+    date: 2026-03-01
+    status: open
+"""
+"""A valid victim record for the file V-BAD000.yaml, made hostile by one value."""
+
 # each: file contents (None: a 50 MB sparse file), the line rj must name (None: no line
 # to name), words of the message
 RECORDS: dict[str, tuple[str | bytes | None, int | None, str]] = {
@@ -53,6 +67,27 @@ RECORDS: dict[str, tuple[str | bytes | None, int | None, str]] = {
                         "'2026-02-30' is not a real date"),
     "empty file": ("", 1, "not a record (expected a mapping of fields)"),
     "a list, not a record": ("- id: V-BAD000\n- name: Lee\n", 1, "not a record"),
+    # values beyond the schemas' limits (issue 15): each is its file's problem alone
+    "!!binary": ("id: V-BAD000\nkind: individual\nname: !!binary aGVsbG8=\n", 3,
+                 "the tag !!binary is not allowed in a record"),
+    "!!set": ("id: V-BAD000\nkind: individual\nname: !!set {a, b}\n", 3,
+              "the tag !!set is not allowed in a record"),
+    "!!python/object": ("id: V-BAD000\nkind: individual\nname: Lee\n"
+                        "needs: !!python/object/apply:os.system [id]\n", 4,
+                        "the tag !!python/object/apply:os.system is not allowed"),
+    "5,000-digit integer": ("id: V-BAD000\nkind: individual\nname: Lee\nphones:\n  - "
+                            + "7" * 5000 + "\n", 5, "is larger than a record may hold"),
+    "infinite number": ("id: V-BAD000\nkind: individual\nname: Lee\nneeds: .inf\n", 4,
+                        "'.inf' is not a number a record can hold"),
+    "allocated in the year 9999": (VALID_BAD.replace("allocated: 2026-03-01",
+                                                     "allocated: 9999-12-31"), 5,
+                                   "'9999-12-31' is outside the dates rj keeps "
+                                   "(1900-01-01 to 2100-12-31)"),
+    "a contact in the year 1": (VALID_BAD + "contacts:\n  - id: 01KN7Q0000AAAAAAAAAAAAAAAB\n"
+                                "    at: '0001-01-01 10:00'\n    method: phone\n"
+                                "    outcome: spoke\n", 13, "'0001-01-01 10:00' is outside"),
+    "nested 40 deep": ("id: V-BAD000\nkind: individual\nname: Lee\nneeds: "
+                       + "[" * 40 + "]" * 40 + "\n", 4, "nested more than 32 levels deep"),
     "id not matching the file name": ("""\
         id: V-7K3M2Q
         kind: individual
@@ -305,6 +340,13 @@ RJ_YAML = {
     "50 MB file": (None, None, "file is 50.0 MB"),
     "tab indentation": ("service:\n\tname: X\n", 2, "tab used for indentation"),
     "duplicate key": ("service: {name: X}\nservice: {name: Y}\n", 2, "duplicate key 'service'"),
+    # values beyond the limits (issue 15): 100,000 years took a retention date past 9999
+    "retention of 100,000 years": ("service: {name: X}\nretention: {victim: 100000}\n", None,
+                                   "retention.victim: 100000"),
+    "retention of the wrong type": ("service: {name: X}\nretention: {victim: [1]}\n", None,
+                                    "retention.victim: [1]"),
+    "a date in the year 9999": ("service: {name: X}\ncalendar: {closures: [9999-12-31]}\n", 2,
+                                "'9999-12-31' is outside the dates rj keeps"),
 }
 
 
@@ -389,3 +431,117 @@ def test_an_empty_casebook_works_and_says_there_is_nothing(tmp_path: Path, args:
     if args[0] == "report":
         assert any(w in plain(result.output).lower() for w in ("no ", "nothing", " 0 ")), \
             result.output
+
+
+# --- dates typed beyond the limits (issue 15) ----------------------------------------------------
+
+LIMITS = "is outside the dates rj keeps (1900-01-01 to 2100-12-31)"
+
+
+@pytest.mark.parametrize("today, env", [("9999-12-31", {}), ("0001-01-01", {}),
+                                        (None, {"RJ_TODAY": "2101-01-01"}),
+                                        (None, {"RJ_TODAY": "1899-12-31"})])
+def test_a_today_beyond_the_limits_is_refused_with_the_limits(
+        casebook: CasebookUnderTest, today: str | None, env: dict[str, str]) -> None:
+    typed = today or env["RJ_TODAY"]
+    for args in (["due", "--all"], ["report", "caseload"], ["list"]):
+        result = casebook.run(*args, today=today, env=env)
+        shown = plain(result.output)
+        assert result.exit_code == 2, shown
+        assert f"--today (or RJ_TODAY) '{typed}' {LIMITS}" in shown
+
+
+def test_a_date_typed_beyond_the_limits_is_refused_and_nothing_is_written(
+        casebook: CasebookUnderTest) -> None:
+    from test_restorative import held_conference
+
+    held_conference(casebook)
+    before = snapshot(casebook.root)
+    v = casebook.victim
+    typed = {
+        "--due": ["agreement", "add", v, "--action", "Apologise", "--who", "child",
+                  "--due", "9999-12-31"],
+        "--allocated": ["victim", "new", "--name", "Lee Far", "--child", casebook.child,
+                        "--consent-contact", "yes", "--allocated", "0001-01-01"],
+        "--at": ["contact", "log", v, "--method", "phone", "--outcome", "spoke",
+                 "--at", "9999-12-31 10:00"],
+        "--date": ["consent", v, "contact", "yes", "--date", "1899-12-31"],
+    }
+    for option, args in typed.items():
+        result = casebook.run(*args)
+        shown = plain(result.output)
+        assert result.exit_code == 2, (option, shown)
+        assert f"{option} '{args[-1]}' {LIMITS}" in shown, shown
+    assert snapshot(casebook.root) == before
+    for args in (["due", "--all"], ["due", "--all", "--ics", str(casebook.root / "d.ics")],
+                 ["report", "caseload"], ["check"]):
+        assert casebook.run(*args).exit_code == 0
+
+
+def test_a_change_holding_a_value_beyond_the_limits_is_refused_with_its_line(
+        casebook: CasebookUnderTest) -> None:
+    before = casebook.text(casebook.victim)
+    result = casebook.run("contact", "log", casebook.victim, "--method", "phone",
+                          "--outcome", "spoke", "--note", "x" * 100_001)
+    shown = plain(result.output)
+    assert result.exit_code == 6, shown  # ChangeRefused
+    assert "the change would make the record invalid: line " in shown
+    assert "a value of 100,001 characters, longer than the 100,000 a record may hold" in shown
+    assert casebook.text(casebook.victim) == before
+
+
+@pytest.mark.parametrize("args", [["report", "quarterly", "--quarter", "9999-Q4"],
+                                  ["report", "six-monthly", "--half", "1899-H2"]])
+def test_a_report_period_beyond_the_limits_is_refused(casebook: CasebookUnderTest,
+                                                      args: list[str]) -> None:
+    result = casebook.run(*args)
+    shown = plain(result.output)
+    assert result.exit_code == 2, shown
+    assert f"'{args[-1]}' is not a" in shown and "from 1900 to 2099" in shown
+
+
+def test_check_names_a_number_beyond_its_fields_limit_on_its_line(
+        casebook: CasebookUnderTest) -> None:
+    path = casebook.path(casebook.child)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "sentence_months: 100000\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    result = casebook.run("check")
+    shown = plain(result.output)
+    assert result.exit_code == 1, shown
+    assert (f"children/{casebook.child}.yaml:{line}: sentence_months: 100000 is greater than "
+            "the maximum of 1200") in shown
+    assert casebook.run("due", "--all").exit_code == 0  # the record is still served
+
+
+def test_export_of_a_record_whose_contacts_are_a_date_writes_the_rest(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    write_bad(casebook, VALID_BAD + "contacts: 2026-04-01\n")
+    result = casebook.run("export", BAD, "--out", str(tmp_path / "sar"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sar" / f"{BAD}.json").is_file()
+
+
+def test_check_of_a_child_file_with_a_300000_character_line_finishes(
+        casebook: CasebookUnderTest) -> None:
+    # the privacy check's e-mail pattern took minutes over a long line with no @ in it
+    import subprocess
+    import sys
+
+    path = casebook.path(casebook.child)
+    path.write_text(casebook.text(casebook.child) + "note: " + "x" * 300_000 + "\n",
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "rjcli", "--casebook", str(casebook.root),
+                           "--today", "2026-04-02", "check"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"children/{casebook.child}.yaml" in done.stdout
+    assert "longer than the 100,000 a record may hold" in plain(done.stdout)
+
+
+def test_check_of_an_entry_whose_id_is_a_mapping_names_it(casebook: CasebookUnderTest) -> None:
+    write_bad(casebook, VALID_BAD + "consents:\n  - id: {}\n    kind: contact\n    answer: yes\n")
+    result = casebook.run("check")
+    shown = plain(result.output)
+    assert result.exit_code == 1, shown
+    assert f"victims/{BAD}.yaml:12: consents.0.id: {{}} is not of type 'string'" in shown

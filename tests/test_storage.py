@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import VICTIM, CasebookUnderTest, plain
-from rjcli.core import ids
+from rjcli.core import ids, limits
 from rjcli.errors import LockTimeout
 from rjcli.storage import atomic, edits, yamlio
 from rjcli.storage.casebook import Casebook
@@ -181,7 +181,7 @@ RECORDS = st.fixed_dictionaries(
                                           "postcode": st.from_regex(r"EX[0-9] [0-9][A-Z]{2}",
                                                                     fullmatch=True)}),
         "needs": st.one_of(TEXT, TRICKY),
-        "local_ref": st.one_of(TEXT, TRICKY, st.integers(), st.booleans(), st.none()),
+        "local_ref": st.one_of(TEXT, TRICKY, st.integers(-limits.MAX_INT, limits.MAX_INT), st.booleans(), st.none()),
         "contacts": st.lists(CONTACT, min_size=1, max_size=3),  # rj writes no empty list
     },
 )
@@ -231,7 +231,7 @@ def test_a_value_with_nel_reads_back_unchanged() -> None:
 AGREED = [
     "yes", "no", "Yes", "NO", "on", "off", "0777", "07432945841", "1:20", "1e3", "1.5E+3",
     "null", "~", "Null", "", "true", "False", "2026-04-02", "2026-04-02 10:00",
-    "2026-04-02 10:00:00", "2026-4-2 10:00:00", "0o17", "0x1F", "-.inf", ".5e3", "+.5e3",
+    "2026-04-02 10:00:00", "2026-4-2 10:00:00", "0o17", "0x1F", ".5e3", "+.5e3",
     "0.", "+12", "-0", "07700 900001", "V-7K3M2Q", "Ann O'Example", "a:b", "x #y",
 ]
 
@@ -242,6 +242,14 @@ def test_both_readers_read_a_hand_written_value_the_same(scalar: str) -> None:
     fast = yamlio.parse_text(text)["value"]
     round_trip = yamlio.load_document(text).tree["value"]
     assert typed(fast) == typed(round_trip)
+
+
+@pytest.mark.parametrize("scalar", ["-.inf", ".inf", ".nan", "1e400"])
+def test_the_fast_reader_refuses_a_number_json_cannot_hold(scalar: str) -> None:
+    # infinities and not-a-number are no record's value (issue 15): the reader names the line
+    with pytest.raises(yamlio.YamlProblem, match="is not a number a record can hold") as caught:
+        yamlio.parse_text(f"id: V-0001\nvalue: {scalar}\n")
+    assert caught.value.line == 2
 
 
 @pytest.mark.parametrize("scalar", ["1_000", "0b101", "+0x1F", "-0o17"])

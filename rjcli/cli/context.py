@@ -11,11 +11,14 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from rjcli.errors import BadInput
 from rjcli.storage.casebook import Casebook, entry_id, find_casebook
+
+DayOrMoment = TypeVar("DayOrMoment", date, datetime)
 
 
 @dataclass
@@ -147,10 +150,20 @@ def parse_day(text: str | None, today: date, what: str = "date") -> date | None:
     from rjcli.core.when import ACCEPTED_DATES, NotUnderstood, parse_date
 
     try:
-        return parse_date(text, today)
+        return within_limits(parse_date(text, today), what, text)
     except NotUnderstood as exc:
         raise BadInput(f"{what} {exc}", hint=f"dates are read day first: {ACCEPTED_DATES}"
                        ) from None
+
+
+def within_limits(day: DayOrMoment, what: str, text: str) -> DayOrMoment:
+    """``day``, or BadInput when it is outside the dates rj keeps (core.dates)."""
+    from rjcli.core.dates import check_in_range
+
+    problem = check_in_range(day, f"{what} '{text}'")
+    if problem:
+        raise BadInput(problem, hint="give a date between those (YYYY-MM-DD)")
+    return day
 
 
 def parse_moment(text: str | None, now: datetime, what: str = "time") -> datetime:
@@ -166,7 +179,7 @@ def parse_moment(text: str | None, now: datetime, what: str = "time") -> datetim
     from rjcli.core.when import parse_moment as read_moment
 
     try:
-        return read_moment(text, now.date())
+        return within_limits(read_moment(text, now.date()), what, text)
     except NotUnderstood as exc:
         raise BadInput(f"{what} {exc}", hint=f"accepted: {ACCEPTED}") from None
 
@@ -211,6 +224,7 @@ def today_from(option: str | None) -> tuple[date, datetime]:
     except NotUnderstood as exc:
         raise BadInput(f"--today {exc}", hint=f"dates are read day first: {ACCEPTED_DATES}"
                        ) from None
+    within_limits(day, "--today (or RJ_TODAY)", option.strip())
     return day, datetime.combine(day, time(23, 59))
 
 

@@ -194,7 +194,7 @@ def _period(text: str | None, today: date, kind: str) -> Period:
         example = "2026-Q1 (April to June 2026)" if kind == "quarter" else \
             "2026-H1 (April to September 2026)"
         raise BadInput(f"'{text}' is not a {kind}", hint=f"write it as {example}: financial "
-                       "years start on 1 April")
+                       "years start on 1 April; from 1900 to 2099")
     return found
 
 

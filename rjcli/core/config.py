@@ -84,6 +84,20 @@ class CasebookConfig:
         return None
 
 
+MAX_RETENTION_YEARS = 100
+"""As schemas/casebook.schema.json states: more would take a retention date past the
+dates rj keeps."""
+
+
+def _years(kind: object, value: object) -> int:
+    """Retention years of one kind of record; ValueError naming it when not 0 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not 0 <= value <= MAX_RETENTION_YEARS:
+        raise ValueError(f"retention.{kind}: {value!r} is not a whole number of years from 0 "
+                         f"to {MAX_RETENTION_YEARS}")
+    return value
+
+
 def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
     """Settings from a parsed rj.yaml (already schema-valid), with defaults."""
     service = data.get("service") or {}
@@ -116,7 +130,7 @@ def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
         extra_rules=tuple(policy.get("add") or []),
         region=str(calendar.get("region") or "england"),
         closures=closures,
-        retention_years={str(k): int(v) for k, v in retention.items()},
+        retention_years={str(k): _years(k, v) for k, v in retention.items()},
         autocommit=bool(git.get("autocommit", False)),
         raw=data,
     )

@@ -8,42 +8,57 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from rjcli.core.limits import FIRST_DAY, LAST_DAY
+
 UK_MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 )
 
 
+def check_in_range(day: date, what: str = "date") -> str | None:
+    """Why ``day`` (a date or a datetime) is outside the dates rj keeps, limits.FIRST_DAY to
+    limits.LAST_DAY; None when it is inside. Every date read from a record or typed by a
+    person is held to these bounds before any rule adds days to it."""
+    if FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY:
+        return None
+    return f"{what} is outside the dates rj keeps ({FIRST_DAY} to {LAST_DAY})"
+
+
 def as_date(value: object) -> date | None:
-    """A date from a YAML value (date, datetime or ISO text); None when empty or invalid."""
+    """A date from a YAML value (date, datetime or ISO text); None when empty, invalid or
+    outside the dates rj keeps (the reader refuses such a value; this is the backstop)."""
     if value is None or value == "":
         return None
+    day: date | None = None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip()[:10])
+            day = date.fromisoformat(value.strip()[:10])
         except ValueError:
             return None
-    return None
+    return day if day is not None and check_in_range(day) is None else None
 
 
 def as_datetime(value: object) -> datetime | None:
-    """A datetime from ``2026-04-01 14:30`` text (or a date, at midnight)."""
+    """A datetime from ``2026-04-01 14:30`` text (or a date, at midnight); None as for
+    ``as_date``."""
     if value is None or value == "":
         return None
+    moment: datetime | None = None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
+        moment = value.replace(tzinfo=None)
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(value.strip()).replace(tzinfo=None)
         except ValueError:
             return None
-    return None
+    return moment if moment is not None and check_in_range(moment) is None else None
 
 
 def format_datetime(moment: datetime) -> str:

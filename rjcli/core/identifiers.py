@@ -76,7 +76,8 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {}
 for _short, _full in _STREET_WORDS.items():
     _SHORT_FORMS[_full] = (*_SHORT_FORMS.get(_full, ()), _short)
 _DIGIT_GROUP = re.compile(r"\d+")
-_EMAIL = re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"[\w.+\-']{1,64}@[\w\-]{1,255}(?:\.[\w\-]{1,255})+")
+"""Bounded as an address is (RFC 5321): unbounded, a long line with no @ took quadratic time."""
 _POSTCODE = re.compile(r"(?<![^\W_])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ \t\-]*(\d[A-Za-z]{2})(?![^\W_])")
 _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rjcli.core.dates import as_date, uk_date
+from rjcli.core.limits import FIRST_DAY, LAST_DAY
 from rjcli.core.deadlines import Evaluation
 from rjcli.core.model import Child, Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.policy import Rule
@@ -84,15 +85,21 @@ def half(year: int, n: int) -> Period:
 
 
 def parse_quarter(text: str) -> Period | None:
-    """``2026-Q1`` (also ``2026Q1``, lower case); None when it is not a quarter."""
+    """``2026-Q1`` (also ``2026Q1``, lower case); None when it is not a quarter (or not
+    within the dates rj keeps, limits.FIRST_DAY to LAST_DAY)."""
     m = _QUARTER.match(text)
-    return quarter(int(m.group(1)), int(m.group(2))) if m else None
+    return quarter(int(m.group(1)), int(m.group(2))) if m and _kept(m.group(1)) else None
 
 
 def parse_half(text: str) -> Period | None:
-    """``2026-H1``; None when it is not a half year."""
+    """``2026-H1``; None when it is not a half year (as for ``parse_quarter``)."""
     m = _HALF.match(text)
-    return half(int(m.group(1)), int(m.group(2))) if m else None
+    return half(int(m.group(1)), int(m.group(2))) if m and _kept(m.group(1)) else None
+
+
+def _kept(year: str) -> bool:
+    """A financial year (April to March) within the dates rj keeps."""
+    return FIRST_DAY.year <= int(year) < LAST_DAY.year
 
 
 def _financial_year(day: date) -> int:

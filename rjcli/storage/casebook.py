@@ -61,6 +61,17 @@ def _not_a_record(data: Any, record_id: str | None) -> str | None:
     return None
 
 
+def _parse_new(text: str) -> Any:
+    """The text of a record as changed, read back; refused when a value in it is beyond
+    what a record may hold (the reader's limits, rjcli/core/limits.py)."""
+    try:
+        return _yaml().parse_text(text)
+    except _yaml().YamlProblem as exc:
+        where = f"line {exc.line}: " if exc.line else ""
+        raise ChangeRefused(f"the change would make the record invalid: {where}{exc.message}",
+                            hint="nothing was written") from None
+
+
 def find_casebook(explicit: str | None, env: str | None, cwd: Path) -> Path:
     """--casebook, else RJ_CASEBOOK, else the nearest folder upward holding rj.yaml."""
     for given, how in ((explicit, "--casebook"), (env, "RJ_CASEBOOK")):
@@ -174,7 +185,12 @@ class Casebook:
     def config(self) -> CasebookConfig:
         from rjcli.core.config import config_from_dict
 
-        return config_from_dict(self.config_data)
+        try:
+            return config_from_dict(self.config_data)
+        except (TypeError, ValueError, AttributeError) as exc:  # a value no setting can be
+            raise RecordInvalid(f"{CONFIG_FILE}: a setting of the wrong type or beyond its "
+                                f"limits ({exc})",
+                                hint="rj check names its line; fix it in an editor") from None
 
     # --- reading --------------------------------------------------------------
 
@@ -290,7 +306,7 @@ class Casebook:
                                     hint=hint)
             mutate(document.tree)
             new_text = document.dump()
-            data = _yaml().parse_text(new_text)
+            data = _parse_new(new_text)
             if data == before:
                 return data  # type: ignore[no-any-return]
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
@@ -317,7 +333,7 @@ class Casebook:
                 raise RecordInvalid("could not find a free id")
             data = build(record_id)
             text = _yaml().dump_new(data)
-            parsed = _yaml().parse_text(text)
+            parsed = _parse_new(text)
             self._refuse_invalid(kind, parsed, None)
             if kind == "child":
                 self._refuse_victim_identifiers(record_id, None, parsed)

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rjcli.core.model import log_entries
 from rjcli.core.ids import kind_of
 from rjcli.core.problems import Problem
 from rjcli.errors import ChangeRefused, RecordNotFound
@@ -147,8 +148,8 @@ def letters_of(casebook: Casebook, data: dict[str, Any]) -> Letters:
     """The letter files named by ``contacts[].file``: only those under output/letters/."""
     folder = (casebook.output_dir / "letters").resolve()
     letters = Letters()
-    for entry in data.get("contacts") or []:
-        name = entry.get("file") if isinstance(entry, dict) else None
+    for entry in log_entries(data.get("contacts")):  # contacts of the wrong type: none
+        name = entry.get("file")
         if not isinstance(name, str) or not name.strip():
             continue
         given = Path(name)

@@ -18,6 +18,7 @@ Two readers, one dialect:
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rjcli.core import limits
+from rjcli.core.dates import check_in_range
 from rjcli.storage.recordfile import (  # noqa: F401  (re-exported: every reader uses them)
     MAX_RECORD_BYTES,
     YamlProblem,
@@ -106,59 +109,135 @@ _Core12Resolver.add_implicit_resolver(
 )
 
 
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map",
+                                            "timestamp"))
+"""The values a record holds: JSON's, and dates. ``!!binary``, ``!!set``, ``!!omap``,
+``!!python/...`` and any other tag are refused where they are written."""
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
+"""Text a record's date and moment fields hold (``"2026-04-01 14:30"``): its year is kept
+within the same bounds as a YAML date's."""
+
+
+_MAX_TEXT = limits.MAX_TEXT
+
+
+def _refuse(message: str, node: Any) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+
+
 class _RecordConstructor(yaml.constructor.SafeConstructor):
-    """Safe construction that refuses what a record never needs."""
+    """Safe construction that refuses what a record never needs, and any value outside the
+    limits of the schemas (``limits``) where it is written, so no rule ever meets it."""
+
+    def __init__(self) -> None:
+        yaml.constructor.SafeConstructor.__init__(self)
+        self._depths: dict[Any, int] = {}
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&name / *name) are not allowed in records",
-                node.start_mark,
-            )
+            raise _refuse("anchors and aliases (&name / *name) are not allowed in records", node)
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace(_CORE, "!!")
+            raise _refuse(f"the tag {tag} is not allowed in a record (plain text, numbers, "
+                          "dates, true/false, lists and mappings only)", node)
         return super().construct_object(node, deep=deep)
+
+    def _nested(self, parent: Any, child: Any) -> None:
+        """Refuse collections nested deeper than limits.MAX_DEPTH (the depth of each is
+        noted as it is met: construction is not recursive, so the depth is not known)."""
+        if isinstance(child, (yaml.MappingNode, yaml.SequenceNode)):
+            depth = self._depths.get(parent, 1) + 1
+            if depth > limits.MAX_DEPTH:
+                raise _refuse(f"nested more than {limits.MAX_DEPTH} levels deep", child)
+            self._depths[child] = depth
+
+    def construct_sequence(self, node: Any, deep: bool = False) -> list[Any]:
+        for child in node.value if isinstance(node, yaml.SequenceNode) else ():
+            if child.__class__ is not yaml.ScalarNode:
+                self._nested(node, child)
+        return super().construct_sequence(node, deep=deep)  # type: ignore[no-any-return]
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping, found {node.id}", node.start_mark
-            )
+            raise _refuse(f"expected a mapping, found {node.id}", node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, (str, int, bool, date)) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain word", key_node.start_mark
-                )
+                raise _refuse("a key must be a plain word", key_node)
+            if isinstance(key, str) and len(key) > limits.MAX_KEY:
+                raise _refuse(f"a field name longer than {limits.MAX_KEY:,} characters",
+                              key_node)
             if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
+                raise _refuse(f"duplicate key '{key}'", key_node)
+            if value_node.__class__ is not yaml.ScalarNode:
+                self._nested(node, value_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_yaml_str(self, node: Any) -> str:
+        text: str = self.construct_scalar(node)
+        size = len(text)
+        if size < 10:  # most values: shorter than a date, so neither check applies
+            return text
+        if size > _MAX_TEXT:
+            raise _refuse(f"a value of {size:,} characters, longer than the "
+                          f"{_MAX_TEXT:,} a record may hold", node)
+        if size <= 19 and text[4] == "-" and _DATE_TEXT.fullmatch(text):
+            year = int(text[:4])
+            if not limits.FIRST_DAY.year <= year <= limits.LAST_DAY.year:
+                raise _refuse(f"'{text}' is outside the dates rj keeps "
+                              f"({limits.FIRST_DAY} to {limits.LAST_DAY})", node)
+        return text
+
     def construct_yaml_int(self, node: Any) -> int:
         """YAML 1.2 integers as ruamel reads them: decimal (a leading zero is still
-        decimal), 0b / 0o / 0x with an optional sign, underscores ignored."""
+        decimal), 0b / 0o / 0x with an optional sign, underscores ignored; no larger than
+        limits.MAX_INT either way (counted before converting: a 5,000-digit number is
+        refused, not read)."""
         text = str(self.construct_scalar(node)).replace("_", "")
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
         bases = {"0b": 2, "0o": 8, "0x": 16}
         base = bases.get(digits[:2], 10)
-        return sign * int(digits[2:] if base != 10 else digits, base)
+        too_big = _refuse(f"the number {text[:24]}{'...' if len(text) > 24 else ''} is larger "
+                          f"than a record may hold ({limits.MAX_INT:,} at most either way; "
+                          "quote it to keep it as text)", node)
+        if len(digits) > 70:
+            raise too_big
+        try:
+            value = sign * int(digits[2:] if base != 10 else digits, base)
+        except ValueError:
+            raise _refuse(f"'{text[:24]}' is not a number", node) from None
+        if abs(value) > limits.MAX_INT:
+            raise too_big
+        return value
+
+    def construct_yaml_float(self, node: Any) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _refuse(f"'{node.value}' is not a number a record can hold (infinite or "
+                          "not a number)", node)
+        return value  # type: ignore[no-any-return]
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
-            ) from None
+            value = super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise _refuse(f"'{node.value}' is not a real date ({exc})", node) from None
+        except (AttributeError, TypeError):  # an explicit !!timestamp on any text
+            raise _refuse(f"'{node.value}' is not a date", node) from None
+        problem = check_in_range(value, f"'{node.value}'")
+        if problem:
+            raise _refuse(problem, node)
+        return value
 
 
-_RecordConstructor.add_constructor("tag:yaml.org,2002:int", _RecordConstructor.construct_yaml_int)
-_RecordConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _RecordConstructor.construct_yaml_timestamp
-)
+_RecordConstructor.add_constructor(_CORE + "str", _RecordConstructor.construct_yaml_str)
+_RecordConstructor.add_constructor(_CORE + "int", _RecordConstructor.construct_yaml_int)
+_RecordConstructor.add_constructor(_CORE + "float", _RecordConstructor.construct_yaml_float)
+_RecordConstructor.add_constructor(_CORE + "timestamp", _RecordConstructor.construct_yaml_timestamp)
 
 _CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 _Parser: Any = _CParser

@@ -22,7 +22,7 @@ from rjcli.shipped import shipped_dir
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
 
-LAYOUT = 13
+LAYOUT = 14
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
