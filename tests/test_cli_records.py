@@ -201,7 +201,7 @@ def test_an_impossible_today_is_a_clear_error(casebook: CasebookUnderTest, today
     # refusals are the dates that do not exist or cannot be read for certain
     result = casebook.run("list", today=today)
     assert result.exit_code == 2
-    assert f"--today '{today}' {why}" in plain(result.output)
+    assert f"--today (or RJ_TODAY) '{today}' {why}" in plain(result.output)
     assert "dates are read day first" in plain(result.output)
     from_env = casebook.run("list", today=None, env={"RJ_TODAY": today})
     assert from_env.exit_code == 2

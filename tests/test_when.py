@@ -87,9 +87,9 @@ REFUSED = {
     "next week": "is not a date rj can read",
     "2026-6": "is not a date rj can read",
     "Monday 5 June 2026": "Friday 5 June 2026 is a Friday, not a Monday",
-    "31/12/1899": "outside the years 1900 to 2100",
-    "1/1/2101": "outside the years 1900 to 2100",
-    "5 Jun 1066": "outside the years 1900 to 2100",
+    "31/12/1899": "outside the dates rj keeps",
+    "1/1/2101": "outside the dates rj keeps",
+    "5 Jun 1066": "outside the dates rj keeps",
     "": "no date given",
     "2026-06-05 10:15": "has a time; give only a date",
 }

@@ -222,7 +222,8 @@ def today_from(option: str | None) -> tuple[date, datetime]:
     try:
         day = parse_date(option, real_now.date())
     except NotUnderstood as exc:
-        raise BadInput(f"--today {exc}", hint=f"dates are read day first: {ACCEPTED_DATES}"
+        raise BadInput(f"--today (or RJ_TODAY) {exc}",
+                       hint=f"dates are read day first: {ACCEPTED_DATES}"
                        ) from None
     within_limits(day, "--today (or RJ_TODAY)", option.strip())
     return day, datetime.combine(day, time(23, 59))

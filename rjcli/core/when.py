@@ -57,9 +57,13 @@ def _clean(text: str) -> list[str]:
     return [w for w in text.split() if w not in ("at", "on", "the", "of")]
 
 
+OUTSIDE = "is outside the dates rj keeps (1900-01-01 to 2100-12-31)"
+"""The same words as rjcli.core.dates.check_in_range, whichever refuses first."""
+
+
 def _bounded(day: date, text: str) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise NotUnderstood(f"'{text}' is outside the years 1900 to 2100")
+        raise NotUnderstood(f"'{text}' {OUTSIDE}")
     return day
 
 
@@ -72,7 +76,7 @@ def _real(year: int, month: int, day: int, text: str) -> date:
                                 f"(DD/MM/YYYY), so write {day:02d}/{month:02d} as "
                                 f"{month:02d}/{day:02d}") from None
         if not 1900 <= year <= 2100:
-            raise NotUnderstood(f"'{text}' is outside the years 1900 to 2100") from None
+            raise NotUnderstood(f"'{text}' {OUTSIDE}") from None
         raise NotUnderstood(f"'{text}' is not a real date") from None
     return _bounded(meant, text)
 
