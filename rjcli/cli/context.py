@@ -36,6 +36,10 @@ class AppContext:
             self._casebook = Casebook(root, self.worker)
             if self.use_cache:
                 self._casebook.after_write = self._index_written
+            self._casebook.tell = _tell
+            from rjcli.storage.journal import recover
+
+            recover(self._casebook, tell=_tell)  # a change a crash interrupted is finished
         return self._casebook
 
     def _index_written(self, path: Path, raw: bytes) -> None:
@@ -46,6 +50,12 @@ class AppContext:
     @staticmethod
     def new_id() -> str:
         return entry_id()
+
+
+def _tell(message: str) -> None:
+    from rjcli.render.terminal import escape, warn
+
+    warn(escape(message))
 
 
 def current() -> AppContext:
