@@ -212,7 +212,7 @@ def pending(casebook: Casebook) -> list[Path]:
     folder = folder_of(casebook)
     try:
         names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # none there; or .rj/ unreadable: the change itself will say so
         return []
     return [folder / n for n in sorted(names) if n.endswith(".json")]
 
