@@ -11,12 +11,13 @@ import contextlib
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rjcli.errors import GitFailed, NotCommitted
-from rjcli.storage.atomic import locked
+from rjcli.storage.atomic import crash_point, locked
 
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
@@ -103,16 +104,42 @@ def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str,
         if not rels:
             return
         try:
-            run_git(casebook.root, "add", "-A", "--", *rels)
-            status = run_git(casebook.root, "status", "--porcelain", "--", *rels)
-            if status.stdout.strip():
-                run_git(casebook.root, "commit", "-q", "-m", f"rj: {message}", "--only", "--",
-                        *rels, author=author)
+            try:
+                _commit(casebook.root, rels, message, author)
+            except GitFailed as exc:
+                if "index.lock" not in exc.message or not _index_unlocked(casebook.root):
+                    raise
+                _commit(casebook.root, rels, message, author)  # a git left running is done
         except (GitFailed, OSError) as exc:
             _not_committed(casebook, rels, getattr(exc, "message", None) or str(exc))
         if earlier:
             with contextlib.suppress(FileNotFoundError):
                 (casebook.cache_dir / UNCOMMITTED).unlink()
+
+
+def _commit(root: Path, rels: list[str], message: str, author: str | None) -> None:
+    run_git(root, "add", "-A", "--", *rels)
+    status = run_git(root, "status", "--porcelain", "--", *rels)
+    if status.stdout.strip():
+        crash_point("git-commit")
+        run_git(root, "commit", "-q", "-m", f"rj: {message}", "--only", "--", *rels,
+                author=author)
+
+
+INDEX_LOCK_WAIT_SECONDS = 10.0
+
+
+def _index_unlocked(root: Path) -> bool:
+    """Wait for git's own index lock to go (a git still running after the rj that started it
+    was killed); False when it stays (a git killed half-way leaves it for good)."""
+    lock = Path(run_git(root, "rev-parse", "--git-path", "index.lock").stdout.strip())
+    lock = lock if lock.is_absolute() else root / lock
+    deadline = time.monotonic() + INDEX_LOCK_WAIT_SECONDS
+    while lock.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _uncommitted(casebook: Casebook) -> list[str]:

@@ -22,7 +22,9 @@ left, a file changed since by someone else is left as it is and named. A crash b
 the journal is complete leaves nothing written, so there is nothing to undo.
 
 ``RJ_CRASH_AT=<point>`` makes rj kill itself (SIGKILL, as ``kill -9``) at a named
-point (:data:`CRASH_POINTS`), so tests can stop it exactly there.
+point (:data:`CRASH_POINTS`; ``atomic-tmp`` and ``atomic-replaced`` inside every atomic
+write, ``git-commit`` before a commit; ``point:N`` for its N-th passing), so tests can
+stop it exactly there.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import contextlib
 import hashlib
 import json
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rjcli.errors import LockTimeout
-from rjcli.storage.atomic import atomic_write, fsync_folder, locked
+from rjcli.storage.atomic import atomic_write, crash_point, fsync_folder, locked
 
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
@@ -49,12 +50,6 @@ CRASH_POINTS = ("staged", "journal", "applied-1", "applied", "committed")
 """Where ``RJ_CRASH_AT`` may stop a multi-file change: every change validated and staged
 (nothing written), the journal written, the first file written, every file written,
 the commit made (the journal not yet deleted)."""
-
-
-def crash_point(name: str) -> None:
-    """Die here, as ``kill -9`` would, when ``RJ_CRASH_AT`` names this point (tests)."""
-    if os.environ.get("RJ_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def digest(data: bytes | None) -> str | None:
