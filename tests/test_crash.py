@@ -397,7 +397,9 @@ class KillRun:
             took = time.monotonic() - started
             self.runtime[kind] = 0.7 * self.runtime.get(kind, took) + 0.3 * took
         assert "Traceback" not in err and "unexpected problem" not in err, (args, err)
-        assert proc.returncode in (0, 2, 6, 8), (args, proc.returncode, err)
+        # refusals: bad input, no such record (a killed purge the command itself finished
+        # first), a change refused, fields missing for a letter
+        assert proc.returncode in (0, 2, 4, 6, 8), (args, proc.returncode, err)
         if proc.returncode != 0:
             self.refused[kind] = self.refused.get(kind, 0) + 1
             return

@@ -216,3 +216,29 @@ def test_no_journal_is_left_by_changes_that_finish(
     log = git(book, "log", "-1", "--name-only", "--format=%s").stdout
     assert f"rj: open victim case and link it to {book.child}" in log
     assert f"children/{book.child}.yaml" in log and f"victims/{json_of(made)['id']}" in log
+
+
+def test_a_change_that_cannot_be_finished_yet_is_kept_and_reading_goes_on(
+        committed_casebook: CasebookUnderTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from rjcli.storage import atomic
+
+    book = committed_casebook
+    killed = rj_killed_at(book, "journal", "victim", "new", "--name", "Kim New", "--child",
+                          book.child, "--consent-contact", "yes")
+    assert killed.returncode == -signal.SIGKILL
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    listed = book.run("list")
+    monkeypatch.undo()
+
+    assert listed.exit_code == 0, listed.output
+    assert "could not be finished yet: No space left on device" in plain(listed.output)
+    assert list((book.root / ".rj" / "journal").glob("*.json"))
+    again = book.run("list")
+    assert "finished a change that was interrupted" in plain(again.output)
+    assert_whole(book)

@@ -236,7 +236,14 @@ def recover(casebook: Casebook, holding: Iterable[str] = (),
                 continue  # its owner is still at work, or another command is finishing it
             if not journal.exists():
                 continue
-            wrote = _finish(casebook, journal, record, steps, tell)
+            try:
+                wrote = _finish(casebook, journal, record, steps, tell)
+            except OSError as exc:  # a full disk, a bad link: kept for a later command
+                if tell is not None:
+                    tell(f"rj: a change that was interrupted ({record.get('message')}) could "
+                         f"not be finished yet: {exc.strerror or exc}; the next rj command "
+                         "tries again")
+                continue
             finished += 1
         _after(casebook, wrote, bool(record.get("drop_index")))
     return finished
