@@ -328,7 +328,10 @@ class KillRun:
             kind = "close"
         if kind == "close" and not self._victims("open"):
             kind = "victim-new"
-        pool = self._victims({"close": "open", "reopen": "closed", "purge": "closed"}.get(kind))
+        if kind == "letter" and not self._victims("open"):
+            kind = "victim-new"  # the fixture victim has no address to write to
+        pool = self._victims({"close": "open", "reopen": "closed", "purge": "closed",
+                              "letter": "open"}.get(kind))
         victim = self.rng.choice(pool)
         child = self.rng.choice(self.children)
         if kind == "victim-new":
@@ -346,7 +349,7 @@ class KillRun:
             "consent": (["consent", victim, "rj-participation", "yes", "--source",
                          "phone call", "--note", tag], on_victim),
             "close": (["close", victim, "--reason", "completed"], None),
-            "reopen": (["reopen", victim], None),
+            "reopen": (["reopen", victim, "--reason", "victim got in touch"], None),
             "purge": (["purge", victim, "--confirm", "--early", "--reason", "kill test"], None),
             "agreement": (["agreement", "add", self.book.victim, "--action", tag, "--who",
                            "child", "--due", "2026-05-10"], f"victims/{self.book.victim}.yaml"),
