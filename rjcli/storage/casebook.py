@@ -22,14 +22,7 @@ from typing import TYPE_CHECKING
 
 from rjcli.core.ids import is_record_id, kind_of, new_entry_id, new_record_id
 from rjcli.core.problems import Problem
-from rjcli.errors import (
-    BadInput,
-    CasebookNotFound,
-    ChangeRefused,
-    RecordInvalid,
-    RecordNotFound,
-    RjError,
-)
+from rjcli.errors import BadInput, CasebookNotFound, ChangeRefused, RecordInvalid, RecordNotFound
 from rjcli.storage.atomic import atomic_write, locked
 
 if TYPE_CHECKING:
@@ -119,7 +112,7 @@ class Casebook:
         """The multi-file change under way (``rjcli.storage.journal.together``), if any."""
         self.tell: Callable[[str], None] | None = None
         """Where to say that a change a crash interrupted was finished (stderr)."""
-        self.not_committed: RjError | None = None
+        self.not_committed: Exception | None = None
         """Why the last save could not be committed to git (it IS saved)."""
         self.after_write: Callable[[Path, bytes], None] | None = None
         """Called with a record file's path and bytes each time rj writes one (the command
