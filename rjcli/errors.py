@@ -66,6 +66,13 @@ class GitFailed(RjError):
     exit_code = 9
 
 
+class SyncOffline(RjError):
+    """``rj sync`` could not reach the shared copy: the changes are committed here and
+    will be shared at the next sync."""
+
+    exit_code = 10
+
+
 class NotCommitted(RjError):
     """The change IS saved in its file, but could not be committed to git (a failing hook,
     a full disk, git gone); it is committed with the next change. Not a failed save."""

@@ -54,7 +54,7 @@ def test_every_fault_has_its_own_exit_code() -> None:
     codes = [c.exit_code for c in (NotCommitted, DiskFull, ReadOnly, PermissionDenied,
                                    IndexBusy, GitMissing, FileProblem)]
     assert len(set(codes)) == len(codes)
-    assert not set(codes) & {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 70, 130}
+    assert not set(codes) & {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 70, 130}
 
 
 # --- the file system says no --------------------------------------------------------------

@@ -247,3 +247,107 @@ def test_unreadable_version_conflicts_as_a_whole_file():
     result = merge_texts(OURS_TEXT, OURS_TEXT + "name: [broken\n", theirs)
     assert result.unreadable is not None
     assert result.text.startswith("<<<<<<< ours\n") and result.text.endswith(">>>>>>> theirs\n")
+
+
+# --- issue 15: the merge driver's edges ------------------------------------------------
+
+
+def test_a_comment_stays_when_the_other_side_deletes_the_entry_it_follows():
+    base = dedent(f"""\
+        id: V-0001
+        phones: [07700 900001]
+        contacts:
+          - id: {A}
+            at: 2026-04-01 10:00
+            method: phone
+          # the police passed on the next call
+          - id: {B}
+            at: 2026-04-02 10:00
+            method: phone
+    """)
+    ours = base.replace("07700 900001", "07700 900002")
+    theirs = base[: base.index("  - id: " + A)] + base[base.index("  - id: " + B):]
+    result = merge_texts(base, ours, theirs)
+    assert result.clean
+    assert "# the police passed on the next call\n" in result.text
+    data = yamlio.parse_text(result.text)
+    assert [c["id"] for c in data["contacts"]] == [B]
+    assert data["phones"] == ["07700 900002"]
+
+
+def test_an_entry_without_an_id_edited_on_both_sides_is_a_conflict_not_two_entries():
+    base = "id: C-0001\nreparation:\n  - {hours: 2, note: garden}\n"
+    ours = base.replace("hours: 2", "hours: 3")
+    theirs = base.replace("note: garden", "note: garden and fence")
+    result = merge(y(base), y(ours), y(theirs))
+    assert not result.clean
+    assert len(result.merged["reparation"]) == 1
+    text = merge_texts(base, ours, theirs)
+    assert not text.clean and "<<<<<<< ours" in text.text
+
+
+def test_integer_ids_added_on_both_sides_are_never_a_silent_duplicate():
+    base = "id: C-0001\nreparation:\n  - {id: 1, hours: 2}\n"
+    ours = base + "  - {id: 2, hours: 3}\n"
+    theirs = base + "  - {id: 2, hours: 5}\n"
+    result = merge(y(base), y(ours), y(theirs))
+    ids = [e["id"] for e in result.merged["reparation"]]
+    assert len(ids) == len(set(ids))
+    assert not result.clean
+
+
+def test_check_reports_duplicate_ids_of_any_type():
+    from rjcli.core.checks import check_entry_ids
+
+    data = y("id: C-0001\nreparation:\n  - {id: 1, hours: 2}\n  - {id: 2, hours: 3}\n"
+             "  - {id: 2, hours: 5}\n")
+    problems = check_entry_ids(data, "children/C-0001.yaml")
+    assert [p.message for p in problems] == ["entry id 2 appears twice"]
+
+
+def test_victims_added_to_one_child_on_both_sides_get_distinct_labels_the_shared_side_first():
+    base = "id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+    ours = y(base + "  - {ref: V-0003, label: Victim 2}\n")
+    theirs = y(base + "  - {ref: V-0002, label: Victim 2}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [(v["ref"], v["label"]) for v in result.merged["victims"]] == [
+        ("V-0001", "Victim 1"), ("V-0003", "Victim 2"), ("V-0002", "Victim 3")]
+    swapped = merge(y(base), theirs, ours, senior="theirs").merged["victims"]
+    assert {v["ref"]: v["label"] for v in swapped} == {
+        "V-0001": "Victim 1", "V-0003": "Victim 2", "V-0002": "Victim 3"}
+
+
+def test_one_victim_added_on_both_sides_under_different_labels_is_no_conflict():
+    base = "id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+    ours = y(base + "  - {ref: V-0002, label: Victim 2}\n")
+    theirs = y(base + "  - {ref: V-0002, label: Victim 5}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [v["label"] for v in result.merged["victims"]] == ["Victim 1", "Victim 2"]
+
+
+def test_a_second_local_victim_replayed_after_a_renumbered_one_takes_the_next_label():
+    # rj sync replays this laptop's commits one by one onto the shared copy
+    shared = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0002, label: Victim 2}\n")
+    mine_1 = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0003, label: Victim 2}\n")
+    mine_2 = y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"
+               "  - {ref: V-0003, label: Victim 2}\n  - {ref: V-0004, label: Victim 3}\n")
+    first = merge(y("id: C-0001\nvictims:\n  - {ref: V-0001, label: Victim 1}\n"),
+                  shared, mine_1).merged
+    second = merge(mine_1, first, mine_2)
+    assert second.clean
+    assert [(v["ref"], v["label"]) for v in second.merged["victims"]] == [
+        ("V-0001", "Victim 1"), ("V-0002", "Victim 2"), ("V-0003", "Victim 3"),
+        ("V-0004", "Victim 4")]
+
+
+def test_a_victim_linked_to_two_children_on_two_sides_keeps_both_links():
+    base = "id: V-0001\nchildren:\n  - {child: C-0001, offence: theft}\n"
+    ours = y(base + "  - {child: C-0002, offence: theft}\n")
+    theirs = y(base + "  - {child: C-0003, offence: criminal damage}\n")
+    result = merge(y(base), ours, theirs)
+    assert result.clean
+    assert [c["child"] for c in result.merged["children"]] == ["C-0001", "C-0002", "C-0003"]

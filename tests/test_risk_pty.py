@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,32 @@ def spawn(book: dict[str, Any], *args: str) -> pexpect.spawn:
     env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "LINES": "50"}
     child = pexpect.spawn(
         str(RJ), ["--casebook", str(book["path"]), "--today", TODAY, "--worker", "Sam Worker",
-                  "risk", "run", *args], env=env, encoding="utf-8", timeout=15,
+                  "risk", "run", *args], env=env, encoding="utf-8", timeout=60,
         dimensions=(50, 200))
     child.delaybeforesend = 0.01
     return child
+
+
+def reading(child: pexpect.spawn) -> pexpect.spawn:
+    """Wait until rj is blocked reading the terminal, and return ``child``.
+
+    A prompt on the screen is printed a moment before the read starts; a Ctrl-C or an
+    end of input sent in that moment lands elsewhere than a person's would (that made
+    this test flaky). On Linux /proc/PID/syscall names the system call a process is
+    blocked in: ``0 0x0 ...`` is read(2) on standard input (x86-64; on other machines
+    the check is skipped after the prompt was seen, as before).
+    """
+    syscall = Path(f"/proc/{child.pid}/syscall")
+    deadline = time.monotonic() + child.timeout
+    while time.monotonic() < deadline:
+        try:
+            fields = syscall.read_text().split()
+        except OSError:
+            return child  # no /proc: nothing more to wait for
+        if os.uname().machine != "x86_64" or fields[:2] == ["0", "0x0"]:
+            return child
+        time.sleep(0.01)
+    raise AssertionError("rj never waited for input at the prompt")
 
 
 def safe_key(index: int) -> str:
@@ -88,7 +111,7 @@ def test_run_interrupt_resume_go_back_and_finish(book: dict[str, Any]) -> None:
         answer(child, index)
     child.expect_exact(f"11 of {TOTAL}")
     child.expect_exact(QUESTION_PROMPT)
-    child.sendintr()  # Ctrl-C in the middle of the checklist
+    reading(child).sendintr()  # Ctrl-C in the middle of the checklist
     child.expect_exact("Stopped. 10 of 29 answers are saved.")
     child.expect_exact(f"Resume with: rj risk run {victim} --checklist conference")
     child.expect(pexpect.EOF)
@@ -161,7 +184,8 @@ def test_run_interrupt_resume_go_back_and_finish(book: dict[str, Any]) -> None:
     child = spawn(book, victim, "--checklist", "conference")
     child.expect_exact("This new run replaces the one completed 2 April 2026")
     child.expect_exact(f"1 of {TOTAL}")
-    child.sendintr()
+    child.expect_exact(QUESTION_PROMPT)
+    reading(child).sendintr()
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -177,7 +201,7 @@ def test_no_going_back_from_the_first_question_and_end_of_input_stops(
     child.expect_exact("1 of 6")
     child.sendline("maybe")
     child.expect_exact("answer must be yes, no or unknown")
-    child.sendeof()  # the connection drops: what was saved stays, nothing else
+    reading(child).sendeof()  # the connection drops: what was saved stays, nothing else
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1

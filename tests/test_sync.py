@@ -193,7 +193,7 @@ def test_offline_sync_keeps_the_change_here_and_says_so(team: Team):
     head = team.anna.head()
 
     result = team.anna.rj("sync")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 10, result.output  # offline: its own exit code
     words = plain(result.output)
     assert "Could not reach the shared copy" in words
     assert "your 1 change is saved on this computer and will be sent at the next rj sync" in words
@@ -272,3 +272,113 @@ def test_setup_without_git_still_writes_gitattributes(tmp_path: Path, monkeypatc
     setup_repository(tmp_path)
     lines = (tmp_path / ".gitattributes").read_text().splitlines()
     assert lines == ["*.docx binary", *ATTRIBUTES]
+
+
+# --- issue 15: victims of one child, purges, new remotes, who, offline -------------------
+
+
+def new_victim(worker: Worker, child: str, name: str) -> str:
+    result = worker.rj("victim", "new", "--name", name, "--child", child, "--allocated",
+                       "2026-03-30", "--consent-contact", "yes", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+    return json.loads(result.stdout)["id"]
+
+
+def assert_shared_and_clean(team: Team) -> None:
+    """Both laptops hold the shared copy's files, committed, and rj check passes."""
+    for worker in (team.anna, team.ben):
+        assert git(worker.root, "status", "--porcelain").stdout == ""
+        assert worker.head() == git(team.shared, "rev-parse", "main").stdout.strip()
+        checked = invoke("check", casebook=worker.root)
+        assert checked.exit_code == 0, checked.output
+
+
+def test_victims_added_to_one_child_by_two_workers_merge_with_distinct_labels(team: Team):
+    annas = new_victim(team.anna, team.child, "Lee Example")
+    bens = new_victim(team.ben, team.child, "Kim Example")
+    assert team.anna.rj("sync").exit_code == 0
+
+    result = team.ben.rj("sync")
+    assert result.exit_code == 0, result.output
+    assert "both changed" not in plain(result.output)
+    assert team.anna.rj("sync").exit_code == 0
+    for worker in (team.anna, team.ben):
+        refs = worker.record(team.child)["victims"]
+        assert [(r["ref"], r["label"]) for r in refs] == [
+            (team.victim, "Victim 1"), (annas, "Victim 2"), (bens, "Victim 3")]
+    assert_shared_and_clean(team)
+
+
+def purge_victim(worker: Worker, victim: str) -> None:
+    closed = worker.rj("close", victim, "--reason", "completed")
+    assert closed.exit_code == 0, closed.output
+    purged = worker.rj("purge", victim, "--confirm", "--early", "--reason", "asked to")
+    assert purged.exit_code == 0, purged.output
+
+
+@pytest.mark.parametrize("purged_by", ["shared", "here"])
+@pytest.mark.parametrize("keep", ["theirs", "mine"])
+def test_a_purge_and_a_contact_on_another_laptop_settle_with_keep(team: Team, keep: str,
+                                                                  purged_by: str):
+    purger, logger = (team.anna, team.ben) if purged_by == "shared" else (team.ben, team.anna)
+    purge_victim(purger, team.victim)
+    log_contact(logger, team.victim, "2026-04-02 10:00", "rang about the letter")
+    first = team.anna.rj("sync")
+    assert first.exit_code == 0, first.output
+
+    stuck = team.ben.rj("sync")
+    assert stuck.exit_code == 1
+    assert "rj sync --keep theirs" in plain(stuck.output)
+    settled = team.ben.rj("sync", "--keep", keep)
+    assert settled.exit_code == 0, settled.output
+    assert team.anna.rj("sync").exit_code == 0
+
+    takes_purge = (keep == "theirs") == (purged_by == "shared")
+    for worker in (team.anna, team.ben):
+        record = worker.root / "victims" / f"{team.victim}.yaml"
+        stone = worker.root / "tombstones" / f"{team.victim}.yaml"
+        assert record.exists() != takes_purge
+        assert stone.exists() == takes_purge
+        if not takes_purge:
+            notes = [c.get("note") for c in worker.record(team.victim)["contacts"]]
+            assert "rang about the letter" in notes
+    assert_shared_and_clean(team)
+
+
+def test_sync_to_a_new_empty_shared_copy_sends_everything(team: Team):
+    git(team.shared.parent, "init", "-q", "--bare", "moved.git")
+    moved = team.shared.parent / "moved.git"
+
+    result = team.anna.rj("sync", "--remote", str(moved))
+    assert result.exit_code == 0, result.output
+    assert "Already up to date" not in plain(result.output)
+    assert git(moved, "rev-parse", "main").stdout.strip() == team.anna.head()
+    assert "sent" in plain(result.output)
+
+
+def test_a_settings_conflict_names_the_worker_and_gives_advice_that_works(team: Team):
+    for worker in (team.anna, team.ben):
+        git(worker.root, "config", "user.name", "Laptop Owner")
+    settings = "name: \"Exampletown Youth Justice Service\""
+    for worker, town in ((team.anna, "Annatown"), (team.ben, "Bentown")):
+        path = worker.root / "rj.yaml"
+        text = path.read_text()
+        assert settings in text
+        path.write_text(text.replace(settings, f"name: \"{town} Youth Justice Service\""))
+    assert team.anna.rj("sync").exit_code == 0
+
+    result = team.ben.rj("sync")
+    words = plain(result.output)
+    assert result.exit_code == 1
+    assert "Anna Worker and you both changed" in words
+    assert "Laptop Owner" not in words
+    assert "rj edit rj.yaml" not in words
+    editor = "sed -i 's/Bentown/Jointown/'"
+    advised = invoke("sync", casebook=team.ben.root, worker=team.ben.name,
+                     env={"RJ_WORKER": team.ben.name, "EDITOR": editor})
+    line = next(ln.strip() for ln in advised.output.splitlines() if "rj.yaml" in ln
+                and editor in ln)
+    command = line[line.index(editor):]
+    assert subprocess.run(command, shell=True, check=False).returncode == 0
+    assert "Jointown" in (team.ben.root / "rj.yaml").read_text()

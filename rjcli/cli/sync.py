@@ -7,17 +7,21 @@ happened in plain words, never in git's.
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rjcli.cli.context import current
-from rjcli.errors import BadInput
+from rjcli.errors import BadInput, SyncOffline
 from rjcli.render.terminal import err, escape, print_json, say, warn
 
 if TYPE_CHECKING:
-    from rjcli.storage.sync import Changed, FileConflict, StatusReport, SyncReport
+    from rjcli.storage.changes import Changed
+    from rjcli.storage.conflicts import FileConflict
+    from rjcli.storage.sync import SyncReport
+    from rjcli.storage.syncstatus import StatusReport
 
 KEEP_CHOICES = ("mine", "theirs")
 
@@ -35,14 +39,16 @@ def sync(
         "share); needed once.", show_default=False)] = None,
     keep: Annotated[str | None, typer.Option(
         "--keep", help="After a conflict: keep 'mine' or 'theirs' where you both changed "
-        "the same thing.", show_default=False)] = None,
+        "the same thing (a record purged on one side and changed on the other: deleted, or "
+        "kept with its purge undone).", show_default=False)] = None,
 ) -> None:
     """Share your changes with the team and take in theirs.
 
     Saves what you changed, takes in what others sent, sends yours. Two people
     adding contacts or entries to the same record never clash; when you both
     changed the same field differently, nothing is sent and you are told what to do.
-    Without a network it says so and keeps your changes here for next time.
+    Without a network it says so, keeps your changes committed here for next
+    time and exits 10.
     Example: rj sync
     """
     from rjcli.storage import sync as sharing
@@ -69,14 +75,25 @@ def sync(
                  "not run before each commit; add rj's lines to it by hand if you want both.")
         return
     report = sharing.sync(root, worker=ctx.worker, prefer=keep, remote_url=remote)
-    _say_sync(report)
+    _say_sync(report, root)
     if report.conflicts or report.failure:
         raise typer.Exit(1)
+    if report.unreachable is not None:
+        raise SyncOffline(_offline_words(report),
+                          hint="rj sync again when the shared copy can be reached; "
+                          "rj status shows what is waiting")
     if report.received:
         _warn_problems()
 
 
-def _say_sync(report: SyncReport) -> None:
+def _offline_words(report: SyncReport) -> str:
+    kept = (f"your {_n(report.unsent, 'change')} " + ("is" if report.unsent == 1 else "are")
+            + " saved on this computer and will be sent at the next rj sync"
+            if report.unsent else "nothing of yours is waiting to be sent")
+    return f"Could not reach the shared copy ({report.unreachable}): {kept}."
+
+
+def _say_sync(report: SyncReport, root: Path) -> None:
     if report.recovered:
         warn("An earlier sync was interrupted; it was undone first (nothing was lost).")
     if report.setup:
@@ -88,7 +105,7 @@ def _say_sync(report: SyncReport) -> None:
         warn("To share it, give the shared copy's address once: rj sync --remote URL")
         return
     if report.conflicts:
-        _say_conflicts(report.conflicts)
+        _say_conflicts(report.conflicts, root)
         return
     if report.failure:
         err().print(f"[red]Could not take in the shared changes:[/red] {escape(report.failure)}")
@@ -96,11 +113,7 @@ def _say_sync(report: SyncReport) -> None:
                     "Try rj sync again; if it keeps failing, ask whoever looks after the casebook.")
         return
     if report.unreachable is not None:
-        kept = (f"your {_n(report.unsent, 'change')} " + ("is" if report.unsent == 1 else "are")
-                + " saved on this computer and will be sent at the next rj sync"
-                if report.unsent else "nothing of yours is waiting to be sent")
-        warn(f"Could not reach the shared copy ({escape(report.unreachable)}): {kept}.")
-        return
+        return  # said by SyncOffline, with its own exit code
     if not (report.sent or report.received):
         say("Already up to date.")
         return
@@ -114,33 +127,58 @@ def _who(conflict: FileConflict) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _say_conflicts(conflicts: tuple[FileConflict, ...]) -> None:
-    from rjcli.core.merge import describe, show_value
-
+def _say_conflicts(conflicts: tuple[FileConflict, ...], root: Path) -> None:
     first_name = ""
-    records = []
     for file in conflicts:
         who = _who(file)
         first_name = first_name or who
-        records.append(file.record)
-        if not file.conflicts:
-            err().print(f"[red]{escape(who)} and you both changed {escape(file.path)}[/red], "
-                        f"and the two versions cannot be combined ({escape(file.note or '')}).")
-            continue
-        for conflict in file.conflicts:
-            what = describe(conflict)
-            joint = " in " if " of " in what else " of "
-            err().print(f"[red]{escape(who)} and you both changed {escape(what)}{joint}"
-                        f"{escape(file.record)}:[/red]")
-            err().print(f"  {escape(who)}: {escape(show_value(conflict.ours))}")
-            err().print(f"  you: {escape(show_value(conflict.theirs))}")
+        _say_conflict(file, who)
     err().print(f"Nothing was sent and nothing is lost: your version is kept on this computer, "
                 f"{escape(first_name)}'s is in the shared copy.")
     err().print("Choose one, and everything else is shared as usual:")
     err().print("  rj sync --keep mine     keeps yours")
     err().print(f"  rj sync --keep theirs   keeps {escape(first_name)}'s")
-    ids = ", ".join(f"rj edit {r}" for r in dict.fromkeys(records))
-    err().print(f"If neither is right, keep one, then correct it with: {escape(ids)}")
+    for file in conflicts:
+        if file.deleted:
+            purged, kept = ("theirs", "mine") if file.deleted == "shared" else ("mine", "theirs")
+            err().print(f"  ({escape(file.record)}: --keep {purged} deletes it as purged, "
+                        f"--keep {kept} keeps the record and undoes the purge)")
+    _say_corrections(conflicts, root)
+
+
+def _say_conflict(file: FileConflict, who: str) -> None:
+    from rjcli.core.merge import describe, show_value
+
+    if not file.conflicts:
+        err().print(f"[red]{escape(who)} and you both changed {escape(file.path)}[/red], "
+                    f"and the two versions cannot be combined ({escape(file.note or '')}).")
+        return
+    for conflict in file.conflicts:
+        what = describe(conflict)
+        joint = " in " if " of " in what else " of "
+        err().print(f"[red]{escape(who)} and you both changed {escape(what)}{joint}"
+                    f"{escape(file.record)}:[/red]")
+        err().print(f"  {escape(who)}: {escape(show_value(conflict.ours))}")
+        err().print(f"  you: {escape(show_value(conflict.theirs))}")
+
+
+def _say_corrections(conflicts: tuple[FileConflict, ...], root: Path) -> None:
+    """How to correct what was kept: rj edit for a record, a text editor for settings
+    and other files (rj edit takes record ids only)."""
+    from rjcli.core.ids import is_record_id
+
+    kept = [f for f in conflicts if not f.deleted]
+    ids = [f.record for f in kept if is_record_id(f.record)]
+    if ids:
+        edits = ", ".join(f"rj edit {r}" for r in dict.fromkeys(ids))
+        err().print(f"If neither is right, keep one, then correct it with: {escape(edits)}")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    for file in kept:
+        if not is_record_id(file.record):
+            where = shlex.quote(str(root.resolve() / file.path))
+            what = "the settings" if file.path == "rj.yaml" else escape(file.path)
+            err().print(f"If neither is right, keep one, then correct {what} in a text editor "
+                        f"and rj sync again: {escape(editor)} {escape(where)}", soft_wrap=True)
 
 
 def _warn_problems() -> None:

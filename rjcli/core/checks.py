@@ -105,7 +105,9 @@ def _contact_dates(path: str, at: datetime | None, recorded: datetime | None,
 
 
 def check_entry_ids(data: Mapping[str, object], path: str) -> list[Problem]:
-    seen: set[str] = set()
+    """No entry id twice in the record's logs, whatever its type (``id: 2`` twice is a
+    duplicate as much as a text id is; ``2`` and ``"2"`` are different ids)."""
+    seen: set[tuple[str, str]] = set()
     problems = []
     for key in LOG_KEYS:
         entries = data.get(key)
@@ -113,10 +115,12 @@ def check_entry_ids(data: Mapping[str, object], path: str) -> list[Problem]:
             continue
         for entry in entries:
             entry_id = entry.get("id") if isinstance(entry, dict) else None
-            if entry_id in seen:
+            if entry_id is None:
+                continue
+            typed = (type(entry_id).__name__, repr(entry_id))
+            if typed in seen:
                 problems.append(Problem(path, None, f"entry id {entry_id} appears twice"))
-            if isinstance(entry_id, str):
-                seen.add(entry_id)
+            seen.add(typed)
     return problems
 
 

@@ -12,7 +12,15 @@ plus every place where the two really disagree.
   union by entry id: an entry added on one side is added, in date order (its
   ``at``/``date``, then id); an entry removed on one side and untouched on the
   other is removed; an entry present on both sides is merged field by field.
-* The staff list of ``rj.yaml`` is a union by name the same way.
+* The staff list of ``rj.yaml`` is a union by name the same way, a child's victim
+  list by victim id (``ref``) and a victim's child links by child id. Two victims
+  added to one child on both sides can carry the same "Victim 2" label: labels the
+  record already had are kept, then those of the senior side (the shared copy), and
+  a clashing newcomer takes the next free number. Labels never conflict.
+* An entry with an integer id is known by it like a text id (two entries added with
+  id 2 on both sides conflict field by field instead of both being kept); an entry
+  without an id is known by its content, and one changed on both sides (each side
+  removing it and adding its own version) is a conflict on the whole list.
 * Any other value (a name, ``phones``, an address line) changed differently on
   both sides is a :class:`Conflict`: the merged data keeps *ours* there, and the
   caller decides (rj's merge driver writes conflict markers and fails).
@@ -24,6 +32,7 @@ the round-trip tree of *ours* so comments and formatting survive.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,8 +61,14 @@ class _Missing:
 MISSING: Final = _Missing()
 """Marks a field or entry that is not there in one version."""
 
-KEYED_LISTS: Final[Mapping[str, str]] = {"staff": "name"}
+KEYED_LISTS: Final[Mapping[str, str]] = {"staff": "name", "victims": "ref", "children": "child"}
 """Lists of mappings without ids that are still merged entry by entry, by this field."""
+
+LABELLED_LISTS: Final[Mapping[str, str]] = {"victims": "label"}
+"""Keyed lists whose entries carry a label that must stay unique ("Victim 2"): merged
+without conflict, renumbered where two entries would share one (Somerset 5.4)."""
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
 WHEN_FIELDS: Final = ("at", "date", "started", "recorded_at")
 """Fields that date an entry, first found wins (merged logs are in date order)."""
@@ -114,13 +129,14 @@ class MergeResult:
 
 def merge(base: Any, ours: Any, theirs: Any,
           log_keys: Sequence[str] = LOG_KEYS,
-          keyed_lists: Mapping[str, str] = KEYED_LISTS) -> MergeResult:
+          keyed_lists: Mapping[str, str] = KEYED_LISTS, senior: str = "ours") -> MergeResult:
     """Three-way merge of plain parsed YAML (see the module docstring).
 
     ``base`` is None or MISSING for a file both sides created (git passes an empty
     file), which makes every field both sides set differently a conflict.
+    ``senior`` ("ours" or "theirs"): the side whose labels stay when two clash.
     """
-    merger = _Merger(frozenset(log_keys), keyed_lists)
+    merger = _Merger(frozenset(log_keys), keyed_lists, senior == "ours")
     start = MISSING if base is None else base
     merged = merger.value(start, ours, theirs, ())
     return MergeResult(merged=merged, conflicts=tuple(merger.conflicts))
@@ -159,9 +175,11 @@ Identity = Callable[[Any], EntryRef]
 
 
 class _Merger:
-    def __init__(self, log_keys: frozenset[str], keyed_lists: Mapping[str, str]) -> None:
+    def __init__(self, log_keys: frozenset[str], keyed_lists: Mapping[str, str],
+                 ours_senior: bool = True) -> None:
         self.log_keys = log_keys
         self.keyed_lists = keyed_lists
+        self.ours_senior = ours_senior
         self.conflicts: list[Conflict] = []
 
     def value(self, base: Any, ours: Any, theirs: Any, path: tuple[PathStep, ...]) -> Any:
@@ -178,6 +196,8 @@ class _Merger:
             identity = self.identity(path, old, ours, theirs)
             if identity is not None:
                 return self.entries(old, ours, theirs, identity, path)
+        if _is_label(path):
+            return ours if self.ours_senior else theirs  # clashes are renumbered after
         self.conflicts.append(Conflict(path, base, ours, theirs))
         return ours
 
@@ -197,12 +217,12 @@ class _Merger:
         items = [item for one in lists for item in one]
         if not all(isinstance(item, Mapping) for item in items):
             return None
-        if key in self.keyed_lists:
+        if key is not None and key in self.keyed_lists:
             field = self.keyed_lists[key]
             if not all(isinstance(item.get(field), str) for item in items):
                 return None
             identity = _by_field(field)
-        elif key in self.log_keys or (items and all(isinstance(i.get("id"), str) for i in items)):
+        elif key in self.log_keys or (items and all(entry_id(i) is not None for i in items)):
             identity = _by_id_or_content
         else:
             return None
@@ -217,6 +237,9 @@ class _Merger:
         old = {identity(e).key: e for e in base}
         mine = {identity(e).key: e for e in ours}
         other = {identity(e).key: e for e in theirs}
+        if _content_changed_on_both(old, mine, other, identity):
+            self.conflicts.append(Conflict(path, base, ours, theirs))
+            return ours
         merged: list[Any] = []
         for entry in ours:
             ref = identity(entry)
@@ -231,7 +254,64 @@ class _Merger:
             value = self.value(old.get(ref.key, MISSING), MISSING, entry, (*path, ref))
             if value is not MISSING:
                 _insert_in_date_order(merged, value, identity)
+        key = path[-1] if path and isinstance(path[-1], str) else ""
+        if key in LABELLED_LISTS:
+            senior = ours if self.ours_senior else theirs
+            return _relabel(merged, LABELLED_LISTS[key], base, senior, identity)
         return merged
+
+
+def _is_label(path: tuple[PathStep, ...]) -> bool:
+    """True for the label of an entry of a labelled list (``victims[ref=V-1].label``)."""
+    return (len(path) >= 3 and isinstance(path[-2], EntryRef) and isinstance(path[-3], str)
+            and LABELLED_LISTS.get(path[-3]) == path[-1])
+
+
+def _content_changed_on_both(old: Mapping[str, Any], mine: Mapping[str, Any],
+                             other: Mapping[str, Any], identity: Identity) -> bool:
+    """An entry without an id, changed on both sides: each side removed it and added its
+    own version (a union would keep both versions, as two entries)."""
+    def by_content(entries: Mapping[str, Any]) -> set[str]:
+        return {key for key, entry in entries.items() if not identity(entry).field}
+
+    gone = by_content(old) - set(mine) - set(other)
+    new_mine = by_content(mine) - set(old) - set(other)
+    new_other = by_content(other) - set(old) - set(mine)
+    return bool(gone and new_mine and new_other)
+
+
+def _relabel(merged: list[Any], field: str, base: list[Any], senior: list[Any],
+             identity: Identity) -> list[Any]:
+    """``merged`` with every ``field`` (label) unique: labels unchanged since the base
+    are kept first, then the senior side's; a clashing one takes the next free number."""
+    def labels(entries: list[Any]) -> dict[str, Any]:
+        return {identity(e).key: e.get(field) for e in entries}
+
+    was, seniors = labels(base), labels(senior)
+    keys = [identity(e).key for e in merged]
+
+    def rank(index: int) -> int:
+        label = merged[index].get(field)
+        return 0 if was.get(keys[index]) == label else 1 if seniors.get(keys[index]) == label else 2
+
+    taken: set[Any] = set()
+    clashing: list[int] = []
+    for index in sorted(range(len(merged)), key=lambda i: (rank(i), i)):
+        label = merged[index].get(field)
+        if label in taken:
+            clashing.append(index)
+        taken.add(label)
+    if not clashing:
+        return merged
+    numbers = [int(m.group(2)) for m in (_NUMBERED.match(str(t)) for t in taken) if m]
+    following = max(numbers, default=0) + 1
+    result = list(merged)
+    for index in sorted(clashing):
+        found = _NUMBERED.match(str(merged[index].get(field)))
+        prefix = found.group(1) if found else "Victim "
+        result[index] = {**merged[index], field: f"{prefix}{following}"}
+        following += 1
+    return result
 
 
 def _key_order(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> list[str]:
@@ -252,11 +332,21 @@ def _by_field(field: str) -> Identity:
     return identity
 
 
+def entry_id(entry: Any) -> str | None:
+    """An entry's id as text: a text id, or an integer one (``id: 2``); None without."""
+    value = entry.get("id") if isinstance(entry, Mapping) else None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _by_id_or_content(entry: Any) -> EntryRef:
     """An entry's id; an entry written without one is known by its whole content."""
-    entry_id = entry.get("id")
-    if isinstance(entry_id, str):
-        return EntryRef(entry_id, "id", when_of(entry))
+    known = entry_id(entry)
+    if known is not None:
+        return EntryRef(known, "id", when_of(entry))
     content = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
     return EntryRef(content, "", when_of(entry))
 

@@ -27,6 +27,7 @@ from rjcli.core.merge import (
     Conflict,
     EntryRef,
     MergeResult,
+    entry_id,
     merge,
     same,
 )
@@ -82,7 +83,7 @@ def merge_texts(base: str, ours: str, theirs: str, prefer: str | None = None) ->
         return FileMerge(_whole_file_markers(ours, theirs), (), reason)
     if prefer == "theirs":
         # merge the other way round: theirs is kept at each conflict, on theirs' tree
-        result = merge(base_data, theirs_doc.data, ours_doc.data)
+        result = merge(base_data, theirs_doc.data, ours_doc.data, senior="theirs")
         text = apply_onto(theirs_doc, result, ours_doc.tree)
         return FileMerge(text, tuple(_swap(c) for c in result.conflicts))
     result = merge(base_data, ours_doc.data, theirs_doc.data)
@@ -131,7 +132,7 @@ def apply_onto(document: yamlio.Document, result: MergeResult, theirs_tree: Any)
 
 def _apply_map(node: Any, merged: Mapping[str, Any], theirs: Any) -> None:
     for key in [k for k in node if k not in merged]:
-        del node[key]
+        delete_keeping_comments(node, key)
     previous: str | None = None
     for key, value in merged.items():
         their = theirs.get(key) if isinstance(theirs, Mapping) else None
@@ -161,8 +162,8 @@ def _apply_value(current: Any, value: Any, their: Any, key: str | None) -> Any:
 
 def _identity(item: Any, key: str | None) -> Any:
     if isinstance(item, Mapping):
-        if isinstance(item.get("id"), str):
-            return ("id", item["id"])
+        if entry_id(item) is not None:
+            return ("id", entry_id(item))
         field = KEYED_LISTS.get(key or "")
         if field and isinstance(item.get(field), str):
             return (field, item[field])
@@ -181,7 +182,7 @@ def _apply_seq(seq: Any, merged: list[Any], theirs: Any, key: str | None) -> boo
                    if isinstance(theirs, list) else {})
     for index in range(len(seq) - 1, -1, -1):
         if present[index] not in wanted:
-            del seq[index]
+            delete_keeping_comments(seq, index)
     if merged and getattr(seq, "fa", None) is not None and seq.fa.flow_style():
         seq.fa.set_block_style()
     for index, value in enumerate(merged):
@@ -197,6 +198,82 @@ def _apply_seq(seq: Any, merged: list[Any], theirs: Any, key: str | None) -> boo
         if replacement is not seq[index]:
             seq[index] = replacement
     return True
+
+
+# --- comments stay with their neighbours -------------------------------------------------
+
+
+def delete_keeping_comments(container: Any, at: Any) -> None:
+    """Delete ``container[at]`` (a key or an index) but not the comment lines around it.
+
+    ruamel keeps the comment lines that follow an entry on the entry's last line, and
+    those before the first entry on that entry: deleting the entry would take them
+    along. They move to the entry before (or to the front of the one after), so they
+    stay where they were in the text. The deleted entry's own end-of-line comment goes.
+    """
+    position = list(container).index(at) if isinstance(container, Mapping) else at
+    following = "".join(_take_following(owner, key, slot)
+                        for owner, key, slot in _tail_slots(container, at))
+    before = _comment_slot(container, at, 1)
+    del container[at]
+    keys = list(container) if isinstance(container, Mapping) else list(range(len(container)))
+    if following and position > 0:
+        _append_following(container, keys[position - 1], following)
+    elif following and keys:
+        before = [*(before or []), *_comment_lines(following)]
+    if before and position == 0 and keys:
+        items = container.ca.items.setdefault(keys[0], [None, None, None, None])
+        items[1] = [*before, *(items[1] or [])]
+
+
+def _comment_slot(container: Any, key: Any, slot: int) -> Any:
+    items = getattr(container, "ca", None)
+    found = items.items.get(key) if items is not None else None
+    return found[slot] if found and len(found) > slot else None
+
+
+def _tail_slots(container: Any, at: Any) -> list[tuple[Any, Any, int]]:
+    """Where comments following ``container[at]`` can be kept: the entry's own slot, then
+    that of its last item, down to the last line (outermost first)."""
+    slots = [(container, at, 2 if isinstance(container, Mapping) else 0)]
+    value = container[at]
+    if isinstance(value, (Mapping, list)) and len(value) and hasattr(value, "ca"):
+        last = list(value)[-1] if isinstance(value, Mapping) else len(value) - 1
+        slots += _tail_slots(value, last)
+    return slots
+
+
+def _take_following(owner: Any, key: Any, slot: int) -> str:
+    """The comment lines after ``owner[key]``'s line (its end-of-line comment left)."""
+    token = _comment_slot(owner, key, slot)
+    text = getattr(token, "value", None)
+    if not isinstance(text, str) or "\n" not in text.rstrip("\n"):
+        return ""
+    rest = text.split("\n", 1)[1]
+    return rest if "#" in rest else ""
+
+
+def _append_following(container: Any, key: Any, lines: str) -> None:
+    """Add comment ``lines`` after ``container[key]`` (on its deepest last line)."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    owner, last, slot = _tail_slots(container, key)[-1]
+    items = owner.ca.items.setdefault(last, [None, None, None, None])
+    token = items[slot]
+    if token is None:
+        items[slot] = CommentToken("\n" + lines, CommentMark(0))
+    else:
+        token.value = (token.value if token.value.endswith("\n") else token.value + "\n") + lines
+
+
+def _comment_lines(lines: str) -> list[Any]:
+    """Comment lines as tokens that sit before an entry."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    return [CommentToken(line.strip() + "\n", CommentMark(len(line) - len(line.lstrip(" "))))
+            for line in lines.splitlines()]
 
 
 def _new_node(value: Any, their: Any) -> Any:
