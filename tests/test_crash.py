@@ -299,6 +299,8 @@ class KillRun:
         self.tried: dict[str, int] = {}
         self.refused: dict[str, int] = {}
         self.done: dict[str, int] = {}
+        self.recovered = 0
+        """Interrupted changes a later command finished (and said so)."""
         self.runtime: dict[str, float] = {}
         self.n = 0
         from test_journey import risk_answers
@@ -394,6 +396,7 @@ class KillRun:
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate(timeout=120)
+        self.recovered += err.count("finished a change that was interrupted")
         if proc.returncode == -signal.SIGKILL:
             self.kills += 1
             return
@@ -424,6 +427,7 @@ class KillRun:
         root = self.book.root
         touched = self.book.run("list")  # the next command finishes an interrupted change
         assert touched.exit_code == 0, touched.output
+        self.recovered += touched.output.count("finished a change that was interrupted")
         assert not list((root / ".rj" / "journal").glob("*.json"))
         records = every_record(root)
         yamlio.read_fast(root / "rj.yaml")
@@ -481,5 +485,6 @@ def test_every_writing_command_killed_anywhere_leaves_nothing_half_made(
     elapsed = time.monotonic() - started
     print(f"\n{run.kills} kills, {run.finished} confirmed commands, {len(run.confirmed)} "
           f"confirmed entries, {len(run.victims)} victims, {len(run.purged)} purged, "
+          f"{run.recovered} interrupted changes finished by the next command, "
           f"{elapsed:.0f} s; tried {run.tried}; finished {run.done}; refused {run.refused}")
     assert run.finished >= KILL_RUNS // 10
