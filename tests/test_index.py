@@ -37,17 +37,17 @@ def book(tmp_path):
     for name in ("Ann Example", "Bob Example"):
         result = run(root, "victim", "new", "--name", name, "--child", child, "--allocated",
                      "2026-04-01", "--consent-contact", "yes", "--phone", "07700 900001", "--json")
-        ids.append(json.loads(result.output)["id"])
+        ids.append(json.loads(result.stdout)["id"])
     return root, ids
 
 
 def due(root, cache=True):
     result = run(root, "due", "--all", "--json", cache=cache)
-    return sorted((i["case"], i["rule"], i["due"]) for i in json.loads(result.output))
+    return sorted((i["case"], i["rule"], i["due"]) for i in json.loads(result.stdout))
 
 
 def listing(root, cache=True):
-    return json.loads(run(root, "list", "--json", cache=cache).output)
+    return json.loads(run(root, "list", "--json", cache=cache).stdout)
 
 
 def test_same_results_with_and_without_the_index(book):
@@ -140,7 +140,7 @@ def test_the_sample_casebook_reads_the_same_with_a_parallel_rebuild(tmp_path, mo
                                     + ([] if cache else ["--no-cache"])
                                     + ["due", "--all", "--within", "60", "--json"])
         assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return json.loads(result.stdout)
 
     expected = all_due(cache=False)
     assert expected
@@ -206,7 +206,7 @@ def test_a_change_in_any_chunk_of_the_listing_is_seen(sample):
         path.write_text(text.replace("status: open", "status: closed", 1)
                         if "status: open" in text else text + "# edited\n")
         assert sample_due(sample) == sample_due(sample, cache=False)
-        assert json.loads(run(sample, "list", "--json").output) == json.loads(
+        assert json.loads(run(sample, "list", "--json").stdout) == json.loads(
             run(sample, "list", "--json", cache=False).output)
 
 
@@ -220,7 +220,7 @@ def test_records_added_and_removed_shift_the_chunks_and_nothing_is_missed(sample
     assert sample_due(sample) == sample_due(sample, cache=False)
     copy = victims[3].read_text().replace(victims[3].stem, "V-NEW001")
     (sample / "victims" / "V-NEW001.yaml").write_text(copy)
-    listed = {r["id"] for r in json.loads(run(sample, "list", "--json").output)}
+    listed = {r["id"] for r in json.loads(run(sample, "list", "--json").stdout)}
     assert "V-NEW001" in listed and victims[0].stem not in listed
     assert sample_due(sample) == sample_due(sample, cache=False)
     shutil.rmtree(sample / "children")
@@ -294,7 +294,7 @@ def test_a_new_record_rj_writes_is_taken_into_the_index_at_once(book):
     child = next(r["id"] for r in listing(root) if r["id"].startswith("C-"))
     result = run(root, "victim", "new", "--name", "Cy Example", "--child", child, "--allocated",
                  "2026-04-01", "--consent-contact", "yes", "--json")
-    new = json.loads(result.output)["id"]
+    new = json.loads(result.stdout)["id"]
     assert refresh(root).changed == 0
     assert new in {case for case, _, _ in due(root)}
     assert due(root) == due(root, cache=False)

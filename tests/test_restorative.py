@@ -471,8 +471,10 @@ def test_a_childs_note_never_identifies_the_victim(casebook: CasebookUnderTest,
     before = casebook.text(casebook.child)
     result = casebook.run("child", "awareness", casebook.child, "--note",
                           f"Talked about the harm to {identifier}")
-    assert result.exit_code == 2
+    # refused by the one gate on writes to a child's record (ChangeRefused)
+    assert result.exit_code == 6
     assert "refer to victims only as 'Victim 1'" in plain(result.output)
+    assert "nothing was written" in plain(result.output)
     assert casebook.text(casebook.child) == before
 
 

@@ -18,7 +18,7 @@ def check(
     written to output/, or in letters written from a child's record.
 
     Prints file:line: message for each problem and exits 1 when there is an error
-    (warnings alone exit 0).
+    (warnings and notes alone exit 0).
     Example: rj check
     """
     from rjcli.storage.checking import check_casebook
@@ -30,11 +30,14 @@ def check(
         print_json({"ok": not errors, "problems": [p.as_json() for p in problems]})
     else:
         print_problems(problems)
-        warnings = len(problems) - len(errors)
+        warnings = sum(p.severity == "warning" for p in problems)
+        notes = len(problems) - len(errors) - warnings  # e.g. an approved family victim
+        also = f", {notes} note(s)" if notes else ""
         if errors:
-            out().print(f"[red]{len(errors)} error(s)[/red], {warnings} warning(s)")
+            out().print(f"[red]{len(errors)} error(s)[/red], {warnings} warning(s){also}")
         else:
-            out().print(f"[green]casebook OK[/green]" + (f", {warnings} warning(s)" if warnings else ""))
+            shown = f", {warnings} warning(s)" if warnings else ""
+            out().print(f"[green]casebook OK[/green]{shown}{also}")
     if errors:
         raise typer.Exit(1)
 

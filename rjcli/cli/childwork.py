@@ -1,5 +1,6 @@
 """``rj child awareness|reparation|readiness``: the case holder's restorative work with
-the child, on the child's record - never naming a victim (Somerset 5.4).
+the child, on the child's record - never naming a victim (Somerset 5.4: the one gate on
+writes to a child's record, ``rjcli.storage.childgate``, refuses a note that does).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import typer
 from rjcli.cli._work import appender, child_arg, day_option, done, refuse, save
 from rjcli.cli.context import current
 from rjcli.cli.records import child_app
-from rjcli.core.checks import find_victim_identifiers, victim_identifiers
 from rjcli.core.dates import uk_date
 from rjcli.core.restorative import child_entry, dated_problems, reparation_problems
 
@@ -20,31 +20,12 @@ NoteHelp = ("What was done. Refer to a victim only as 'Victim 1' (never by name,
             "or address).")
 
 
-def _private(child_id: str, note: str | None) -> None:
-    """Refuse a note holding a linked victim's name, phone, e-mail, postcode or birthday."""
-    if not note:
-        return
-    casebook = current().casebook
-    child = casebook.child(child_id)
-    victims = [casebook.victim(r.ref) for r in child.victims if casebook.exists(r.ref)]
-    staff = [s.name for s in casebook.config.staff]
-    ids = victim_identifiers(victims, [w for name in staff for w in name.split()])
-    found = find_victim_identifiers("--note", note, ids, [child.name or "", *staff])
-    # a family name alone is only a warning for rj check (it may be an ordinary word);
-    # a note being written now can simply be reworded, so every finding refuses it
-    what = sorted({p.message.split(" must not appear here")[0] for p in found})
-    refuse([f"the note holds {', '.join(what)}"] if what else [],
-           hint="nothing was saved: refer to victims only as 'Victim 1' or by id on the "
-                "child's record (Somerset 5.4)")
-
-
 def _add(record: str, key: str, what: str, day: str | None, note: str | None, as_json: bool,
          problems: list[str] | None = None, **fields: object) -> None:
     ctx = current()
     child_id = child_arg(record, what)
     when = day_option(day)
     refuse((problems or []) + dated_problems(when, ctx.today, note, "--note"))
-    _private(child_id, note)
     entry = child_entry(ctx.new_id, when, note, ctx.worker, **fields)
     data = save(child_id, appender(key, entry), f"record {what} on")
     done(data, as_json, f"{child_id}: {what} recorded {uk_date(when)}.")

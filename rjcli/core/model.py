@@ -561,6 +561,9 @@ class Identifiers(NamedTuple):
     postcodes: tuple[str, ...]
     dob: str | None
     """Date of birth, ISO."""
+    addresses: tuple[str, ...] = ()
+    """Address lines (street lines and town), of the victim and of their guardian or
+    representative."""
 
 
 def identifiers_of(record: Victim | Child) -> Identifiers:
@@ -568,11 +571,14 @@ def identifiers_of(record: Victim | Child) -> Identifiers:
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     postcodes: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
     if isinstance(record, Victim):
-        names += [p.name for p in (record.parent_guardian, record.representative) if p]
-        phones = record.phones
-        emails = tuple(e for e in (record.email,) if e)
-        if record.address and record.address.postcode:
-            postcodes = (record.address.postcode,)
+        people = [p for p in (record.parent_guardian, record.representative) if p]
+        names += [p.name for p in people]
+        phones = record.phones + tuple(p.phone for p in people if p.phone)
+        emails = tuple(e for e in (record.email, *(p.email for p in people)) if e)
+        places = [a for a in (record.address, *(p.address for p in people)) if a]
+        postcodes = tuple(a.postcode for a in places if a.postcode)
+        addresses = tuple(line for a in places for line in a.lines)
     return Identifiers(record.id, tuple(n for n in names if n), phones, emails, postcodes,
-                       record.dob.isoformat() if record.dob else None)
+                       record.dob.isoformat() if record.dob else None, addresses)

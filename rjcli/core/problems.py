@@ -18,7 +18,7 @@ class Problem:
     column: int | None = None
     """1-based column, when known (parse errors)."""
     severity: str = "error"
-    """``error`` (rj check exits 1) or ``warning``."""
+    """``error`` (rj check exits 1), ``warning`` or ``note`` (e.g. an approved exception)."""
 
     def location(self) -> str:
         where = self.path

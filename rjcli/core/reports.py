@@ -21,12 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.deadlines import Evaluation
 from rjcli.core.model import Child, Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.policy import Rule
+
+if TYPE_CHECKING:
+    from rjcli.core.identifiers import Matcher
 
 SMALL = range(1, 5)
 """Counts hidden as "<5" by --suppress-small (1 to 4: small enough to identify someone)."""
@@ -365,14 +368,17 @@ class Redactor:
 
     Reports print a few worker-written words as labels (a reason RJ was judged not
     appropriate, a feedback question). Any such text that contains a record id, a name
-    or part of one (3 letters or more, whole words), a date of birth, a phone number,
-    an e-mail address or a postcode of any record is replaced by :data:`WITHHELD`.
+    or part of one (3 letters or more, whole words), a phone number, an e-mail address,
+    or - found by the matcher of ``rj check`` (``rjcli.core.identifiers``), in any of the
+    forms people type them - a postcode, an address line or a date of birth of any record
+    is replaced by :data:`WITHHELD`.
     """
 
     def __init__(self, work: Casework) -> None:
         words: set[str] = set()
         digits: set[str] = set()
-        for person in work.identifiers():
+        self.people = tuple(work.identifiers())
+        for person in self.people:
             words.add(person.id.casefold())
             digits |= {_digits(p) for p in person.phones}
             words |= {e.casefold() for e in (*person.emails, *person.postcodes)}
@@ -386,13 +392,24 @@ class Redactor:
         self.digits = [d for d in digits if len(d) >= 6]
         self.seen: dict[str, str] = {}
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Built when first needed (most reports print no worker-written text), without
+        the names: every word of a name is already looked for, more strictly, above."""
+        from rjcli.core.identifiers import matcher_of
+
+        return matcher_of(p._replace(names=()) for p in self.people)
+
     def text(self, text: str) -> str:
         """``text`` if it names nobody, else :data:`WITHHELD`."""
         if text not in self.seen:
+            from rjcli.core.identifiers import find
+
             folded, numbers = text.casefold(), _digits(text)
             named = (not set(re.findall(r"[\w'-]+", folded)).isdisjoint(self.words)
                      or any(w in folded for w in self.phrases)
-                     or (len(numbers) >= 6 and any(d in numbers for d in self.digits)))
+                     or (len(numbers) >= 6 and any(d in numbers for d in self.digits))
+                     or bool(find(text, self.matcher)))
             self.seen[text] = WITHHELD if named else text
         return self.seen[text]
 

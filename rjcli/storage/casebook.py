@@ -114,6 +114,8 @@ class Casebook:
         """Where to say that a change a crash interrupted was finished (stderr)."""
         self.not_committed: Exception | None = None
         """Why the last save could not be committed to git (it IS saved)."""
+        self.before_write: Callable[[], object] | None = None
+        """Called before each change (the command line checks who is making it this way)."""
         self.after_write: Callable[[Path, bytes], None] | None = None
         """Called with a record file's path and bytes each time rj writes one (the command
         line keeps the index up to date this way)."""
@@ -186,8 +188,7 @@ class Casebook:
         """The parsed mapping of one record (fast reader). Raises when unreadable."""
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         try:
             data = _yaml().read_fast(path)
         except _yaml().YamlProblem as exc:
@@ -260,15 +261,16 @@ class Casebook:
         """
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         kind = kind_of(record_id)
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
+        self._before_write()
         return self._change_file(path, kind, record_id, mutate, f"{action} {record_id}",
                                  hint=f"fix it first with: rj edit {record_id}")
 
     def change_config(self, mutate: Callable[[Any], None], action: str) -> dict[str, Any]:
         """Change rj.yaml the same careful way (staff list, settings)."""
+        self._before_write()
         data = self._change_file(self.root / CONFIG_FILE, "casebook", "rj.yaml", mutate, action,
                                  hint=f"fix {CONFIG_FILE} in an editor first")
         self.__dict__.pop("config_data", None)
@@ -299,6 +301,8 @@ class Casebook:
             if data == before:
                 return data  # type: ignore[no-any-return]
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
+            if kind == "child":
+                self._refuse_victim_identifiers(lock, before, data)
             self._save(path, new_text, private=kind == "victim")
             self.committed([path], message)
         if kind in FOLDERS:
@@ -308,6 +312,7 @@ class Casebook:
     def create(self, kind: str, build: Callable[[str], dict[str, Any]], action: str) -> dict[str, Any]:
         """Write a new record with a fresh id that no file in the casebook uses yet."""
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
+        self._before_write()
         with self._locked(f"new-{kind}", f"new {kind} ids"):
             for _ in range(100):
                 record_id = new_record_id(kind, os.urandom(4))
@@ -321,6 +326,8 @@ class Casebook:
             text = _yaml().dump_new(data)
             parsed = _yaml().parse_text(text)
             self._refuse_invalid(kind, parsed, None)
+            if kind == "child":
+                self._refuse_victim_identifiers(record_id, None, parsed)
             path = self.path_for(record_id)
             self._save(path, text, private=kind == "victim")
         self.committed([path], f"{action} {record_id}")
@@ -350,6 +357,27 @@ class Casebook:
         listed = "; ".join(str(p) if p.line else p.message for p in problems[:5])
         raise ChangeRefused(f"the change would make the record invalid: {listed}",
                             hint="nothing was written")
+
+    def _refuse_victim_identifiers(self, child_id: str, before: Any, after: Any) -> None:
+        """The one gate on a child's record: no victim's identifiers in what a change adds
+        (``rjcli.storage.childgate``); ``before``: the record's data or text until now."""
+        from rjcli.storage.childgate import refuse_victim_identifiers
+
+        refuse_victim_identifiers(self, child_id, before, after)
+
+    def _not_found(self, record_id: str) -> RecordNotFound:
+        """'no record V-K2FTS3', with the ids it may have meant (S heard for 5...)."""
+        from rjcli.core.ids import similar_ids
+
+        existing = [p.stem for p in self.record_files(kind_of(record_id))]
+        maybe = similar_ids(record_id, existing)[:3]
+        return RecordNotFound(f"no record {record_id} in this casebook"
+                              + (f"; did you mean {' or '.join(maybe)}?" if maybe else ""),
+                              hint="rj list shows the records there are")
+
+    def _before_write(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
 
     # --- hooks for multi-file changes (rjcli.storage.journal) ---------------------------
 
@@ -414,6 +442,7 @@ class Casebook:
         holds ``expected`` (nobody changed it meanwhile). Used by ``rj edit``."""
         path = self.path_for(record_id)
         kind = kind_of(record_id)
+        self._before_write()
         with locked(self.lock_path(record_id), record_id):
             if path.read_text(encoding="utf-8") != expected:
                 raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")
@@ -425,6 +454,8 @@ class Casebook:
             if not isinstance(data, dict) or data.get("id") != record_id:
                 raise ChangeRefused(f"the id must stay {record_id}")
             self._refuse_invalid(kind, data, tree)
+            if kind == "child":
+                self._refuse_victim_identifiers(record_id, expected, data)
             atomic_write(path, text, private=kind == "victim")
             self.committed([path], f"{action} {record_id}")
         self._wrote(path, text)

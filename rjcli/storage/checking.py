@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rjcli.core import checks
+from rjcli.core import checks, identifiers
 from rjcli.core.problems import Problem
 from rjcli.errors import RjError
 from rjcli.errors import RecordInvalid
@@ -93,7 +93,22 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
                                    tombstone_ids(casebook), unreadable)
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
+    problems += _allocations(casebook, loaded)
+    from rjcli.storage.filekinds import irregular_files
+
+    problems += irregular_files(casebook.root)  # links and FIFOs: never read, always named
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def _allocations(casebook: Casebook, loaded: Any) -> list[Problem]:
+    """Open cases allocated to nobody on the staff list (issue 16)."""
+    from rjcli.core.staff import check_allocations
+
+    try:
+        staff = casebook.config.staff
+    except RjError:
+        return []  # rj.yaml does not parse: reported by check_config
+    return check_allocations(loaded.victims, loaded.children, loaded.paths, staff)
 
 
 MAX_SCANNED_BYTES = 20 * 1024 * 1024
@@ -192,12 +207,15 @@ def privacy_scanned(casebook: Casebook) -> list[Path]:
 
 def check_children_privacy(casebook: Casebook, victims: Any, children: Any) -> list[Problem]:
     """Every file under children/, every report and every child-side letter against victim
-    identifiers (Somerset 5.4, Wait 'til Eight §7.10.1)."""
+    identifiers (Somerset 5.4, Wait 'til Eight §7.10.1). A family-or-carer victim a manager
+    approved on a child's record is a note there, not an error (YJB §30, §34)."""
     try:
         staff = [s.name for s in casebook.config.staff]
     except RecordInvalid:
         staff = []  # rj.yaml does not parse: reported by check_config, the rest still checked
-    ids = checks.victim_identifiers(victims, exclude_words=[w for n in staff for w in n.split()])
+    victims = {v.id: v for v in victims}
+    ids = identifiers.victim_identifiers(victims.values(),
+                                         exclude_words=[w for n in staff for w in n.split()])
     problems: list[Problem] = []
     children_folder = casebook.folder("child")
     for path in privacy_scanned(casebook):
@@ -212,9 +230,30 @@ def check_children_privacy(casebook: Casebook, victims: Any, children: Any) -> l
         child = children.get(path.stem) or children.get(path.name[:path.name.find("-", 2)])
         own = [child.name] if child and child.name else []
         record_file = path.is_relative_to(children_folder)
-        problems += checks.find_victim_identifiers(rel, text, ids, own + staff,
-                                                   own_dates=record_file)
+        found = identifiers.find(text, ids, own + staff, own_dates=record_file)
+        if record_file and child is not None and path.stem == child.id:
+            found, notes = _approved(found, victims, child.id)
+            problems += [Problem(rel, line, note, severity="note") for line, note in notes]
+        problems += [identifiers.as_problem(rel, f) for f in found]
     return problems
+
+
+def _approved(found: list[identifiers.Finding], victims: dict[str, Any], child_id: str
+              ) -> tuple[list[identifiers.Finding], list[tuple[int, str]]]:
+    """The findings that stand, and a note (line, words) for each family-or-carer victim
+    whose appearance on this child's record a manager approved."""
+    kept, notes, noted = [], [], set()
+    for finding in found:
+        victim = victims.get(finding.owner)
+        approval = identifiers.family_approval(victim, child_id) if victim else None
+        if approval is None:
+            kept.append(finding)
+        elif finding.owner not in noted:
+            noted.add(finding.owner)
+            notes.append((finding.line, f"{finding.owner} (family or carer) appears on this "
+                          f"record as approved by {approval.get('manager')} on "
+                          f"{approval.get('date')}: {approval.get('reason')}"))
+    return kept, notes
 
 
 __all__ = ["FOLDERS", "check_casebook", "check_children_privacy"]

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # Reading a fresh index needs none of the YAML, model or rule code: those are imported
 # by the functions that build rows, only when files changed.
 
-LAYOUT = 11
+LAYOUT = 12
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -772,9 +772,8 @@ class Index:
         (raw,) = self.open().execute(
             "SELECT '[' || coalesce(group_concat(people, ','), '') || ']' FROM files "
             "WHERE people IS NOT NULL").fetchone()
-        return tuple(Identifiers(i, tuple(names), tuple(phones), tuple(emails),
-                                 tuple(postcodes), dob)
-                     for i, names, phones, emails, postcodes, dob in json.loads(raw))
+        return tuple(Identifiers(*(tuple(v) if isinstance(v, list) else v for v in row))
+                     for row in json.loads(raw))
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""
