@@ -77,7 +77,11 @@ class AppContext:
         typed: there is nobody to check them against. Someone retired is refused unless
         ``retired_too`` (a filter looking at their old work)."""
         from rjcli.core.staff import match_staff
+        from rjcli.core.text import name_problem
 
+        problem = name_problem(what, typed)  # before matching: never echo a control character
+        if problem:
+            raise BadInput(problem, hint="type the name as one line of plain text")
         members = self.casebook.config.staff
         staff = [s.name for s in members if retired_too or s.retired is None]
         if not members:
