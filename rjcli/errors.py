@@ -71,3 +71,97 @@ class SyncOffline(RjError):
     will be shared at the next sync."""
 
     exit_code = 10
+
+
+class NotCommitted(RjError):
+    """The change IS saved in its file, but could not be committed to git (a failing hook,
+    a full disk, git gone); it is committed with the next change. Not a failed save."""
+
+    exit_code = 20
+
+
+class DiskFull(RjError):
+    """The disk (or the user's quota) is full: nothing was half-written."""
+
+    exit_code = 21
+
+
+class ReadOnly(RjError):
+    """The casebook is on a read-only file system."""
+
+    exit_code = 22
+
+
+class PermissionDenied(RjError):
+    """The file system refused access to a file or folder."""
+
+    exit_code = 23
+
+
+class IndexBusy(RjError):
+    """The index (.rj/index.sqlite) is held by another process for too long."""
+
+    exit_code = 24
+
+
+class GitMissing(RjError):
+    """git is needed and not installed (not on PATH)."""
+
+    exit_code = 25
+
+
+class FileProblem(RjError):
+    """Any other failure of the file system: a looping or dangling symbolic link, a file
+    that vanished, an input/output error."""
+
+    exit_code = 26
+
+
+_SAFE = "nothing was half-written (every save is atomic)"
+
+
+def from_os_error(exc: OSError) -> RjError:
+    """The operational error a practitioner can act on, for a failure of the system."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    said = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(f"the disk is full{where}: {said}; {_SAFE}",
+                        hint="free some space, then run the command again")
+    if exc.errno == errno.EROFS:
+        return ReadOnly(f"the casebook is on a read-only disk{where}; nothing was changed",
+                        hint="reading commands still work; to change records, mount it "
+                             "writable or work in a copy")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return PermissionDenied(f"permission denied{where}; {_SAFE}",
+                                hint="check who owns the casebook's files and folders "
+                                     "(ls -l) and that you may write there")
+    if isinstance(exc, FileNotFoundError) and exc.filename == "git":
+        return git_missing()
+    if exc.errno == errno.ELOOP:
+        return FileProblem(f"a symbolic link loops or goes nowhere{where}: {said}; {_SAFE}",
+                           hint="replace the link with the real file or folder")
+    return FileProblem(f"the file system refused{where}: {said}; {_SAFE}",
+                       hint="check the disk and the casebook's folders, then try again")
+
+
+def git_missing() -> GitMissing:
+    return GitMissing("git is not installed (or not on PATH)",
+                      hint="install git, or set git: {autocommit: false} in rj.yaml")
+
+
+def from_sqlite_error(exc: Exception) -> RjError | None:
+    """The index's own failures (sqlite3.OperationalError), as operational errors."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return IndexBusy("the index (.rj/index.sqlite) is locked by another process",
+                         hint="try again in a moment, or add --no-cache to read the files "
+                              "directly")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnly("the index (.rj/index.sqlite) cannot be written: the disk is "
+                        "read-only", hint="add --no-cache to read the files directly")
+    if "full" in text:
+        return DiskFull("the disk is full: the index (.rj/index.sqlite) cannot be written",
+                        hint="free some space, or add --no-cache to read the files directly")
+    return None

@@ -21,7 +21,23 @@ class RjGroup(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except OSError as exc:
+                if isinstance(exc, BrokenPipeError):
+                    raise
+                from rjcli.errors import from_os_error
+
+                raise from_os_error(exc) from None
+            except Exception as exc:
+                from rjcli.errors import from_sqlite_error
+
+                known = from_sqlite_error(exc) if type(exc).__module__ == "sqlite3" else None
+                if known is None:
+                    raise
+                raise known from None
+            _not_committed(ctx)
+            return result
         except RjError as exc:
             from rjcli.render.terminal import err, escape
 
@@ -58,6 +74,14 @@ class RjGroup(TyperGroup):
             err().print("[dim]Nothing was half-written. Set RJ_DEBUG=1 to see the details "
                         "and report them.[/dim]")
             raise click.exceptions.Exit(70) from None
+
+
+def _not_committed(ctx: click.Context) -> None:
+    """A command whose save could not be committed to git ends with that (exit 20)."""
+    obj = ctx.obj
+    casebook = getattr(obj, "_casebook", None)
+    if casebook is not None and casebook.not_committed is not None:
+        raise casebook.not_committed
 
 
 def _version(value: bool) -> None:

@@ -56,6 +56,10 @@ class AppContext:
             self._casebook.before_write = self.writer
             if self.use_cache:
                 self._casebook.after_write = self._index_written
+            self._casebook.tell = _tell
+            from rjcli.storage.journal import recover
+
+            recover(self._casebook, tell=_tell)  # a change a crash interrupted is finished
         return self._casebook
 
     @property
@@ -131,6 +135,12 @@ class AppContext:
     @staticmethod
     def new_id() -> str:
         return entry_id()
+
+
+def _tell(message: str) -> None:
+    from rjcli.render.terminal import escape, warn
+
+    warn(escape(message))
 
 
 def current() -> AppContext:

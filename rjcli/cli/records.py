@@ -105,7 +105,8 @@ def _child_ids(values: list[str]) -> tuple[str, ...]:
         if not ctx.casebook.exists(child_id):
             raise RecordNotFound(f"no child record {child_id}", hint="rj list children")
         ctx.casebook.read(child_id)  # refuses an unreadable child before anything is written
-        ids.append(child_id)
+        if child_id not in ids:
+            ids.append(child_id)
     return tuple(ids)
 
 
@@ -183,7 +184,11 @@ def victim_new(
     problems = new_victim_problems(fields, ctx.today)
     if problems:
         raise BadInput("; ".join(problems))
-    with ctx.casebook.one_commit("open victim case and link it to " + ", ".join(fields.children)):
+    from rjcli.storage.journal import together
+
+    # both records are changed and validated before either is written; a crash half-way is
+    # finished by the next rj command
+    with together(ctx.casebook, "open victim case and link it to " + ", ".join(fields.children)):
         record = ctx.casebook.create(
             "victim",
             lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.writer(),

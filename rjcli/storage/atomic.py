@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,19 @@ from pathlib import Path
 from rjcli.errors import LockTimeout
 
 LOCK_WAIT_SECONDS = 30.0
+
+_CRASH_SEEN: dict[str, int] = {}
+
+
+def crash_point(name: str) -> None:
+    """Die here, as ``kill -9`` would, when ``RJ_CRASH_AT`` names this point: ``name``, or
+    ``name:N`` for its N-th passing in this process (tests stop rj exactly there)."""
+    wanted = os.environ.get("RJ_CRASH_AT")
+    if not wanted or not wanted.startswith(name):
+        return
+    _CRASH_SEEN[name] = _CRASH_SEEN.get(name, 0) + 1
+    if wanted in (name, f"{name}:{_CRASH_SEEN[name]}"):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 FILE_MODE = 0o600
@@ -51,11 +65,13 @@ def atomic_write_bytes(path: Path, data: bytes, private: bool = True) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        crash_point("atomic-tmp")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    crash_point("atomic-replaced")
     fsync_folder(folder)
 
 

@@ -119,6 +119,12 @@ class Casebook:
         self.worker = worker
         """Who is at the keyboard: the author of autocommits."""
         self._batch: list[Path] | None = None
+        self._change: Any = None
+        """The multi-file change under way (``rjcli.storage.journal.together``), if any."""
+        self.tell: Callable[[str], None] | None = None
+        """Where to say that a change a crash interrupted was finished (stderr)."""
+        self.not_committed: Exception | None = None
+        """Why the last save could not be committed to git (it IS saved)."""
         self.before_write: Callable[[], object] | None = None
         """Called before each change (the command line checks who is making it this way)."""
         self.after_write: Callable[[Path, bytes], None] | None = None
@@ -292,7 +298,8 @@ class Casebook:
         from rjcli.storage.schemas import validator
 
         validator(kind)  # compiled before taking the lock: others wait only for the write
-        with locked(self.lock_path(lock), lock):
+        with self._locked(lock, lock):
+            self._settle(lock)
             try:
                 document = _yaml().load_document(_yaml().decode(_yaml().read_bytes(path)))
             except _yaml().YamlProblem as exc:
@@ -312,7 +319,7 @@ class Casebook:
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
             if kind == "child":
                 self._refuse_victim_identifiers(lock, before, data)
-            atomic_write(path, new_text, private=kind == "victim")
+            self._save(path, new_text, private=kind == "victim")
             self.committed([path], message)
         if kind in FOLDERS:
             self._wrote(path, new_text)
@@ -322,7 +329,7 @@ class Casebook:
         """Write a new record with a fresh id that no file in the casebook uses yet."""
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
         self._before_write()
-        with locked(self.lock_path(f"new-{kind}"), f"new {kind} ids"):
+        with self._locked(f"new-{kind}", f"new {kind} ids"):
             for _ in range(100):
                 record_id = new_record_id(kind, os.urandom(4))
                 # a purged id is never given again: other records may still refer to it
@@ -338,7 +345,7 @@ class Casebook:
             if kind == "child":
                 self._refuse_victim_identifiers(record_id, None, parsed)
             path = self.path_for(record_id)
-            atomic_write(path, text, private=kind == "victim")
+            self._save(path, text, private=kind == "victim")
         self.committed([path], f"{action} {record_id}")
         self._wrote(path, text)
         return parsed  # type: ignore[no-any-return]
@@ -388,20 +395,51 @@ class Casebook:
         if self.before_write is not None:
             self.before_write()
 
+    # --- hooks for multi-file changes (rjcli.storage.journal) ---------------------------
+
+    def _locked(self, name: str, what: str) -> contextlib.AbstractContextManager[None]:
+        """The lock ``name``; inside a multi-file change it is held until the change ends."""
+        if self._change is not None:
+            return self._change.lock(name, what)  # type: ignore[no-any-return]
+        return locked(self.lock_path(name), what)
+
+    def _save(self, path: Path, text: str, private: bool) -> None:
+        """Write a record; inside a multi-file change, stage it to be written with the rest."""
+        if self._change is not None:
+            self._change.write(path, text, private)
+        else:
+            atomic_write(path, text, private=private)
+
+    def _settle(self, holding: str) -> None:
+        """Finish a multi-file change a crash interrupted before changing one of its files."""
+        if self._change is None:
+            from rjcli.storage.journal import recover
+
+            recover(self, holding=(holding,), tell=self.tell)
+
     def _wrote(self, path: Path, text: str) -> None:
+        if self._change is not None:
+            return  # told once the whole change is written
         if self.after_write is not None:
             self.after_write(path, text.encode("utf-8"))
 
     def committed(self, paths: list[Path], message: str) -> None:
         """Commit ``paths`` when autocommit is on (message: action and id only)."""
+        if self._change is not None:
+            self._change.commit.extend(p for p in paths if p not in self._change.commit)
+            return
         if not self.config.autocommit:
             return
         if self._batch is not None:
             self._batch.extend(p for p in paths if p not in self._batch)
             return
+        from rjcli.errors import NotCommitted
         from rjcli.storage.git import commit_paths
 
-        commit_paths(self, paths, message, author=self.worker)
+        try:
+            commit_paths(self, paths, message, author=self.worker)
+        except NotCommitted as exc:
+            self.not_committed = exc  # saved: the command ends, then says so (rjcli.cli)
 
     @contextlib.contextmanager
     def one_commit(self, message: str) -> Iterator[None]:

@@ -11,9 +11,9 @@ Nothing outside ``output/`` and ``.rj/`` is ever deleted because a record names 
 a contact's ``file`` pointing elsewhere (a letter written with ``--out``, or a
 hand-edited ``../../somewhere``) is listed for the worker to deal with instead.
 
-Order matters for a crash half-way: the tombstone is written first, then the
-copies, then the record itself, so a purge stopped at any point can simply be
-run again.
+The tombstone, the deletions and their commit are one crash-safe change
+(``rjcli.storage.journal``): a purge stopped at any point is finished by the next
+``rj`` command.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from rjcli.core.model import Child, Victim, child_from_dict, victim_from_dict
 from rjcli.core.retention import RETENTION_ENDED, Retention, retention_of, tombstone
 from rjcli.errors import BadInput, ChangeRefused, RecordNotFound
 from rjcli.storage import yamlio
-from rjcli.storage.atomic import atomic_write, fsync_folder, locked
 from rjcli.storage.casebook import TOMBSTONES, Casebook
+from rjcli.storage.journal import together
 
 
 def tombstone_path(casebook: Casebook, record_id: str) -> Path:
@@ -193,8 +193,12 @@ class Purged:
 
 def purge(casebook: Casebook, record_id: str, today: date, early: bool = False,
           reason: str | None = None) -> Purged:
-    """Delete a closed record past retention (or ``early`` with a ``reason``), keep a tombstone."""
-    with locked(casebook.lock_path(record_id), record_id):
+    """Delete a closed record past retention (or ``early`` with a ``reason``), keep a tombstone.
+
+    The tombstone, the deletions and the commit are one crash-safe change
+    (``rjcli.storage.journal``): a purge stopped half-way is finished by the next command."""
+    with together(casebook, f"purge {record_id}", drop_index=True) as change:
+        change.lock(record_id, record_id)
         plan = plan_purge(casebook, record_id, today)  # again, under the lock
         refused = plan.refusal(early, reason)
         if refused:
@@ -202,50 +206,46 @@ def purge(casebook: Casebook, record_id: str, today: date, early: bool = False,
         why = reason.strip() if reason and reason.strip() else RETENTION_ENDED
         stone_path = tombstone_path(casebook, record_id)
         stone = tombstone(plan.record, plan.state, today, why)
-        atomic_write(stone_path, "# A purged record: what is kept so that reports still add "
+        change.write(stone_path, "# A purged record: what is kept so that reports still add "
                      "up.\n" + yamlio.dump_new(stone))
-        deleted = []
         for path in plan.files:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                deleted.append(casebook.rel(path))
-        with contextlib.suppress(OSError):  # the emptied documents/ID/ of rj attach
-            (casebook.root / "documents" / record_id).rmdir()
-        plan.path.unlink()
-        deleted.insert(0, casebook.rel(plan.path))
-        fsync_folder(plan.path.parent)
-    _drop_index(casebook)
-    history, committed = _git(casebook, plan.path, stone_path, record_id)
+            change.delete(path, copy=True)
+        change.delete(plan.path)
+        repository, history, tracked = _git(casebook, plan.path)
+        change.commit.extend([plan.path, stone_path] if tracked else [stone_path])
+        change.commit.extend(_tracked_documents(casebook, record_id))  # rj attach
+    with contextlib.suppress(OSError):  # the emptied documents/ID/ of rj attach
+        (casebook.root / "documents" / record_id).rmdir()
+    deleted = [casebook.rel(plan.path),
+               *(casebook.rel(p) for p in plan.files if not os.path.lexists(p))]
     return Purged(record_id=record_id, tombstone=casebook.rel(stone_path), deleted=deleted,
-                  outside=plan.outside, history=history, committed=committed)
+                  outside=plan.outside, history=history,
+                  committed=repository and casebook.config.autocommit)
 
 
-def _drop_index(casebook: Casebook) -> None:
-    """The index holds a parsed copy of every record: delete it (rebuilt on the next run)."""
-    from rjcli.errors import LockTimeout
-    from rjcli.storage.index import Index
-
-    with contextlib.suppress(LockTimeout), locked(casebook.lock_path("index"), "the index"):
-        Index(casebook).drop()
-
-
-def _git(casebook: Casebook, record: Path, stone: Path, record_id: str) -> tuple[bool, bool]:
-    """(git history holds the record, the purge was committed)."""
+def _git(casebook: Casebook, record: Path) -> tuple[bool, bool, bool]:
+    """(the casebook is a git repository, its history holds the record, git tracks it)."""
     from rjcli.storage.git import is_repository, run_git
 
     if not is_repository(casebook.root):
-        return False, False
+        return False, False, False
     rel = casebook.rel(record)
     history = bool(run_git(casebook.root, "log", "--all", "--format=%h", "-1", "--", rel,
                            check=False).stdout.strip())
-    if not casebook.config.autocommit:
-        return history, False
     tracked = bool(run_git(casebook.root, "ls-files", "--", rel, check=False).stdout.strip())
-    docs = casebook.root / "documents" / record_id  # rj attach: kept in the same commit
-    kept = run_git(casebook.root, "ls-files", "--", casebook.rel(docs), check=False).stdout
-    casebook.committed(([record, stone] if tracked else [stone]) + ([docs] if kept else []),
-                       f"purge {record_id}")
-    return history, True
+    return True, history, tracked
+
+
+def _tracked_documents(casebook: Casebook, record_id: str) -> list[Path]:
+    """The files of ``rj attach`` under documents/ID/ that git tracks (their deletion is
+    part of the purge's commit)."""
+    from rjcli.storage.git import is_repository, run_git
+
+    if not is_repository(casebook.root):
+        return []
+    listed = run_git(casebook.root, "ls-files", "--", f"documents/{record_id}",
+                     check=False).stdout
+    return [casebook.root / line for line in listed.splitlines() if line.strip()]
 
 
 def history_advice(rel: str) -> list[str]:
