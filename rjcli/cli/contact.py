@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli._gates import OverrideBy, OverrideReason, hold, override_given, with_override
+from rjcli.cli._gates import OverrideBy, OverrideReason, hold, override_given
 from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive, parse_moment
 from rjcli.cli._work import warn_all
 from rjcli.core.gates import contact_gaps, preference_warnings
+from rjcli.core.model import victim_from_dict
 from rjcli.core.records import HEADINGS, NewContact, contact_entry, contact_problems
 from rjcli.errors import BadInput
 from rjcli.render.terminal import print_json, say
@@ -72,23 +73,25 @@ def contact_log(
     if problems:
         raise BadInput("; ".join(problems))
     built = contact_entry(ctx.new_id, entry, ctx.worker, ctx.now)
-    overridden = None
-    if record_id.startswith("V-"):
-        victim = ctx.casebook.victim(record_id)
-        gaps = contact_gaps(victim, method, party, letter)
-        gate = gaps[0][0] if gaps else "under-18-contact"
-        overridden = hold(gate, [text for _, text in gaps],
-                          override_given(override_by, override_reason),
-                          f"logging {method} contact with {record_id}", entry=built["id"])
-        if party == "victim":
-            warn_all(preference_warnings(victim, method))
+    override = override_given(override_by, override_reason)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
 
         append(tree, "contacts", built)
+        if record_id.startswith("V-"):
+            # the gates read the record as it is under the lock (an unreadable one is
+            # reported by the change itself, with nothing changed)
+            gaps = contact_gaps(victim_from_dict(tree), method, party, letter)
+            gate = gaps[0][0] if gaps else "under-18-contact"
+            overridden = hold(gate, [text for _, text in gaps], override,
+                              f"logging {method} contact with {record_id}", entry=built["id"])
+            if overridden is not None:
+                append(tree, "overrides", overridden)
 
-    data = ctx.casebook.change(record_id, with_override(add, overridden), "log contact on")
+    data = ctx.casebook.change(record_id, add, "log contact on")
+    if record_id.startswith("V-") and party == "victim":
+        warn_all(preference_warnings(victim_from_dict(data), method))
     if as_json:
         print_json(data)
     else:

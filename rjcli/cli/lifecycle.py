@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli._gates import OverrideBy, hold, override_given, with_override
+from rjcli.cli._gates import OverrideBy, hold, override_given
 from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive, parse_day
 from rjcli.core import vocab
@@ -31,10 +31,6 @@ def _status_change(record: str, status: str, reason: str, day: str | None,
     if when > ctx.today:
         raise BadInput(f"the date {when} is in the future")
     entry = status_entry(ctx.new_id, when, status, reason, ctx.worker, note)
-    overridden = None
-    if status == "closed" and record_id.startswith("V-"):
-        overridden = hold("close", close_gaps(ctx.casebook.victim(record_id)), override,
-                          f"closing {record_id}", needs_manager=False, entry=entry["id"])
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
@@ -45,9 +41,13 @@ def _status_change(record: str, status: str, reason: str, day: str | None,
         if now == status:
             raise BadInput(f"{record_id} is already {status}")
         append(tree, "status_history", entry)
+        if status == "closed" and record_id.startswith("V-"):
+            overridden = hold("close", close_gaps(victim_from_dict(tree)), override,
+                              f"closing {record_id}", needs_manager=False, entry=entry["id"])
+            if overridden is not None:
+                append(tree, "overrides", overridden)
 
-    data = ctx.casebook.change(record_id, with_override(add, overridden),
-                               "close" if status == "closed" else "reopen")
+    data = ctx.casebook.change(record_id, add, "close" if status == "closed" else "reopen")
     if as_json:
         print_json(data)
     else:
