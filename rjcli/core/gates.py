@@ -31,6 +31,7 @@ from typing import Any
 
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.model import Child, Consent, Victim, current_consent, log_entries
+from rjcli.core.problems import Problem
 from rjcli.core.risk import label_of, same_participant
 
 NewId = Callable[[], str]
@@ -357,3 +358,23 @@ def preference_warnings(victim: Victim, method: str) -> list[str]:
         warnings.append(f"{victim.id}'s preferred times: {victim.preferred_times} "
                         f"(contact_preferences.times)")
     return warnings
+
+
+# --- who owns the work ------------------------------------------------------------------------
+
+
+def unstaffed_owners(rules: Sequence[tuple[str, str]], roles: Sequence[str],
+                     path: str) -> list[Problem]:
+    """A warning for each owner role (``manager``, ``admin``) of an enabled rule that nobody
+    on the staff list holds: that rule's work would be nobody's. ``rules``: (id, owner);
+    ``roles``: the roles on the staff list. Roles tied to the case (``rj-worker``,
+    ``case-holder``) are the case's own worker and are not checked here."""
+    by_role: dict[str, list[str]] = {}
+    for rule_id, owner in rules:
+        if owner in ("manager", "admin") and owner not in roles:
+            by_role.setdefault(owner, []).append(rule_id)
+    return [Problem(path, None, f"nobody on the staff list has the role {role}, so the work of "
+                                f"{', '.join(ids)} goes to no one: add one (rj staff add NAME "
+                                f"--role {role}) or give the rule another owner in rj.yaml",
+                    severity="warning")
+            for role, ids in sorted(by_role.items())]
