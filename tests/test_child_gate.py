@@ -117,8 +117,6 @@ def family(casebook: CasebookUnderTest, victim_factory: Any) -> str:
 
 def test_an_approved_family_victim_may_appear_on_the_childs_record(
         casebook: CasebookUnderTest, family: str) -> None:
-    # an admin on the staff list, so the one problem left is the approval's note (issue 18)
-    assert casebook.run("staff", "add", "Al Admin", "--role", "admin").exit_code == 0
     note = "Jane Parentname (07700 900055) will bring him"
     log = ["contact", "log", casebook.child, "--method", "phone", "--outcome", "spoke",
            "--at", "2026-04-01 10:00", "--note", note]

@@ -203,7 +203,8 @@ def assessment_gaps(participants: Sequence[Participant], first: date, last: date
         runs = [a for a in person.assessments
                 if a.get("checklist") == "conference" and _is_for(a, person.name)]
         how = (f"rj risk run {person.record_id} --checklist conference"
-               + ("" if person.name in ("victim", "child") else f" --participant \"{person.name}\""))
+               + ("" if person.name in ("victim", "child")
+                  else f" --participant \"{person.name}\""))
         if not runs:
             gaps.append(f"{person.record_id}: no conference risk assessment of the {person.name} "
                         f"(Wokingham 20.1): {how}")
@@ -218,9 +219,9 @@ def assessment_gaps(participants: Sequence[Participant], first: date, last: date
                         f"{ASSESSMENT_WINDOW_WORKING_DAYS} working days before, its own "
                         f"choice): assess again: {how}")
         elif not isinstance(latest.get("approval"), Mapping):
-            gaps.append(f"{person.record_id}: {label_of(latest)} of {uk_date(done)} is not approved "
-                        f"by a manager (Wait 'til Eight §5.9: the RJ manager approves the "
-                        f"pre-conference risk assessment): rj risk approve {person.record_id} "
+            gaps.append(f"{person.record_id}: {label_of(latest)} of {uk_date(done)} is not "
+                        f"approved by a manager (Wait 'til Eight §5.9: the RJ manager approves "
+                        f"the pre-conference risk assessment): rj risk approve {person.record_id} "
                         f"--checklist conference --manager NAME --note TEXT")
     return gaps
 
@@ -264,8 +265,8 @@ def contact_gaps(victim: Victim, method: str, party: str,
         gaps.append(("best-placed",
                      f"{victim.id} is the child's family or lives with the child: decide with "
                      f"the case holder who is best placed to support them before {what} "
-                     f"(Somerset 6.6): rj victim best-placed {victim.id} --who case-holder|rj-worker|both "
-                     f"--case-holder NAME"))
+                     f"(Somerset 6.6): rj victim best-placed {victim.id} "
+                     f"--who case-holder|rj-worker|both --case-holder NAME"))
     return gaps
 
 
@@ -363,18 +364,21 @@ def preference_warnings(victim: Victim, method: str) -> list[str]:
 # --- who owns the work ------------------------------------------------------------------------
 
 
-def unstaffed_owners(rules: Sequence[tuple[str, str]], roles: Sequence[str],
-                     path: str) -> list[Problem]:
-    """A warning for each owner role (``manager``, ``admin``) of an enabled rule that nobody
-    on the staff list holds: that rule's work would be nobody's. ``rules``: (id, owner);
-    ``roles``: the roles on the staff list. Roles tied to the case (``rj-worker``,
-    ``case-holder``) are the case's own worker and are not checked here."""
-    by_role: dict[str, list[str]] = {}
-    for rule_id, owner in rules:
-        if owner in ("manager", "admin") and owner not in roles:
-            by_role.setdefault(owner, []).append(rule_id)
-    return [Problem(path, None, f"nobody on the staff list has the role {role}, so the work of "
-                                f"{', '.join(ids)} goes to no one: add one (rj staff add NAME "
-                                f"--role {role}) or give the rule another owner in rj.yaml",
+def unstaffed_work(items: Sequence[tuple[str, str, str | None]], roles: Sequence[str],
+                   path: str) -> list[Problem]:
+    """A warning for each owner role (``manager``, ``admin``) that nobody on the staff list
+    holds while work of that role is outstanding: the deadline engine names the role as the
+    worker, so ``rj due`` gives the work to no one. ``items``: (case, rule, worker) of the
+    outstanding work; ``roles``: the roles on the staff list."""
+    unowned: dict[str, dict[str, list[str]]] = {}
+    for case, rule, worker in items:
+        if worker in ("manager", "admin") and worker not in roles:
+            unowned.setdefault(worker, {}).setdefault(rule, []).append(case)
+    return [Problem(path, None, f"nobody on the staff list has the role {role}, so this work "
+                                f"goes to no one: "
+                                + "; ".join(f"{rule} ({', '.join(sorted(set(cases)))})"
+                                            for rule, cases in sorted(rules.items()))
+                                + f": add one (rj staff add NAME --role {role}) or give the "
+                                  f"rule another owner in rj.yaml",
                     severity="warning")
-            for role, ids in sorted(by_role.items())]
+            for role, rules in sorted(unowned.items())]
