@@ -99,7 +99,10 @@ def test_the_manager_approves_every_conference_assessment(casebook: CasebookUnde
     assert "is not approved by a manager (Wait 'til Eight §5.9" in message
     for record in (casebook.victim, casebook.child):
         ok(casebook.run("risk", "approve", record, "--manager", MANAGER, "--note", "Fine"))
-    ok(plan(casebook))
+    planned = ok(plan(casebook, "2026-04-20", "--override-by", MANAGER, "--override-reason",
+                      "Just in case"))
+    assert "no safety gate holds planning the conference: the override was not needed and " \
+           "is not recorded" in plain(planned.output)
     (conf,) = casebook.data(casebook.victim)["conferences"]
     assert conf["status"] == "planned"
     assert "overrides" not in casebook.data(casebook.victim)
@@ -410,3 +413,57 @@ def test_check_warns_of_work_that_goes_to_no_one(casebook: CasebookUnderTest) ->
            f"one: agreement-copy ({v}): add one (rj staff add NAME --role admin)" in message
     ok(casebook.run("staff", "add", "Al Admin", "--role", "admin"))
     assert "role admin" not in plain(casebook.run("check").output)
+
+
+# --- the pure rules -------------------------------------------------------------------------
+
+
+def test_written_consent_and_override_rules_pure() -> None:
+    from rjcli.core.gates import Override, override_problems, written
+    from rjcli.core.model import Consent
+
+    def consent(answer: str, source: str | None) -> Consent:
+        return Consent("01JQZ7ZZZZZZZZZZZZZZZZZZZ1", "rj-participation", answer,
+                       date(2026, 4, 1), source, None, None)
+
+    assert written(consent("yes", "Signed form"))
+    assert written(consent("yes", "e-mail from her"))
+    assert not written(consent("yes", "phone call"))
+    assert not written(consent("yes", None))
+    assert not written(consent("withdrawn", "signed form"))
+    assert override_problems(None, True, []) == []
+    assert override_problems(Override(None, "Because"), True, ["Mo Manager"]) == [
+        "name the manager who decided with --override-by"]
+    assert override_problems(Override(None, "Because"), False, []) == []
+    assert override_problems(Override("Mo Manager", " "), True, ["Mo Manager"]) == [
+        "say why with --override-reason"]
+
+
+def test_close_gaps_pure() -> None:
+    from rjcli.core.gates import close_gaps
+    from rjcli.core.model import victim_from_dict
+
+    record: dict[str, Any] = {
+        "id": "V-AAAAAA", "kind": "individual",
+        "progress_request": {"date": date(2026, 4, 1), "until": date(2026, 9, 1),
+                             "points": [date(2026, 5, 1), date(2026, 6, 1),
+                                        date(2026, 10, 1)]},
+        "progress_updates": [{"id": "01JQZ7ZZZZZZZZZZZZZZZZZZZ1", "date": date(2026, 5, 2)}],
+    }
+    (gap,) = close_gaps(victim_from_dict(record))
+    assert "(1 June 2026; Somerset 7.6)" in gap  # 1 May given; 1 October is past --until
+    record["consents"] = [{"id": "01JQZ7ZZZZZZZZZZZZZZZZZZZ2", "kind": "progress-updates",
+                           "answer": "withdrawn", "date": date(2026, 5, 20)}]
+    assert close_gaps(victim_from_dict(record)) == []  # she asked for no more
+
+
+def test_unstaffed_work_pure() -> None:
+    from rjcli.core.gates import unstaffed_work
+
+    items = [("V-AAAAAA", "agreement-copy", "admin"), ("V-BBBBBB", "agreement-copy", "admin"),
+             ("V-AAAAAA", "risk-approval", "Mo Manager"), ("V-AAAAAA", "first-contact", "Sam")]
+    (problem,) = unstaffed_work(items, ["rj-worker", "manager"], "rj.yaml")
+    assert problem.severity == "warning" and problem.path == "rj.yaml"
+    assert "role admin, so this work goes to no one: agreement-copy (V-AAAAAA, V-BBBBBB)" in \
+        problem.message
+    assert unstaffed_work(items, ["admin", "manager"], "rj.yaml") == []

@@ -43,6 +43,11 @@ def hold(gate: str, missing: Sequence[str], override: Override | None, what: str
     if problems:
         raise BadInput("; ".join(problems), hint=manager_hint(found))
     if not missing:
+        if override is not None:
+            from rjcli.cli._work import warn_all
+
+            warn_all([f"no safety gate holds {what}: the override was not needed and is not "
+                      "recorded"])
         return None
     if override is None:
         hint = (manager_hint(found) if needs_manager else

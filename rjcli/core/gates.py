@@ -293,38 +293,47 @@ def best_placed_entry(day: date, who: str, case_holder: str, note: str | None,
 # --- closing --------------------------------------------------------------------------------
 
 
-def close_gaps(victim: Victim) -> list[str]:
-    """Promised progress updates not given (due or not yet: Somerset 7.6), unless the
-    victim has since said no to them, and outcome agreement items still open."""
-    gaps = []
-    victim_data = victim.extra
-    request = victim_data.get("progress_request")
+def updates_owed(victim: Victim) -> list[date]:
+    """The agreed update points (up to ``until``) no update has answered, unless the victim
+    has since said no to updates. Each update answers one point: the first not yet counted,
+    given after the point before (or after the request)."""
+    request = victim.extra.get("progress_request")
     refused = victim.consent("progress-updates")
-    if isinstance(request, Mapping) and (refused is None or refused.answer == "yes"):
-        given = sorted(d for u in log_entries(victim_data.get("progress_updates"))
-                       if (d := as_date(u.get("date"))))
-        until = as_date(request.get("until"))
-        points = sorted(d for p in request.get("points") or []
-                        if (d := as_date(p)) and (until is None or d <= until))
-        after = as_date(request.get("date")) or date.min
-        owed = []
-        for point in points:
-            met = [d for d in given if d > after]
-            if not met:
-                owed.append(point)
-            after = point
-        if owed:
-            listed = ", ".join(uk_date(p) for p in owed)
-            gaps.append(f"progress updates promised to the victim are outstanding ({listed}; "
-                        f"Somerset 7.6): give them (rj progress update) or tell the victim "
-                        f"the work is ending")
-    for conf in log_entries(victim_data.get("conferences")):
+    if not isinstance(request, Mapping) or (refused is not None and refused.answer != "yes"):
+        return []
+    given = sorted(d for u in log_entries(victim.extra.get("progress_updates"))
+                   if (d := as_date(u.get("date"))))
+    until = as_date(request.get("until"))
+    points = sorted(d for p in request.get("points") or []
+                    if (d := as_date(p)) and (until is None or d <= until))
+    after = as_date(request.get("date")) or date.min
+    owed = []
+    for point in points:
+        met = next((d for d in given if d > after), None)
+        if met is None:
+            owed.append(point)
+        else:
+            given.remove(met)
+        after = point
+    return owed
+
+
+def close_gaps(victim: Victim) -> list[str]:
+    """Promised progress updates not given, due or not yet (Somerset 7.6), and outcome
+    agreement items still open (Wait 'til Eight §7.7.2)."""
+    gaps = []
+    owed = updates_owed(victim)
+    if owed:
+        listed = ", ".join(uk_date(p) for p in owed)
+        gaps.append(f"progress updates promised to the victim are outstanding ({listed}; "
+                    f"Somerset 7.6): give them (rj progress update) or tell the victim "
+                    f"the work is ending")
+    for conf in log_entries(victim.extra.get("conferences")):
         for n, item in enumerate(conf.get("agreement") or [], 1):
             if isinstance(item, Mapping) and (item.get("status") or "open") == "open":
                 gaps.append(f"outcome agreement item {item.get('n', n)} "
                             f"({item.get('action') or '?'}) is still open (Wait 'til Eight "
-                            f"§7.7.2): rj agreement done|failed {victim_data.get('id')} "
-                            f"{item.get('n', n)}")
+                            f"§7.7.2): rj agreement done|failed {victim.id} {item.get('n', n)}")
     return gaps
 
 
