@@ -467,3 +467,15 @@ def test_unstaffed_work_pure() -> None:
     assert "role admin, so this work goes to no one: agreement-copy (V-AAAAAA, V-BBBBBB)" in \
         problem.message
     assert unstaffed_work(items, ["admin", "manager"], "rj.yaml") == []
+
+
+def test_a_panel_asks_only_the_victims_side(casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    """A Referral Order panel: the child attends under the order, not by consent."""
+    with_manager(casebook)
+    ok(casebook.run("consent", casebook.victim, "rj-participation", "yes", "--source",
+                    "signed form"))
+    assessed(casebook, tmp_path)
+    ok(plan(casebook, "2026-04-20", "--kind", "panel"))
+    result = plan(casebook, "2026-04-21")
+    assert result.exit_code == 6
+    assert f"rj consent {casebook.child} rj-participation yes" in plain(result.output)

@@ -73,7 +73,8 @@ def _holds(record_id: str, child_id: str) -> list[str]:
     return reasons
 
 
-def _gaps(record_id: str, child_id: str, supporters: Sequence[str], last: date) -> list[str]:
+def _gaps(record_id: str, child_id: str, supporters: Sequence[str], last: date,
+          kind: str) -> list[str]:
     """What the conference gate finds missing: the written consents, and an approved
     conference risk assessment of each participant completed in the window ending ``last``
     (rjcli.core.gates)."""
@@ -82,11 +83,11 @@ def _gaps(record_id: str, child_id: str, supporters: Sequence[str], last: date) 
     ctx = current()
     casebook = ctx.casebook
     victim = casebook.victim(record_id)
-    child = casebook.child(child_id) if casebook.exists(child_id) else None
+    child = casebook.child(child_id) if child_id and casebook.exists(child_id) else None
     first = load_calendar(casebook, ctx.today).add_working_days(
         last, -ASSESSMENT_WINDOW_WORKING_DAYS)
     people = participants(victim.extra, child_id, child.extra if child else None, supporters)
-    return (conference_consent_gaps(victim, child, child_id)
+    return (conference_consent_gaps(victim, child, child_id, kind)
             + assessment_gaps(people, first, last))
 
 
@@ -139,7 +140,8 @@ def plan(
                     " (add a manager first: rj staff add NAME --role manager)"))
     built = conference_entry(ctx.new_id, entry, ctx.worker)
     overridden = hold("conference-plan",
-                      _gaps(record_id, child_id, entry.supporters, min(ctx.today, entry.day)),
+                      _gaps(record_id, child_id, entry.supporters, min(ctx.today, entry.day),
+                            kind),
                       override_given(override_by, override_reason), f"planning the {kind}",
                       entry=built["id"])
 
@@ -221,7 +223,8 @@ def record_held(
     fields = held_fields(when, attended, writeup)
     overridden = hold("conference-record",
                       _gaps(record_id, str(conf.get("child") or ""),
-                            [str(s) for s in conf.get("supporters") or []], when),
+                            [str(s) for s in conf.get("supporters") or []], when,
+                            str(conf.get("kind") or "conference")),
                       override_given(override_by, override_reason),
                       f"recording the {conf.get('kind') or 'conference'} as held",
                       entry=str(conf["id"]))

@@ -153,23 +153,26 @@ def _consent_gap(record_id: str, consent: Consent | None, kind: str, what: str) 
             f"--source \"signed form\"")
 
 
-def conference_consent_gaps(victim: Victim, child: Child | None, child_id: str) -> list[str]:
+def conference_consent_gaps(victim: Victim, child: Child | None, child_id: str,
+                            kind: str = "conference") -> list[str]:
     """The written consents a conference needs (YJB §24; Wait 'til Eight appendix 5B;
-    Somerset 6.4)."""
+    Somerset 6.4). For a Referral Order panel the victim attends (``kind`` panel) only the
+    victim's side: the child attends the panel under the order, not by consent."""
     gaps = [_consent_gap(victim.id, victim.consent("rj-participation"), "rj-participation",
                          "the victim's written consent to take part (YJB §24)")]
     if victim.kind == "under-18":
         gaps.append(_consent_gap(victim.id, victim.consent("parent-consent"), "parent-consent",
                                  "the parent's or guardian's written consent (Somerset 6.4)"))
-    if child is None:
+    if kind == "conference" and child is None:
         gaps.append(f"{child_id}: the child's record is not in the casebook")
-    else:
-        for kind, what in (("rj-participation", "the child's written consent to take part "
-                                                "(YJB §24)"),
-                           ("parent-permission", "a parent's or guardian's written permission "
-                                                 "for the child to attend (Wait 'til Eight "
-                                                 "appendix 5B)")):
-            gaps.append(_consent_gap(child.id, current_consent(child.consents, kind), kind, what))
+    elif kind == "conference" and child is not None:
+        for wanted, what in (("rj-participation", "the child's written consent to take part "
+                                                  "(YJB §24)"),
+                             ("parent-permission", "a parent's or guardian's written permission "
+                                                   "for the child to attend (Wait 'til Eight "
+                                                   "appendix 5B)")):
+            gaps.append(_consent_gap(child.id, current_consent(child.consents, wanted), wanted,
+                                     what))
     return [g for g in gaps if g]
 
 
