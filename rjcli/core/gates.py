@@ -104,8 +104,10 @@ def override_problems(override: Override | None, needs_manager: bool,
 def override_entry(new_id: NewId, gate: str, override: Override, day: date, missing: Sequence[str],
                    by: str | None, entry: str | None = None) -> dict[str, Any]:
     """The ``overrides`` entry: which gate, who decided, why, and what was missing."""
+    # what was missing, without the command that would have recorded it
+    what = [m.split(": rj ")[0] for m in missing]
     out = {"id": new_id(), "gate": gate, "date": day, "manager": override.manager,
-           "reason": override.reason.strip(), "missing": list(missing), "entry": entry, "by": by}
+           "reason": override.reason.strip(), "missing": what, "entry": entry, "by": by}
     return {k: v for k, v in out.items() if v not in (None, "", [])}
 
 
