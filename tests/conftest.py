@@ -15,6 +15,7 @@ import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ TODAY = "2026-04-02"
 """The day every test works on (a Thursday)."""
 WORKER = "Sam Worker"
 """The staff member at the keyboard."""
+CASE_HOLDER = "Pat Holder"
+"""The fixture child's case holder (on the staff list: names are checked against it)."""
 UNEXPECTED_EXIT = 70
 """Exit code of "rj stopped on an unexpected problem" (an uncaught exception)."""
 
@@ -45,6 +48,14 @@ CHILD = {"name": "Jo Child", "dob": "2010-02-03"}
 """The fixture child's details."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def plain(text: str) -> str:
@@ -81,8 +92,12 @@ def invoke(
     if worker is not None:
         argv += ["--worker", worker]
     argv += [str(a) for a in args]
+    # the machine's clock (recorded_at) is pinned to the last minute of the working day, so
+    # that what is logged "today" was written down the same day; tests of the two clocks
+    # give RJ_CLOCK themselves
+    clock = f"{today}T23:59" if today and _real_day(today) else None
     full_env = {"COLUMNS": "2000", "RJ_CASEBOOK": None, "RJ_TODAY": None, "RJ_WORKER": None,
-                "RJ_DEBUG": None, "EDITOR": None, "VISUAL": None}
+                "RJ_DEBUG": None, "EDITOR": None, "VISUAL": None, "RJ_CLOCK": clock}
     full_env.update(env or {})
     # the consoles are cached per process: rebuild them so they write to this run's
     # streams at a width that never wraps a message in the middle of an assertion
@@ -160,9 +175,11 @@ def make_casebook(root: Path, autocommit: bool = False) -> CasebookUnderTest:
     result = invoke("staff", "add", WORKER, "--role", "rj-worker", "--phone", "01632 960101",
                     casebook=root)
     assert result.exit_code == 0, result.output
+    result = invoke("staff", "add", CASE_HOLDER, "--role", "case-holder", casebook=root)
+    assert result.exit_code == 0, result.output
     result = invoke("child", "new", "--name", CHILD["name"], "--dob", CHILD["dob"],
                     "--disposal", "referral-order", "--sentenced", "2026-03-20",
-                    "--case-holder", "Pat Holder", "--json", casebook=root)
+                    "--case-holder", CASE_HOLDER, "--json", casebook=root)
     assert result.exit_code == 0, result.output
     child_id = json_of(result)["id"]
     result = invoke("victim", "new", "--name", VICTIM["name"], "--child", child_id,

@@ -191,14 +191,21 @@ def test_the_casebook_is_found_from_option_environment_or_folder(
     assert option_wins.exit_code == 0, option_wins.output
 
 
-@pytest.mark.parametrize("today", ["2026-02-30", "02/04/2026", "tomorrow", "2026-4-2x"])
-def test_an_impossible_today_is_a_clear_error(casebook: CasebookUnderTest, today: str) -> None:
+@pytest.mark.parametrize(("today", "why"), [
+    ("2026-02-30", "is not a real date"), ("31/02/2026", "is not a real date"),
+    ("04/13/2026", "has no month 13"), ("next week", "is not a date rj can read"),
+    ("2026-4-2x", "is not a date rj can read")])
+def test_an_impossible_today_is_a_clear_error(casebook: CasebookUnderTest, today: str,
+                                              why: str) -> None:
+    # issue 16: --today is read day first like every date (02/04/2026 is 2 April), so the
+    # refusals are the dates that do not exist or cannot be read for certain
     result = casebook.run("list", today=today)
     assert result.exit_code == 2
-    assert f"--today '{today}' is not a real date" in plain(result.output)
+    assert f"--today '{today}' {why}" in plain(result.output)
+    assert "dates are read day first" in plain(result.output)
     from_env = casebook.run("list", today=None, env={"RJ_TODAY": today})
     assert from_env.exit_code == 2
-    assert "is not a real date" in plain(from_env.output)
+    assert why in plain(from_env.output)
 
 
 # --- ids typed by a person --------------------------------------------------------------------

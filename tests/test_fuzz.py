@@ -42,7 +42,9 @@ EMAIL = st.from_regex(r"[a-z0-9._-]{1,12}@example\.(org|com|net)", fullmatch=Tru
 POSTCODE = st.from_regex(r"[A-Z]{1,2}[0-9] [0-9][A-Z]{2}", fullmatch=True)
 ADDRESS = st.fixed_dictionaries({}, optional={"lines": st.lists(TEXT, max_size=3),
                                               "postcode": POSTCODE})
-PERSON = st.fixed_dictionaries({"name": TEXT}, optional={
+# a name is one line of plain text (the schemas refuse control characters and line breaks)
+NAME = WORDS.filter(lambda t: t.isprintable())
+PERSON = st.fixed_dictionaries({"name": NAME}, optional={
     "relationship": TEXT, "phone": PHONE, "email": EMAIL, "address": ADDRESS})
 
 
@@ -79,12 +81,12 @@ def consents(kinds: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
 VICTIMS = st.fixed_dictionaries(
     {"id": record_id("V"),
      "kind": st.sampled_from(["individual", "under-18", "corporate", "family-or-carer"]),
-     "name": WORDS,
+     "name": NAME,
      "referral": st.fixed_dictionaries({"allocated": DAY}, optional={
          "source": st.sampled_from(["police", "court", "self"]),
          "stage": st.sampled_from(["pre-court", "post-sentence"]),
          "disposal": st.sampled_from(["referral-order", "yro", "youth-caution"]),
-         "worker": TEXT, "received": DAY, "sentence_date": DAY}),
+         "worker": NAME, "received": DAY, "sentence_date": DAY}),
      "status_history": st.lists(STATUS, min_size=1, max_size=3)},
     optional={
         "dob": DAY, "address": ADDRESS, "phones": st.lists(PHONE, min_size=1, max_size=3),
@@ -112,11 +114,11 @@ VICTIMS = st.fixed_dictionaries(
                           max_size=3)}), min_size=1, max_size=2),
     })
 CHILDREN = st.fixed_dictionaries(
-    {"id": record_id("C"), "name": WORDS, "status_history": st.lists(STATUS, min_size=1,
+    {"id": record_id("C"), "name": NAME, "status_history": st.lists(STATUS, min_size=1,
                                                                      max_size=3)},
     optional={
         "dob": DAY, "sex": st.sampled_from(["female", "male", "other", "not-known"]),
-        "ethnicity": WORDS, "case_holder": TEXT,
+        "ethnicity": WORDS, "case_holder": NAME,
         "offences": st.lists(st.fixed_dictionaries({"description": TEXT}, optional={
             "date": DAY, "violent_or_sexual": st.booleans()}), min_size=1, max_size=2),
         "disposal": st.sampled_from(["referral-order", "yro", "custody"]),

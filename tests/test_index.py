@@ -37,17 +37,17 @@ def book(tmp_path):
     for name in ("Ann Example", "Bob Example"):
         result = run(root, "victim", "new", "--name", name, "--child", child, "--allocated",
                      "2026-04-01", "--consent-contact", "yes", "--phone", "07700 900001", "--json")
-        ids.append(json.loads(result.output)["id"])
+        ids.append(json.loads(result.stdout)["id"])
     return root, ids
 
 
 def due(root, cache=True):
     result = run(root, "due", "--all", "--json", cache=cache)
-    return sorted((i["case"], i["rule"], i["due"]) for i in json.loads(result.output))
+    return sorted((i["case"], i["rule"], i["due"]) for i in json.loads(result.stdout))
 
 
 def listing(root, cache=True):
-    return json.loads(run(root, "list", "--json", cache=cache).output)
+    return json.loads(run(root, "list", "--json", cache=cache).stdout)
 
 
 def test_same_results_with_and_without_the_index(book):
@@ -130,7 +130,7 @@ def test_the_sample_casebook_reads_the_same_with_a_parallel_rebuild(tmp_path, mo
     import shutil
     from pathlib import Path
 
-    import rjcli.storage.index as index_module
+    import rjcli.storage.index.refresh as index_module
 
     root = tmp_path / "sample"
     shutil.copytree(Path(__file__).parent.parent / "sample-casebook", root)
@@ -140,7 +140,7 @@ def test_the_sample_casebook_reads_the_same_with_a_parallel_rebuild(tmp_path, mo
                                     + ([] if cache else ["--no-cache"])
                                     + ["due", "--all", "--within", "60", "--json"])
         assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return json.loads(result.stdout)
 
     expected = all_due(cache=False)
     assert expected
@@ -206,7 +206,7 @@ def test_a_change_in_any_chunk_of_the_listing_is_seen(sample):
         path.write_text(text.replace("status: open", "status: closed", 1)
                         if "status: open" in text else text + "# edited\n")
         assert sample_due(sample) == sample_due(sample, cache=False)
-        assert json.loads(run(sample, "list", "--json").output) == json.loads(
+        assert json.loads(run(sample, "list", "--json").stdout) == json.loads(
             run(sample, "list", "--json", cache=False).output)
 
 
@@ -220,7 +220,7 @@ def test_records_added_and_removed_shift_the_chunks_and_nothing_is_missed(sample
     assert sample_due(sample) == sample_due(sample, cache=False)
     copy = victims[3].read_text().replace(victims[3].stem, "V-NEW001")
     (sample / "victims" / "V-NEW001.yaml").write_text(copy)
-    listed = {r["id"] for r in json.loads(run(sample, "list", "--json").output)}
+    listed = {r["id"] for r in json.loads(run(sample, "list", "--json").stdout)}
     assert "V-NEW001" in listed and victims[0].stem not in listed
     assert sample_due(sample) == sample_due(sample, cache=False)
     shutil.rmtree(sample / "children")
@@ -264,13 +264,13 @@ def test_an_unchanged_file_read_again_needs_no_yaml_parser(sample):
 
 
 def test_an_index_made_with_other_tables_is_rebuilt(book, monkeypatch):
-    import rjcli.storage.index as index_module
+    import rjcli.storage.index.schema as schema_module
 
     root, _ = book
     expected = due(root)
     assert not refresh(root).rebuilt
-    monkeypatch.setattr(index_module, "TABLES",
-                        index_module.TABLES + "CREATE TABLE IF NOT EXISTS extra (x TEXT);\n")
+    monkeypatch.setattr(schema_module, "TABLES",
+                        schema_module.TABLES + "CREATE TABLE IF NOT EXISTS extra (x TEXT);\n")
     assert refresh(root).rebuilt
     assert due(root) == expected
 
@@ -294,7 +294,7 @@ def test_a_new_record_rj_writes_is_taken_into_the_index_at_once(book):
     child = next(r["id"] for r in listing(root) if r["id"].startswith("C-"))
     result = run(root, "victim", "new", "--name", "Cy Example", "--child", child, "--allocated",
                  "2026-04-01", "--consent-contact", "yes", "--json")
-    new = json.loads(result.output)["id"]
+    new = json.loads(result.stdout)["id"]
     assert refresh(root).changed == 0
     assert new in {case for case, _, _ in due(root)}
     assert due(root) == due(root, cache=False)
@@ -393,3 +393,130 @@ def test_a_link_written_on_one_side_only_is_followed_from_the_index_too(generate
         from_files = quarterly_json(root, quarter, cache=False)
         assert from_files["kpi10"]["victims_total"] > 0
         assert quarterly_json(root, quarter) == from_files
+
+
+def caseload(root, cache=True):
+    result = run(root, "report", "caseload", "--format", "json", cache=cache)
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def index_bytes(root):
+    """Every byte of the index and its WAL, as a disk reader would find them."""
+    index = root / ".rj" / "index.sqlite"
+    return b"".join(p.read_bytes() for p in (index, index.with_name("index.sqlite-wal"))
+                    if p.exists())
+
+
+def new_victim(root, name, phone="07700 900123"):
+    child = next(r["id"] for r in listing(root, cache=False) if r["id"].startswith("C-"))
+    result = run(root, "victim", "new", "--name", name, "--child", child, "--allocated",
+                 "2026-04-01", "--consent-contact", "yes", "--phone", phone, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["id"]
+
+
+def test_a_new_record_deleted_before_the_next_run_is_no_ghost(book):
+    """`rj victim new`, then the file removed before any other run: the index held it
+    (written through) but never listed it, and served it for ever."""
+    root, _ = book
+    due(root)
+    new = new_victim(root, "Gus Ghostly", "07700 900777")
+    (root / "victims" / f"{new}.yaml").unlink()
+    assert new not in {r["id"] for r in listing(root)}
+    assert new not in {case for case, _, _ in due(root)}
+    assert listing(root) == listing(root, cache=False)
+    assert due(root) == due(root, cache=False)
+    assert caseload(root) == caseload(root, cache=False)
+
+
+def test_a_new_record_renamed_before_the_next_run_is_listed_under_its_new_name(book):
+    root, _ = book
+    due(root)
+    new = new_victim(root, "Ren Amed")
+    path = root / "victims" / f"{new}.yaml"
+    path.rename(path.with_name("V-ZZZZZZ.yaml"))
+    listed = [run(root, "list", "--json", cache=cache) for cache in (True, False)]
+    assert listed[0].exit_code == listed[1].exit_code == 1
+    assert new not in {r["id"] for r in json.JSONDecoder().raw_decode(listed[0].output)[0]}
+    assert listed[0].output == listed[1].output
+    dues = [run(root, "due", "--all", "--json", cache=cache) for cache in (True, False)]
+    assert dues[0].exit_code == dues[1].exit_code == 1
+    assert "victims/V-ZZZZZZ.yaml" in dues[0].output
+    assert new not in {i["case"] for i in json.JSONDecoder().raw_decode(dues[0].output)[0]}
+    assert dues[0].output == dues[1].output
+
+
+def test_a_new_record_gone_after_git_reset_is_no_ghost(book):
+    root, _ = book
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    due(root)
+    new = new_victim(root, "Reset Person")
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "new"], cwd=root, check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=root, check=True)
+    assert new not in {r["id"] for r in listing(root)}
+    assert due(root) == due(root, cache=False)
+
+
+def test_a_deleted_record_leaves_no_personal_data_in_the_index_file(book):
+    """The index held the victim's name and phone number; once the file is gone they
+    are gone from the index file too, not left in free space for a disk reader."""
+    root, _ = book
+    due(root)
+    new = new_victim(root, "Quentin Uniquename", "07700 900987")
+    assert new in {r["id"] for r in listing(root)}
+    assert b"Quentin Uniquename" in index_bytes(root)
+    (root / "victims" / f"{new}.yaml").unlink()
+    assert new not in {r["id"] for r in listing(root)}
+    held = index_bytes(root)
+    assert b"Quentin Uniquename" not in held and b"07700 900987" not in held
+    assert b"Uniquename" not in held
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_index_and_its_wal_are_owner_only(book):
+    """The index holds every victim's name and phone number: owner-only (0600), like the
+    victim files, and .rj/ 0700 when the index makes it, whatever the umask."""
+    import stat
+
+    root, (ann, _) = book
+    old = os.umask(0o022)
+    try:
+        import shutil
+
+        shutil.rmtree(root / ".rj")
+        due(root)
+        index = root / ".rj" / "index.sqlite"
+        assert stat.S_IMODE((root / ".rj").stat().st_mode) == 0o700
+        assert stat.S_IMODE(index.stat().st_mode) == 0o600
+        # the WAL and shared-memory files exist while a connection is open
+        import sqlite3
+
+        db = sqlite3.connect(index)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("SELECT count(*) FROM files").fetchone()
+        run(root, "contact", "log", ann, "--method", "phone", "--outcome", "spoke")
+        assert due(root) == due(root, cache=False)
+        for suffix in ("-wal", "-shm"):
+            extra = index.with_name("index.sqlite" + suffix)
+            assert extra.exists()
+            assert stat.S_IMODE(extra.stat().st_mode) == 0o600, suffix
+        db.close()
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_index_left_readable_by_an_older_rj_is_made_owner_only(book):
+    import stat
+
+    root, _ = book
+    due(root)
+    index = root / ".rj" / "index.sqlite"
+    index.chmod(0o644)
+    due(root)
+    assert stat.S_IMODE(index.stat().st_mode) == 0o600

@@ -104,6 +104,7 @@ def case(tmp_path: Path) -> Case:
     c.rj("2026-04-09", "staff", "add", WORKER, "--role", "rj-worker", "--phone", "01632 960101")
     c.rj("2026-04-09", "staff", "add", "Mo Manager", "--role", "manager", "--phone", "01632 960102")
     c.rj("2026-04-09", "staff", "add", "Al Admin", "--role", "admin")
+    c.rj("2026-04-09", "staff", "add", "Pat Holder", "--role", "case-holder")
     return c
 
 

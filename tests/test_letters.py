@@ -186,6 +186,11 @@ def write_casebook(root: Path) -> Path:
     (root / "rj.yaml").write_text(RJ_YAML, encoding="utf-8")
     for rel, text in RECORDS.items():
         (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
+    # owner-only, as rj keeps a casebook (the first command would otherwise tighten it and
+    # say so on stderr, which these tests read: tests/test_permissions.py tests that)
+    from rjcli.storage.permissions import tighten_and_stamp
+
+    tighten_and_stamp(root)
     return root
 
 

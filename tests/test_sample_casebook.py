@@ -87,7 +87,7 @@ def test_rj_check_passes_with_no_warnings(copy: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "casebook OK" in result.output
     assert "warning" not in result.output
-    as_json = json.loads(rj(copy, "check", "--json").output)
+    as_json = json.loads(rj(copy, "check", "--json").stdout)
     assert as_json == {"ok": True, "problems": []}
 
 
@@ -210,7 +210,7 @@ def test_v0001_is_ready_for_its_initial_letter(
 def test_the_story_on_monday_15_june(copy: Path) -> None:
     result = rj(copy, "due", "--within", "60", "--json")
     assert result.exit_code == 0, result.output
-    due = {(i["case"], i["rule"], i["due"]): i["status"] for i in json.loads(result.output)}
+    due = {(i["case"], i["rule"], i["due"]): i["status"] for i in json.loads(result.stdout)}
     assert due[("V-0001", "initial-letter", "2026-06-18")] == "upcoming"
     assert due[("V-0011", "missed-appointments", "2026-06-15")] == "today"
     assert due[("V-0009", "progress-update", "2026-06-15")] == "today"

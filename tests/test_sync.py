@@ -73,6 +73,9 @@ def team_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, 
         git(top, "init", "-q", "--bare", "shared.git")
         made: CasebookUnderTest = make_casebook(top / "anna", autocommit=True)
         git(made.root, "config", "user.email", "anna@example.org")
+        for name in ("Anna Worker", "Ben Worker"):  # names are checked against the staff list
+            added = made.run("staff", "add", name, "--role", "rj-worker")
+            assert added.exit_code == 0, added.output
         first = Worker("Anna Worker", made.root).rj("sync", "--remote", str(top / "shared.git"))
         assert first.exit_code == 0, first.output
         git(top, "clone", "-q", "shared.git", "ben")

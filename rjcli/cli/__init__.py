@@ -40,6 +40,12 @@ class RjGroup(TyperGroup):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(0) from None
+        except click.UsageError as exc:
+            # Typer already added "Did you mean ...?" to the message: click (8.4+) would
+            # add its own again
+            if "Did you mean" in exc.message and getattr(exc, "possibilities", None):
+                exc.possibilities = None  # type: ignore[misc]
+            raise
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:
@@ -66,11 +72,12 @@ def root(
         "--casebook", "-C", help="The casebook folder (else RJ_CASEBOOK, else the nearest "
         "folder upward holding rj.yaml).", show_default=False)] = None,
     today: Annotated[str | None, typer.Option(
-        "--today", envvar="RJ_TODAY", help="Work as if today were this date (YYYY-MM-DD).",
+        "--today", envvar="RJ_TODAY", help="Work as if today were this date (day first: 15/06/2026, or 2026-06-15).",
         show_default=False)] = None,
     worker: Annotated[str | None, typer.Option(
-        "--worker", envvar="RJ_WORKER", help="Who is at the keyboard (recorded on every entry; "
-        "rj due shows their work).", show_default=False)] = None,
+        "--worker", envvar="RJ_WORKER", help="Who is at the keyboard: a name on the staff "
+        "list, or a first name only one of them has (recorded on every entry; needed to "
+        "change anything; rj due shows their work).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Read every file instead of the index.")] = False,
     version: Annotated[bool, typer.Option(
@@ -78,8 +85,26 @@ def root(
 ) -> None:
     """rj: the casebook for victim work and restorative justice."""
     day, now = today_from(today)
-    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker=worker,
+    # whatever rj or a program it starts (git, SQLite) creates is owner-only; the person's
+    # own umask again when the command ends (it matters when rj runs inside another program)
+    import os
+
+    before = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(before))
+    _refuse_a_worker_name_with_controls(worker)
+    ctx.obj = AppContext(casebook_option=casebook, today=day, now=now, worker_typed=worker,
                          use_cache=not no_cache)
+
+
+def _refuse_a_worker_name_with_controls(worker: str | None) -> None:
+    """--worker is written on every entry: it is one line of plain text."""
+    from rjcli.core.text import name_problem
+
+    problem = name_problem("--worker", worker)
+    if problem:
+        from rjcli.errors import BadInput
+
+        raise BadInput(problem)
 
 
 def make_app() -> typer.Typer:
@@ -88,7 +113,7 @@ def make_app() -> typer.Typer:
         cls=RjGroup,
         name="rj",
         help="rj: the casebook for victim work and restorative justice.\n\n"
-        "Example: rj --casebook sample-casebook due --today 2026-04-14",
+        "Example: rj --casebook sample-casebook --today 2026-06-15 due",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,

@@ -34,7 +34,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the record as JS
 @appointment_app.command("add")
 def appointment_add(
     record: Annotated[str, typer.Argument(help="The victim's record id.")],
-    at: Annotated[str, typer.Option(help="When: 'YYYY-MM-DD HH:MM'.", show_default=False)],
+    at: Annotated[str, typer.Option(help="When, day first: '14/04/2026 10:00', 'tuesday 2pm'.", show_default=False)],
     purpose: Annotated[str, typer.Option(help="What for: assessment meeting, home visit, preparation...", show_default=False)],
     as_json: JsonOption = False,
 ) -> None:
@@ -48,7 +48,10 @@ def appointment_add(
     refuse([] if purpose.strip() else ["say what the appointment is for with --purpose"])
     entry = appointment_entry(ctx.new_id, moment, purpose, ctx.worker)
     data = save(record_id, appender("appointments", entry), "book appointment on")
-    done(data, as_json, f"{record_id}: appointment booked for {entry['at']} (entry {entry['id']}).")
+    from rjcli.core.when import say_moment
+
+    done(data, as_json, f"{record_id}: appointment booked for {say_moment(moment)} "
+                        f"(entry {entry['id']}).")
 
 
 def _second_miss_due(day: date) -> str:
@@ -203,7 +206,7 @@ def _complaint_told(record: str, manager: str | None, day: str | None, entry_id:
     refuse(dated_problems(when, ctx.today, None, "") + (
         [f"the date {when} is before the complaint ({chosen.get('date')})"]
         if isinstance(chosen.get("date"), date) and when < chosen["date"] else []))
-    member = ctx.casebook.config.staff_member(manager)
+    member = ctx.casebook.config.staff_member(ctx.staff_name(manager, "--manager", "manager"))
     if member is None or member.role != "manager":
         warn_all([f"{manager} is not on the staff list as a manager"])
     name = member.name if member else manager.strip()

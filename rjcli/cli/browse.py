@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
@@ -33,13 +35,23 @@ def show(
 
         v = victim_from_dict(data)
         children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
-        show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n])
+        show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n],
+                            _late(data))
     else:
         from rjcli.core.model import child_from_dict
         from rjcli.core.restorative import child_warnings
 
         c = child_from_dict(data)
-        show_records.child(c, ctx.today, child_warnings(c))
+        show_records.child(c, ctx.today, child_warnings(c), _late(data))
+
+
+def _late(data: Mapping[str, Any]) -> dict[str, date]:
+    """The record's entries written down more than two working days late (Wokingham 4)."""
+    from rjcli.core.lateness import late_entries
+    from rjcli.storage.policy import load_calendar
+
+    ctx = current()
+    return late_entries(data, load_calendar(ctx.casebook, ctx.today))
 
 
 def list_records(
@@ -57,6 +69,7 @@ def list_records(
     from rjcli.storage.snapshot import summaries
 
     ctx = current()
+    worker = worker and ctx.staff_name(worker, "--worker", retired_too=True)
     snapshot = summaries(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = [
         s for s in snapshot.records

@@ -125,7 +125,10 @@ def plan(
     child_id = child_arg(child, "the child taking part")
     victim = ctx.casebook.victim(record_id)
     entry = ConferencePlan(kind=kind, day=day_option(day), venue=venue, child=child_id,
-                           facilitator=facilitator, co_facilitator=co_facilitator,
+                           facilitator=ctx.staff_name(facilitator, "--facilitator")
+                           if facilitator.strip() else facilitator,
+                           co_facilitator=co_facilitator and ctx.staff_name(
+                               co_facilitator, "--co-facilitator"),
                            supporters=tuple(supporter or ()), note=note)
     refuse(plan_problems(entry, victim))
     held = _holds(record_id, child_id)

@@ -39,7 +39,8 @@ def consent(
         problems.append(f"the date {when} is in the future")
     if problems:
         raise BadInput("; ".join(problems))
-    entry = consent_entry(ctx.new_id, kind, answer, when, source, note, ctx.worker, ctx.now)
+    entry = consent_entry(ctx.new_id, kind, answer, when, source, note, ctx.writer(),
+                          ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
@@ -50,7 +51,9 @@ def consent(
     if as_json:
         print_json(data)
     else:
-        say(f"Recorded {kind}: {answer} on {record_id} ({when}).")
+        from rjcli.core.when import say_date
+
+        say(f"Recorded {kind}: {answer} on {record_id} ({say_date(when)}).")
 
 
 HELP_ORDER = 45

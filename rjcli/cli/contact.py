@@ -43,7 +43,7 @@ def contact_log(
     record: Annotated[str, typer.Argument(help="Record id (victim or child).")],
     method: Annotated[str, typer.Option(help="phone, text, letter, email, visit, meeting, video.")],
     outcome: Annotated[str, typer.Option(help="spoke, no-answer, left-message, sent, received, kept, missed, cancelled.")],
-    at: Annotated[str | None, typer.Option(help="When it happened: 'YYYY-MM-DD HH:MM' (default now).")] = None,
+    at: Annotated[str | None, typer.Option(help="When it happened, day first: '05/06/2026 10:15', 'yesterday 14:30', '2pm' (default now).")] = None,
     note: Annotated[str | None, typer.Option(help="The case note.")] = None,
     party: Annotated[str, typer.Option("--with", help="Who with: victim, parent-guardian, representative, case-holder, police, home-service, child, other.")] = "victim",
     letter: Annotated[str | None, typer.Option(help="For a letter: its kind (initial, final, closure...).")] = None,
@@ -72,7 +72,7 @@ def contact_log(
     problems = contact_problems(entry, ctx.now)
     if problems:
         raise BadInput("; ".join(problems))
-    built = contact_entry(ctx.new_id, entry, ctx.worker, ctx.now)
+    built = contact_entry(ctx.new_id, entry, ctx.writer(), ctx.recorded_at)
     override = override_given(override_by, override_reason)
 
     def add(tree: Any) -> None:
@@ -95,7 +95,9 @@ def contact_log(
     if as_json:
         print_json(data)
     else:
-        say(f"Logged {method} ({outcome}) on {record_id} at {built['at']}.")
+        from rjcli.core.when import say_moment
+
+        say(f"Logged {method} ({outcome}) on {record_id}: {say_moment(entry.at)}.")
 
 
 HELP_ORDER = 40

@@ -24,6 +24,8 @@ def export(
         "--out", help="The folder to write into (created if needed).", show_default=False)],
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print what was written as JSON.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace files in the folder even if rj did not write them.")] = False,
 ) -> None:
     """Subject access: write everything held about one person into a folder.
 
@@ -39,7 +41,7 @@ def export(
 
     ctx = current()
     record_id = record_id_arg(record)
-    done = export_record(ctx.casebook, record_id, out_dir, ctx.today)
+    done = export_record(ctx.casebook, record_id, out_dir, ctx.today, force)
     if as_json:
         print_json({"record": record_id, "written": [str(p) for p in done.written],
                     "not_copied": done.not_copied})
@@ -133,6 +135,7 @@ def purge(
             say(f"  {escape(ctx.casebook.rel(path))}")
         raise ChangeRefused(f"{record_id} was not purged: add --confirm to delete it",
                             hint="nothing was deleted")
+    ctx.writer()  # who purged it is the commit's author
     done = do_purge(ctx.casebook, record_id, ctx.today, early=early, reason=reason)
     if as_json:
         print_json({"record": record_id, "tombstone": done.tombstone, "deleted": done.deleted,

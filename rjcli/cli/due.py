@@ -24,31 +24,34 @@ def due(
     rule: Annotated[str | None, typer.Option(help="One rule id only, e.g. first-contact.")] = None,
     as_json_flag: Annotated[bool, typer.Option("--json", help="Print a JSON list (case, rule, title, due, status, worker, source...).")] = False,
     ics: Annotated[Path | None, typer.Option(help="Also write the items to this iCalendar (.ics) file.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the --ics file even if rj did not write it.")] = False,
 ) -> None:
     """What is overdue, due today and coming up, for open cases.
 
     Each line: due date, status, case, name, the instruction and the rule's source.
-    Example: rj due --today 2026-06-15 --worker "Sam Worker"
+    Example: rj --today 2026-06-15 due --worker "Jo Whitlock"
     """
     from rjcli.storage.snapshot import due_work
 
     if within < 0:
         raise BadInput("--within must be 0 or more working days")
     ctx = current()
-    who = None if all_workers else (worker or ctx.worker)
+    who = None if all_workers else (ctx.staff_name(worker, "--worker", retired_too=True) if worker
+                                     else ctx.worker)
     work = due_work(ctx.casebook, ctx.today, use_cache=ctx.use_cache)
     rows = select(work.items, ctx.today, work.calendar,
                   DueFilter(worker=who, within=within, overdue_only=overdue, rule=rule))
     if ics is not None:
         from rjcli.render.due import ics_text
-        from rjcli.storage.atomic import atomic_write_bytes
+        from rjcli.storage.outpaths import write_output
 
-        atomic_write_bytes(ics, ics_text(rows, ctx.today, ctx.casebook.config.service.name))
+        write_output(ctx.casebook.root, ics, ics_text(rows, ctx.today,
+                     ctx.casebook.config.service.name), "a calendar", force, "--ics")
     if as_json_flag:
         print_json([as_json(item, s) for item, s in rows])
     else:
         from rjcli.render.due import due_table
-
         from rjcli.render.paint import colour_wanted, paint, write_lines
 
         on = colour_wanted()
@@ -70,7 +73,7 @@ def explain(
     """Every rule for one case: applies or not and why, the start, the deadline, met
     (when, by what) or outstanding, late or on time.
 
-    Example: rj explain V-0001 --today 2026-06-15
+    Example: rj --today 2026-06-15 explain V-0001
     """
     from rjcli.core.deadlines import child_case, evaluate_case, victim_case
     from rjcli.core.gates import overrides_of

@@ -4,6 +4,7 @@ time at a terminal, or taken from a YAML file (registered by casework.py).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,9 +48,9 @@ def load_questionnaire(casebook_root: Path, kind: str) -> Questionnaire:
     from rjcli.storage.schemas import to_json
 
     own = casebook_root.joinpath(*FOLDER, f"{kind}.yaml")
-    path = own if own.is_file() else shipped_dir(FOLDER[0]) / FOLDER[1] / f"{kind}.yaml"
-    try:
-        data = yamlio.parse_text(yamlio.decode(path.read_bytes()))
+    path = own if os.path.lexists(own) else shipped_dir(FOLDER[0]) / FOLDER[1] / f"{kind}.yaml"
+    try:  # read_bytes: a regular file only, never a link
+        data = yamlio.parse_text(yamlio.decode(yamlio.read_bytes(path)))
     except (OSError, yamlio.YamlProblem) as exc:
         raise RecordInvalid(f"questionnaire {path} cannot be read: {exc}") from None
     schema = json.loads((shipped_dir("schemas") / "questionnaire.schema.json").read_text("utf-8"))

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.context import record_id_arg
-from rjcli.cli.context import AppContext, current, parse_moment
+from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
 from rjcli.core import letters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
@@ -27,7 +26,6 @@ letter_app = typer.Typer(
 )
 
 EXAMPLE_IDS = {"victim": "V-0001", "child": "C-0001"}
-RECORD_FOLDERS = ("victims", "children")
 
 
 @letter_app.command("list")
@@ -139,13 +137,15 @@ def _format(fmt: str | None, out_path: Path | None) -> str:
 
 
 def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Path | None,
-            is_draft: bool) -> Path:
+            is_draft: bool, force: bool) -> Path:
     """Where the letter goes: --out, else output/letters/ID-KIND-DATE.EXT (never over a
-    letter already sent; never into the record folders)."""
-    root = ctx.casebook.root
+    letter already sent; never into the casebook's own folders: rjcli/storage/outpaths.py)."""
+    from rjcli.storage.outpaths import resolved_file, resolved_folder
+
     stem = f"{draft.record_id}-{draft.kind.name}-{ctx.today.isoformat()}"
     if out_path is None or out_path.is_dir():
-        folder = out_path if out_path is not None else ctx.casebook.output_dir / "letters"
+        folder = resolved_folder(out_path if out_path is not None
+                                 else ctx.casebook.output_dir / "letters", "a letter")
         name = f"{stem}-draft.{fmt}" if is_draft else f"{stem}.{fmt}"
         target = folder / name
         n = 2
@@ -154,36 +154,37 @@ def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Pat
             n += 1
     else:
         target = out_path
-    resolved = target.expanduser().resolve()
-    for folder_name in RECORD_FOLDERS:
-        if resolved.is_relative_to(root.resolve() / folder_name):
-            raise BadInput(f"a letter cannot be written into {folder_name}/: that folder holds "
-                           "records only (and nothing about a victim goes under children/)",
-                           hint="leave out --out to write under output/letters/")
-    return resolved
+    return resolved_file(ctx.casebook.root, target, "a letter", force)
 
 
 def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
     """(file contents, text) of the letter in ``fmt``."""
     from rjcli.render import letters as render
+    from rjcli.storage.filekinds import refuse_irregular
 
+    refuse_irregular(root, "templates", "the casebook's letter templates")  # links: never
     paths = render.search_path(root)
     if fmt == "docx":
         return render.render_docx(draft.kind.name, draft.context, paths)
     text = render.render_text(draft.kind.name, draft.context, paths, fmt)
-    check = text if fmt != "html" else render.render_markdown(draft.kind.name, draft.context,
-                                                              paths)
-    return text.encode("utf-8"), check
+    if fmt == "txt":
+        return text.encode("utf-8"), text
+    # checked as it reads: record text is backslash-escaped in the Markdown
+    markdown = text if fmt == "md" else render.render_markdown(draft.kind.name, draft.context,
+                                                               paths)
+    return text.encode("utf-8"), render.markdown_to_text(markdown)
 
 
 def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent)."""
     from rjcli.core.records import NewContact, contact_entry
 
-    contact = NewContact(method="letter", outcome="sent", at=ctx.now, party=draft.party,
+    # sent at this time of day on the working date; written down now, by the real clock
+    contact = NewContact(method="letter", outcome="sent", at=parse_moment(None, ctx.now),
+                         party=draft.party,
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
                          note=letters.contact_note(draft))
-    entry = contact_entry(ctx.new_id, contact, ctx.worker, ctx.now)
+    entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
@@ -195,9 +196,10 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path) -> None:
 
 def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
-                 venue: str | None, as_json: bool) -> None:
+                 venue: str | None, as_json: bool, force: bool = False) -> None:
     """Build, check, render, write, and (unless a draft) log one letter."""
     from rjcli.storage.atomic import atomic_write_bytes
+    from rjcli.storage.outpaths import remember
 
     ctx = current()
     record_id = record_id_arg(record)
@@ -228,8 +230,9 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
                        + "; ".join(problems),
                        hint="change the template (rj letter list shows which is in use)")
-    target = _target(ctx, draft, fmt, out_path, is_draft)
+    target = _target(ctx, draft, fmt, out_path, is_draft, force)
     atomic_write_bytes(target, data, private=True)
+    remember(ctx.casebook.root, target, data)
     if not is_draft:
         try:
             _record(ctx, draft, target)
@@ -316,15 +319,18 @@ def _command(kind: letters.LetterKind) -> Any:
             "--note", help="The text to give (or @FILE to read it from a file).",
             hidden="note" not in takes, show_default=False)] = None,
         at: Annotated[str | None, typer.Option(
-            "--at", help="The appointment's date and time, 'YYYY-MM-DD HH:MM'.",
+            "--at", help="The appointment's date and time, day first: '14/04/2026 10:00'.",
             hidden="at" not in takes, show_default=False)] = None,
         venue: Annotated[str | None, typer.Option(
             "--venue", help="Where the appointment is.", hidden="venue" not in takes,
             show_default=False)] = None,
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print what was written as JSON.")] = False,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Replace the --out file even if rj did not write it.")] = False,
     ) -> None:
-        write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json)
+        write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
+                     force)
 
     needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"

@@ -51,7 +51,10 @@ def _status_change(record: str, status: str, reason: str, day: str | None,
     if as_json:
         print_json(data)
     else:
-        say(f"{record_id} {'closed' if status == 'closed' else 'reopened'} on {when} ({reason}).")
+        from rjcli.core.when import say_date
+
+        say(f"{record_id} {'closed' if status == 'closed' else 'reopened'} on {say_date(when)} "
+            f"({reason}).")
 
 
 def close(

@@ -17,7 +17,7 @@ from rjcli.core.records import (
     new_victim_record,
 )
 from rjcli.errors import BadInput, RecordNotFound
-from rjcli.render.terminal import print_json, say
+from rjcli.render.terminal import escape, print_json, say
 
 victim_app = typer.Typer(help="Victim records: open a case (rj victim new).", no_args_is_help=True)
 child_app = typer.Typer(help="Child records: open a case, victim-awareness work, reparation, readiness.", no_args_is_help=True)
@@ -56,7 +56,7 @@ def _child_ids(values: list[str]) -> tuple[str, ...]:
 def victim_new(
     name: Annotated[str | None, typer.Option(help="Full name (or the organisation's).")] = None,
     child: Annotated[list[str] | None, typer.Option(help="The child's record id (repeat for co-defendants).")] = None,
-    allocated: Annotated[str | None, typer.Option(help="Allocation date, YYYY-MM-DD (default today).")] = None,
+    allocated: Annotated[str | None, typer.Option(help="Allocation date, day first: 01/04/2026 (default today).")] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Allocated RJ worker (default: you).")] = None,
     consent_contact: Annotated[str | None, typer.Option(help="Consented to contact on the police form (YOT1): yes or no.")] = None,
     consent_source: Annotated[str, typer.Option(help="Where that consent is recorded.")] = "YOT1",
@@ -65,7 +65,7 @@ def victim_new(
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
     address: Annotated[list[str] | None, typer.Option(help="Address line (repeatable).")] = None,
     postcode: Annotated[str | None, typer.Option(help="Postcode.")] = None,
-    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, day first: 02/03/2009.")] = None,
     stage: Annotated[str | None, typer.Option(help="pre-court, pre-sentence, post-sentence.")] = None,
     source: Annotated[str | None, typer.Option(help="Referral source: police, court, other-yjs, case-holder, self.")] = None,
     disposal: Annotated[str | None, typer.Option(help="The disposal the case comes from.")] = None,
@@ -98,11 +98,16 @@ def victim_new(
     if missing:
         raise BadInput("missing: " + ", ".join(missing),
                        hint="give them as options (rj victim new --help)")
+    who = ctx.staff_name(who or "", "--worker")
+    from rjcli.core.age import kind_for_age
+
+    allocated_on = parse_day(allocated, ctx.today, "--allocated") or ctx.today
+    born = parse_day(dob, ctx.today, "--dob")
     fields = NewVictim(
-        name=name or "", kind=kind, children=_child_ids(children), offence=offence,
-        allocated=parse_day(allocated, ctx.today, "--allocated") or ctx.today,
+        name=name or "", kind=kind_for_age(kind, born, allocated_on),
+        children=_child_ids(children), offence=offence, allocated=allocated_on,
         worker=who or "", consent_contact=(consent or "").lower(), consent_source=consent_source,
-        dob=parse_day(dob, ctx.today, "--dob"), phones=tuple(phone or ()), email=email,
+        dob=born, phones=tuple(phone or ()), email=email,
         address_lines=tuple(address or ()), postcode=postcode, stage=stage, source=source,
         disposal=disposal, sentence_date=parse_day(sentenced, ctx.today, "--sentenced"),
         parent_name=parent, parent_phone=parent_phone, representative_name=representative,
@@ -115,13 +120,17 @@ def victim_new(
     with ctx.casebook.one_commit("open victim case and link it to " + ", ".join(fields.children)):
         record = ctx.casebook.create(
             "victim",
-            lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.worker, ctx.now),
+            lambda rid: new_victim_record(rid, fields, ctx.new_id, ctx.today, ctx.writer(),
+                                          ctx.recorded_at),
             "open victim case")
         _link_children(record["id"], fields.children)
     if as_json:
         print_json(record)
     else:
-        say(f"Opened {record['id']} for {fields.name}, allocated to {fields.worker}.")
+        under = (" (under 18: letters go to their parent or guardian)"
+                 if fields.kind == "under-18" else "")
+        say(f"Opened {record['id']} for {escape(fields.name)}{under}, "
+            f"allocated to {escape(fields.worker)}.")
 
 
 def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
@@ -145,7 +154,7 @@ def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:
 @child_app.command("new")
 def child_new(
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
-    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, day first: 02/03/2009.")] = None,
     disposal: Annotated[str | None, typer.Option(help="community-resolution, youth-caution, youth-conditional-caution, referral-order, yro, custody, deferred-sentence, psr-requested, no-further-action.")] = None,
     sentenced: Annotated[str | None, typer.Option(help="Date of sentence or decision.")] = None,
     order_start: Annotated[str | None, typer.Option(help="Order or intervention start.")] = None,
@@ -176,7 +185,8 @@ def child_new(
         name=name or "", dob=parse_day(dob, ctx.today, "--dob"), disposal=disposal,
         sentence_date=parse_day(sentenced, ctx.today, "--sentenced"),
         order_start=parse_day(order_start, ctx.today, "--order-start"),
-        order_end=parse_day(order_end, ctx.today, "--order-end"), case_holder=case_holder,
+        order_end=parse_day(order_end, ctx.today, "--order-end"),
+        case_holder=case_holder and ctx.staff_name(case_holder, "--case-holder", "case-holder"),
         sex=sex, ethnicity=ethnicity, offence=offence, violent_or_sexual=violent_or_sexual,
         sentence_months=sentence_months, address_lines=tuple(address or ()), postcode=postcode,
         parent_name=parent, parent_phone=parent_phone,
@@ -190,7 +200,7 @@ def child_new(
     if as_json:
         print_json(record)
     else:
-        say(f"Opened {record['id']} for {fields.name}.")
+        say(f"Opened {record['id']} for {escape(fields.name)}.")
 
 
 HELP_ORDER = 20

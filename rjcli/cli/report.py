@@ -31,6 +31,8 @@ Format = Annotated[str, typer.Option(
     "file: --out, else output/ in the casebook).")]
 Out = Annotated[Path | None, typer.Option(
     "--out", "-o", help="Write to this file instead of the screen.", show_default=False)]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace the --out file even if rj did not write it.")]
 Suppress = Annotated[bool, typer.Option(
     "--suppress-small", help="For publication: show counts from 1 to 4 as <5 (and rates "
     "worked out from them as -).")]
@@ -140,7 +142,7 @@ def question_texts(root: Path) -> dict[str, str]:
 
 
 def emit(report: Report, fmt: str, out_path: Path | None, suppress: bool, explain: bool,
-         problems: list[Problem], name: str) -> None:
+         problems: list[Problem], name: str, force: bool = False) -> None:
     """Print or write the report; exit 1 when some record files could not be read."""
     from rjcli.render.report import EXTENSIONS, print_tables, render
     from rjcli.render.terminal import err, escape, out, say
@@ -153,10 +155,11 @@ def emit(report: Report, fmt: str, out_path: Path | None, suppress: bool, explai
     if out_path is None and fmt in ("html", "xlsx"):
         out_path = ctx.casebook.output_dir / f"{name}.{EXTENSIONS[fmt]}"
     if out_path is not None:
-        from rjcli.storage.atomic import atomic_write_bytes
+        from rjcli.storage.outpaths import write_output
 
         body = render(report, fmt, suppress, explain)
-        atomic_write_bytes(out_path, body if isinstance(body, bytes) else body.encode("utf-8"))
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        write_output(ctx.casebook.root, out_path, data, "a report", force)
         say(f"Report written to {escape(str(out_path))}")
     elif fmt == "table":
         print_tables(report, suppress, explain, out())
@@ -207,6 +210,7 @@ def quarterly(
     out_path: Out = None,
     suppress_small: Suppress = False,
     explain: Explain = False,
+    force: Force = False,
 ) -> None:
     """The quarterly report: YJB KPI 10 (victims), service activity for the victims
     allocated in the quarter, and timeliness against every timescale rule.
@@ -221,7 +225,8 @@ def quarterly(
     period = _period(quarter, ctx.today, "quarter")
     work, problems = load_quarter(ctx, period)
     report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
-    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}")
+    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
+         force)
 
 
 @report_app.command("six-monthly")
@@ -233,6 +238,7 @@ def six_monthly(
     out_path: Out = None,
     suppress_small: Suppress = False,
     explain: Explain = False,
+    force: Force = False,
 ) -> None:
     """Victims' satisfaction and feedback for a half year (Tower Hamlets "Monitoring"):
     satisfaction levels, feedback forms by kind, questions answered. What victims wrote
@@ -248,7 +254,8 @@ def six_monthly(
     work, problems, _ = load_casework(ctx, evaluate="none")
     report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
                                 question_texts(ctx.casebook.root))
-    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}")
+    emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
+         force)
 
 
 @report_app.command("caseload")
@@ -257,11 +264,12 @@ def caseload(
     out_path: Out = None,
     suppress_small: Suppress = False,
     explain: Explain = False,
+    force: Force = False,
 ) -> None:
     """Open cases and overdue work per worker, as at today (the deadline engine's
     outstanding items of open cases, as rj due --all shows them).
 
-    Example: rj report caseload --today 2026-06-15
+    Example: rj --today 2026-06-15 report caseload
     """
     from rjcli.core.caseload import caseload_report
 
@@ -272,7 +280,7 @@ def caseload(
     report = caseload_report(work, ctx.today, cal, [s.name for s in config.staff],
                              config.service.name)
     emit(report, fmt, out_path, suppress_small, explain, problems,
-         f"caseload-{ctx.today.isoformat()}")
+         f"caseload-{ctx.today.isoformat()}", force)
 
 
 def register(app: typer.Typer) -> None:

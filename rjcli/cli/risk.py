@@ -476,7 +476,7 @@ def _interview(record_id: str, checklist: Checklist, participant: str | None,
 def _manager(name: str) -> StaffMember:
     """The staff member ``name`` if they are a manager, else a clear error."""
     config = current().casebook.config
-    member = config.staff_member(name)
+    member = config.staff_member(current().staff_name(name, "--manager", "manager"))
     if member is None or member.role != "manager":
         managers = [s.name for s in config.staff if s.role == "manager"]
         raise BadInput(f"'{name}' is not on the staff list as a manager",

@@ -16,6 +16,7 @@ from rjcli.render.terminal import say
 from rjcli.shipped import shipped_dir
 from rjcli.storage import git
 from rjcli.storage.layout import copy_shifted, create_casebook
+from rjcli.storage.permissions import tighten_and_stamp
 
 SAMPLE_TODAY = date(2026, 6, 15)
 """The day the sample casebook is written to be read on (a Monday)."""
@@ -44,6 +45,7 @@ def init(
     setup_repository(path)
     if has_git:
         git.first_commit(path)
+    tighten_and_stamp(path)
     say(f"Created casebook {path} for {service} ({profile} policy, {region} bank holidays)"
         + (", with git history" if has_git else ""))
     say(f"Next: rj -C {path} staff add \"Your Name\" --role rj-worker --phone \"...\"")
@@ -62,6 +64,7 @@ def demo(
         raise BadInput(f"{path} is not empty", hint="choose a new folder for the demo")
     weeks = (today - SAMPLE_TODAY).days // 7
     count = copy_shifted(shipped_dir("sample-casebook"), path, weeks * 7)
+    tighten_and_stamp(path)
     say(f"Created demo casebook {path} ({count} files, dates moved {weeks} weeks).")
     say(f"Try: rj -C {path} due --all")
 

@@ -67,6 +67,9 @@ def sync(
         if remote:
             sharing.set_remote(root, remote)
             done.append("set the shared copy's address")
+        from rjcli.storage.permissions import tighten_and_stamp
+
+        tighten_and_stamp(root)  # git init and the hook are owner-only too
         say(("Set up for team work: " + "; ".join(done) + ".") if done
             else "Already set up for team work.")
         own = sharing.foreign_hook(root)

@@ -42,6 +42,10 @@ def timeline(
         events = child_timeline(data)
         notes = child_warnings(child)
         name, status = child.name or "", child.status
+    from rjcli.core.lateness import late_entries, mark_late
+    from rjcli.storage.policy import load_calendar
+
+    events = mark_late(events, late_entries(data, load_calendar(casebook, ctx.today)))
     if as_json:
         print_json({"case": record_id, "status": status, "notes": notes,
                     "events": [e.as_json() for e in events]})

@@ -41,6 +41,10 @@ class StaffMember:
     """Direct line."""
     email: str | None
     """E-mail."""
+    retired: date | None = None
+    """The day they left: no new work or changes in their name (history keeps it)."""
+    formerly: tuple[str, ...] = ()
+    """Names they had before a rename: typed, they still find this person."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
             StaffMember(
                 name=str(s.get("name", "")), role=str(s.get("role", "rj-worker")),
                 phone=clean_text(s.get("phone")), email=clean_text(s.get("email")),
+                retired=as_date(s.get("retired")),
+                formerly=tuple(str(x) for x in s.get("formerly") or []),
             )
             for s in data.get("staff") or []
         ),

@@ -58,3 +58,30 @@ def new_record_id(kind: str, random_bytes: bytes) -> CaseId:
 def new_entry_id(millis: int, random_bytes: bytes) -> EntryId:
     """A ULID-style entry id from a millisecond timestamp and 10 random bytes."""
     return _encode(millis & ((1 << 48) - 1), 10) + _encode(int.from_bytes(random_bytes[:10], "big"), 16)
+
+
+LOOK_ALIKES = str.maketrans({"S": "5", "O": "0", "I": "1", "L": "1", "B": "8", "Z": "2"})
+"""Characters heard or read for one another (Crockford: O is 0, I and L are 1; on the
+phone S and 5, B and 8, Z and 2 are easily confused)."""
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """One character changed, or two neighbours swapped."""
+    if len(a) != len(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diffs) == 1:
+        return True
+    return (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+
+
+def similar_ids(typed: str, existing: list[CaseId]) -> list[CaseId]:
+    """Ids in ``existing`` that ``typed`` may have meant: the same once look-alike
+    characters (S/5, O/0, I/1, B/8, Z/2) are read alike, else one character off."""
+    wanted = typed.strip().upper()
+    same = [r for r in existing if r.translate(LOOK_ALIKES) == wanted.translate(LOOK_ALIKES)
+            and r != wanted]
+    if same:
+        return sorted(same)
+    return sorted(r for r in existing if _one_apart(r, wanted))

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rjcli.core import restorative, vocab
+from rjcli.core.age import victim_under_18
 from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.config import CasebookConfig, StaffMember
 from rjcli.core.dates import as_date, uk_date
@@ -442,7 +443,7 @@ def _victim_facts(v: Victim) -> dict[str, Any]:
 def _recipient(b: _Build) -> None:
     v = b.victim
     b.context["victim"] = _victim_facts(v)
-    if v.kind == "under-18":
+    if victim_under_18(v):
         _to_person(b, v.parent_guardian, "parent-guardian", "parent or guardian",
                    "parent_guardian", v.address)
     elif v.kind == "corporate":
@@ -630,7 +631,7 @@ def _statement(b: _Build) -> None:
 
 def _parent_guardian(b: _Build) -> None:
     v = b.victim
-    if v.kind != "under-18":
+    if not victim_under_18(v):
         b.need(f"a victim under 18: this letter asks a parent or guardian for consent, "
                f"and {v.id} is recorded as '{v.kind}'")
 
@@ -638,14 +639,14 @@ def _parent_guardian(b: _Build) -> None:
 def _participant(b: _Build) -> None:
     v = b.victim
     b.context["victim"] = _victim_facts(v)
-    parent = v.parent_guardian if v.kind == "under-18" else None
+    parent = v.parent_guardian if victim_under_18(v) else None
     rep = v.representative if v.kind == "corporate" else None
     b.context["participant"] = {
         "name": rep.name if rep else v.name,
         "organisation": v.name if rep else None,
         "parent": parent.name if parent else None,
     }
-    if v.kind == "under-18" and not (parent and parent.name):
+    if victim_under_18(v) and not (parent and parent.name):
         b.need("the parent or guardian who signs with a victim under 18 "
                "(parent_guardian.name; Somerset 6.4)")
     if v.kind == "corporate" and not (rep and rep.name):

@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from rjcli.core import vocab
+from rjcli.core.age import age_on, child_age_problem, is_under_18, victim_age_problem
 from rjcli.core.dates import format_datetime
+from rjcli.core.text import name_problem
 
 NewId = Callable[[], str]
 """Supplies a fresh entry id (the storage layer passes a ULID maker)."""
@@ -86,6 +88,10 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
         ) if p
     ]
     problems += [p for e in v.entitlements if (p := choice_problem("entitlement", e, vocab.ENTITLEMENTS))]
+    problems += [p for what, value in (("--name", v.name), ("--worker", v.worker),
+                                       ("--parent", v.parent_name),
+                                       ("--representative", v.representative_name))
+                 if (p := name_problem(what, value))]
     if not v.name.strip():
         problems.append("a name is needed")
     if not v.children:
@@ -94,9 +100,17 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
         problems.append(f"allocation date {v.allocated} is after today ({today})")
     if v.dob and v.dob > today:
         problems.append(f"date of birth {v.dob} is in the future")
+    problems += [p for p in (victim_age_problem(v.dob, v.allocated),) if p]
+    if v.kind == "under-18" and v.dob and not is_under_18(v.dob, v.allocated) \
+            and v.dob <= v.allocated:
+        problems.append(f"date of birth {v.dob} makes them {age_on(v.dob, v.allocated)} on "
+                        f"{v.allocated}, not under 18")
     if v.kind == "under-18" and not v.parent_name:
-        problems.append("a victim under 18 needs a parent or guardian (--parent NAME): "
-                        "they are contacted first and must consent (Somerset 6.4)")
+        age = (f" ({v.name.strip()} is {age_on(v.dob, v.allocated)} on {v.allocated})"
+               if v.dob is not None and is_under_18(v.dob, v.allocated) else "")
+        problems.append(f"a victim under 18{age} needs a parent or guardian (--parent NAME): "
+                        "they are contacted first, must consent, and letters go to them "
+                        "(Somerset 6.4)")
     if v.kind == "corporate" and not v.representative_name:
         problems.append("a corporate victim needs a named representative (--representative NAME) "
                         "(Wokingham 16)")
@@ -163,10 +177,14 @@ def new_child_problems(c: NewChild, today: date) -> list[str]:
             choice_problem("sex", c.sex, vocab.SEXES),
         ) if p
     ]
+    problems += [p for what, value in (("--name", c.name), ("--case-holder", c.case_holder),
+                                       ("--parent", c.parent_name))
+                 if (p := name_problem(what, value))]
     if not c.name.strip():
         problems.append("a name is needed")
     if c.dob and c.dob > today:
         problems.append(f"date of birth {c.dob} is in the future")
+    problems += [p for p in (child_age_problem(c.dob, today),) if p]
     if c.order_start and c.order_end and c.order_end < c.order_start:
         problems.append(f"order end {c.order_end} is before its start {c.order_start}")
     if c.sentence_date and c.order_end and c.order_end < c.sentence_date:

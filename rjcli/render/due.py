@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rjcli.core.due import DueItem, Standing, summary_line
 from rjcli.core.dates import uk_date
+from rjcli.core.text import printable
 from rjcli.render.paint import colour_wanted, paint, write_lines
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -
     here and written at once (plain text and ANSI colour: the most-run output stays
     cheap)."""
     on = colour_wanted()
-    shown = list(rows[:MAX_ROWS])
+    shown = [(_inert(item), s) for item, s in rows[:MAX_ROWS]]
     if group_by_worker:
         shown.sort(key=lambda r: (r[0].worker or "", ))
     words = [s.words() for _, s in shown]
@@ -52,18 +53,26 @@ def due_table(rows: Sequence[tuple[DueItem, Standing]], group_by_worker: bool) -
     write_lines(lines)
 
 
+def _inert(item: DueItem) -> DueItem:
+    """The item's text with no control character: a name cannot move the cursor or
+    start a line of its own, and a cut can never fall inside an escape sequence."""
+    return item._replace(case=printable(item.case), name=printable(item.name),
+                         title=printable(item.title), source=printable(item.source),
+                         worker=printable(item.worker) if item.worker else item.worker)
+
+
 def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date,
             status_line: str, switched_off: Sequence[str] = ()) -> None:
     """Rules that apply first (what is outstanding, then what was met), then one line for
     each rule that does not apply and why."""
     from rjcli.render.terminal import escape, out
 
-    out().print(f"[bold]{case}[/bold] {escape(name)}: {status_line}")
+    out().print(f"[bold]{escape(case)}[/bold] {escape(name)}: {escape(status_line)}")
     applying = sorted((e for e in evaluations if e.applies),
                       key=lambda e: (e.met_on is not None, e.due or date.max, e.rule.id))
     for e in applying:
         rule = e.rule
-        out().print(f"[bold]{rule.id}[/bold]: {escape(rule.title)}")
+        out().print(f"[bold]{escape(rule.id)}[/bold]: {escape(rule.title)}")
         out().print(f"    [dim]{escape(rule.timing_text())}; {escape(rule.source)}[/dim]")
         out().print(f"    {escape(e.why)}; due {uk_date(e.due) if e.due else '?'}")
         if e.met_on:
@@ -77,16 +86,18 @@ def explain(case: str, name: str, evaluations: Sequence[Evaluation], today: date
     if not_applying:
         out().print("[bold]Does not apply[/bold]")
         for e in not_applying:
-            out().print(f"    [dim]{e.rule.id}: {escape(e.why)}[/dim]")
+            out().print(f"    [dim]{escape(e.rule.id)}: {escape(e.why)}[/dim]")
     if switched_off:
-        out().print(f"[dim]Switched off for this casebook: {', '.join(switched_off)}[/dim]")
+        out().print(f"[dim]Switched off for this casebook: {escape(', '.join(switched_off))}[/dim]")
 
 
 def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str) -> bytes:
     """All-day events, one per item, with UIDs stable across runs (re-import updates).
 
-    Names are left out: calendars are often synced to other systems, so an event
-    shows the case id and the instruction only.
+    Calendars are synced to phones and other systems, so an event carries the case id,
+    the rule's instruction and its source (all from the policy) and nothing a record
+    holds: no name, and not what the deadline counts from, which can quote an agreement
+    item or other free text ("agreement item 1 (Mia writes to Graham...)").
     """
     from icalendar import Calendar, Event
 
@@ -101,8 +112,8 @@ def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", f"{item.case}: {item.title}")
-        event.add("description", f"{s.words()}. Counts from {item.counts_from}. "
-                                 f"Rule {item.rule} ({item.source}). Owner: {item.worker or '-'}")
+        event.add("description", f"{s.words()}. Rule {item.rule} ({item.source}). "
+                                 f"Details: rj explain {item.case}")
         cal.add_component(event)
     return cal.to_ical()  # type: ignore[no-any-return]
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rjcli.core.dates import uk_date
+from rjcli.core.text import markdown_literal
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -82,11 +83,12 @@ _WHEN_KEYS = ("date", "at", "started", "recorded_on")
 
 def label(key: object) -> str:
     text = str(key)
-    return LABELS.get(text) or text.replace("_", " ").capitalize()
+    return LABELS.get(text) or markdown_literal(text.replace("_", " ").capitalize())
 
 
 def scalar(value: object) -> str:
-    """One value in words: dates the UK way, yes/no for booleans, text as it is."""
+    """One value in words: dates the UK way, yes/no for booleans, text as it is (shown
+    as written: no Markdown or HTML of its own, see :func:`markdown_literal`)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
@@ -100,14 +102,14 @@ def scalar(value: object) -> str:
         try:
             return uk_date(date.fromisoformat(text.strip()))
         except ValueError:
-            return text
+            return markdown_literal(text)
     if _MOMENT.match(text.strip()):
         try:
             moment = datetime.fromisoformat(text.strip())
             return f"{uk_date(moment.date())} {moment:%H:%M}"
         except ValueError:
-            return text
-    return text
+            return markdown_literal(text)
+    return markdown_literal(text)
 
 
 def _text_lines(text: str, indent: str) -> list[str]:
@@ -234,11 +236,11 @@ def account(data: Mapping[str, Any], kind: str, today: date, service: str,
         out += ["## Other information", ""] + fields(rest) + [""]
     if comments:
         out += ["## Comments written in the record file", ""]
-        out += [f"- {c}" for c in comments] + [""]
+        out += [f"- {markdown_literal(c)}" for c in comments] + [""]
     out += ["## Letters", ""]
     out += [f"- {name}" for name in letters] or ["No copies of letters are held."]
     if not_copied:
         out += ["", "Letters named in the contact log but not included here:", ""]
-        out += [f"- {note}" for note in not_copied]
+        out += [f"- {markdown_literal(note)}" for note in not_copied]
     out.append("")
     return "\n".join(out)

@@ -103,6 +103,7 @@ def make_env(paths: Sequence[Path], *, autoescape: bool = False, for_docx: bool 
         loader=None if for_docx else FileSystemLoader([str(p) for p in paths]),
         undefined=StrictUndefined,
         autoescape=autoescape,
+        finalize=None if for_docx else _markdown_literal(autoescape),
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=[] if for_docx else [_TagLines],
@@ -111,6 +112,26 @@ def make_env(paths: Sequence[Path], *, autoescape: bool = False, for_docx: bool 
     env.filters["lines"] = _lines_filter("\n" if for_docx else "  \n")
     env.filters["upfirst"] = _upfirst
     return env
+
+
+def _markdown_literal(autoescape: bool) -> Any:
+    """Every ``{{ value }}`` of a Markdown letter is shown as written: a victim named
+    ``# Heading``, ``[x](http://evil)`` or ``<script>`` is those characters, never a
+    heading, a link or HTML (:func:`rjcli.core.text.markdown_literal`). For HTML the
+    autoescape that runs next makes ``<``, ``>`` and ``&`` entities; a value it already
+    holds as safe (the ``lines`` filter's) stays safe."""
+    from markupsafe import Markup
+
+    from rjcli.core.text import markdown_literal
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return Markup(markdown_literal(str(value), html_escaped_after=True))
+        if isinstance(value, str):
+            return markdown_literal(value, html_escaped_after=autoescape)
+        return value
+
+    return finalize
 
 
 def _upfirst(value: Any) -> Any:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from rjcli.core.dates import format_datetime, uk_date
 from rjcli.core.summary import RecordSummary
+from rjcli.core.text import printable
 from rjcli.core.vocab import VICTIM_CONSENT_KINDS, label
 from rjcli.render.terminal import escape, out
 
@@ -20,7 +21,7 @@ def _line(name: str, value: object) -> None:
         out().print(f"[bold]{name}:[/bold] {escape(str(value))}")
 
 
-def _contacts(contacts: Sequence[Contact]) -> None:
+def _contacts(contacts: Sequence[Contact], late: Mapping[str, date] | None = None) -> None:
     if not contacts:
         out().print("[dim]No contacts logged yet.[/dim]")
         return
@@ -30,8 +31,13 @@ def _contacts(contacts: Sequence[Contact]) -> None:
                   title_justify="left")
     for c in sorted(contacts, key=lambda c: (c.at or c.recorded_at, c.id)):
         what = c.method + (f" ({c.letter})" if c.letter else "")
-        table.add_row(format_datetime(c.at) if c.at else "?", what, c.outcome, c.party,
-                      c.by or "", escape(c.note or ""))
+        when = format_datetime(c.at) if c.at else "?"
+        if late and c.id in late:
+            from rjcli.core.lateness import late_words
+
+            when += f" ({late_words(late[c.id])})"
+        table.add_row(when, escape(what), escape(c.outcome), escape(c.party), escape(c.by or ""),
+                      escape(c.note or "", newlines=True))
     out().print(table)
 
 
@@ -41,11 +47,12 @@ def _notes(notes: Sequence[str]) -> None:
         out().print(f"[yellow]{escape(note)}[/yellow]")
 
 
-def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
+def victim(v: Victim, today: date, notes: Sequence[str] = (),
+           late: Mapping[str, date] | None = None) -> None:
     status = v.status
     colour = "green" if status == "open" else "dim"
-    out().print(f"[bold]{v.id}[/bold]  {escape(v.name or '')}  [{colour}]{status}[/{colour}]"
-                f"  ({label(v.kind)})")
+    out().print(f"[bold]{escape(v.id)}[/bold]  {escape(v.name or '')}  "
+                f"[{colour}]{escape(status)}[/{colour}]  ({escape(label(v.kind))})")
     _notes(notes)
     _line("Date of birth", uk_date(v.dob) if v.dob else None)
     _line("Phone", ", ".join(v.phones))
@@ -75,13 +82,15 @@ def victim(v: Victim, today: date, notes: Sequence[str] = ()) -> None:
     for entry in v.status_history:
         if entry.status == "closed":
             _line("Closed", f"{uk_date(entry.date)} ({entry.reason})")
-    _contacts(v.contacts)
+    _contacts(v.contacts, late)
 
 
-def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
+def child(c: Child, today: date, notes: Sequence[str] = (),
+          late: Mapping[str, date] | None = None) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
-    out().print(f"[bold]{c.id}[/bold]  {escape(c.name or '')}  [{colour}]{status}[/{colour}]")
+    out().print(f"[bold]{escape(c.id)}[/bold]  {escape(c.name or '')}  "
+                f"[{colour}]{escape(status)}[/{colour}]")
     _notes(notes)
     _line("Date of birth", uk_date(c.dob) if c.dob else None)
     _line("Case holder", c.case_holder)
@@ -92,7 +101,7 @@ def child(c: Child, today: date, notes: Sequence[str] = ()) -> None:
     _line("Victims", ", ".join(
         f"{v.label} ({v.ref}; {'adult' if v.adult else 'child' if v.adult is False else 'age not recorded'})"
         for v in c.victims))
-    _contacts(c.contacts)
+    _contacts(c.contacts, late)
 
 
 PLAIN_FROM = 200
@@ -107,8 +116,8 @@ def summary_table(rows: Sequence[RecordSummary]) -> None:
 
     table = Table("id", "name", "status", "worker", "kind", "since", box=None)
     for s in rows:
-        table.add_row(s.id, escape(s.name), s.status, escape(s.worker or ""), s.kind or "",
-                      s.since or "")
+        table.add_row(escape(s.id), escape(s.name), escape(s.status), escape(s.worker or ""),
+                      escape(s.kind or ""), escape(s.since or ""))
     out().print(table)
     out().print(f"[dim]{len(rows)} record{'s' if len(rows) != 1 else ''}[/dim]")
 
@@ -117,7 +126,8 @@ def _plain_summary(rows: Sequence[RecordSummary]) -> None:
     import sys
 
     header = ("id", "name", "status", "worker", "kind", "since")
-    cells = [header] + [(s.id, s.name, s.status, s.worker or "", s.kind or "", s.since or "")
+    cells = [header] + [tuple(printable(x) for x in (s.id, s.name, s.status, s.worker or "",
+                                                      s.kind or "", s.since or ""))
                         for s in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     write = sys.stdout.write

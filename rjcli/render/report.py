@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from rjcli.core.reports import Figure, Report, Section, Table, is_suppressed, json_value, shown
+from rjcli.core.text import (formula_like, markdown_literal, printable, spreadsheet_cell,
+                              spreadsheet_text)
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html",
@@ -81,14 +83,15 @@ def print_tables(report: Report, suppress: bool, explain: bool, console: Any) ->
                 grid.add_column(column.heading, justify="right")
             for row in table.rows:
                 style = "bold" if row.total else None
-                grid.add_row(Text(row.label), *(shown(f, suppress) for f in row.figures),
-                             style=style)
+                grid.add_row(Text(printable(row.label)),
+                             *(shown(f, suppress) for f in row.figures), style=style)
             console.print()
             console.print(grid)
             console.print(Text(table.note, style="dim"))
             if explain:
                 for label, heading, cases in explained(table):
-                    console.print(Text(f"  {label} / {heading}: {', '.join(cases)}", style="dim"))
+                    console.print(Text(printable(f"  {label} / {heading}: {', '.join(cases)}"),
+                                       style="dim"))
         if section.definitions:
             console.print()
             console.print(Text("How these are counted:", style="bold"))
@@ -114,6 +117,12 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _md_record(text: str) -> str:
+    """Text a record gave (a worker's name, a reason) shown as written in a Markdown
+    table: one line, no Markdown or HTML of its own."""
+    return markdown_literal(printable(text))
+
+
 def as_markdown(report: Report, suppress: bool, explain: bool) -> str:
     out = [f"# {_md(report.title)}", ""]
     out += [f"{_md(line)}  " for line in header_lines(report, suppress, explain)]
@@ -126,11 +135,11 @@ def as_markdown(report: Report, suppress: bool, explain: bool) -> str:
             out.append("| --- |" + " ---: |" * len(table.columns))
             for row in table.rows:
                 cells = [shown(f, suppress) for f in row.figures]
-                label = f"**{_md(row.label)}**" if row.total else _md(row.label)
+                label = f"**{_md(row.label)}**" if row.total else _md_record(row.label)
                 out.append("| " + " | ".join([label, *cells]) + " |")
             out += ["", f"*{_md(table.note)}*"]
             if explain:
-                out += [""] + [f"- {_md(label)} / {_md(heading)}: {', '.join(cases)}"
+                out += [""] + [f"- {_md_record(label)} / {_md(heading)}: {', '.join(cases)}"
                                for label, heading, cases in explained(table)]
         if section.definitions:
             out += ["", "How these are counted:", ""]
@@ -147,6 +156,11 @@ def as_csv(report: Report, suppress: bool, explain: bool) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     head = ["period", "section", "table", "row", "row_label", "column", "value"]
     writer.writerow([*head, "cases"] if explain else head)
+
+    def write(cells: list[str]) -> None:
+        """One line, each cell text a spreadsheet shows and never runs as a formula."""
+        writer.writerow([spreadsheet_text(cell) for cell in cells])
+
     period = report.period.label if report.period else report.today.isoformat()
     for section in report.sections:
         for table in section.tables:
@@ -154,7 +168,7 @@ def as_csv(report: Report, suppress: bool, explain: bool) -> str:
                 for column, fig in zip(table.columns, row.figures, strict=True):
                     line = [period, section.key, table.key, row.key, row.label, column.key,
                             shown(fig, suppress)]
-                    writer.writerow([*line, " ".join(fig.cases)] if explain else line)
+                    write([*line, " ".join(fig.cases)] if explain else line)
     return buffer.getvalue()
 
 
@@ -336,6 +350,20 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row whose text cells stay text: one that would start a formula (``=``, ``+``,
+    ``-``, ``@``...) is stored as a string with Excel's own quote prefix, as if typed
+    after an apostrophe (OWASP CSV injection); numbers stay numbers. Control characters
+    are dropped (openpyxl refuses most of them)."""
+    values = [spreadsheet_cell(v) if isinstance(v, str) else v for v in values]
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and formula_like(value.lstrip()):
+            cell = sheet.cell(sheet.max_row, column)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def as_xlsx(report: Report, suppress: bool, explain: bool) -> bytes:
     """One sheet per section; an 'Explain' sheet with --explain."""
     from openpyxl import Workbook
@@ -347,24 +375,24 @@ def as_xlsx(report: Report, suppress: bool, explain: bool) -> bytes:
     bold = Font(bold=True)
     for section in report.sections:
         sheet = book.create_sheet(_sheet_name(section.title, taken))
-        sheet.append([report.title])
+        _append(sheet, [report.title])
         sheet["A1"].font = Font(bold=True, size=14)
         for line in header_lines(report, suppress, explain):
-            sheet.append([line])
-        sheet.append([])
-        sheet.append([section.title])
+            _append(sheet, [line])
+        _append(sheet, [])
+        _append(sheet, [section.title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
-        sheet.append([section.intro])
+        _append(sheet, [section.intro])
         for table in section.tables:
-            sheet.append([])
-            sheet.append([table.title])
+            _append(sheet, [])
+            _append(sheet, [table.title])
             sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append([table.row_heading, *(c.heading for c in table.columns)])
+            _append(sheet, [table.row_heading, *(c.heading for c in table.columns)])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in table.rows:
                 values = [_cell_value(f, suppress) for f in row.figures]
-                sheet.append([row.label, *(v for v, _ in values)])
+                _append(sheet, [row.label, *(v for v, _ in values)])
                 for n, (_, number_format) in enumerate(values, start=2):
                     cell = sheet.cell(sheet.max_row, n)
                     if number_format:
@@ -373,24 +401,24 @@ def as_xlsx(report: Report, suppress: bool, explain: bool) -> bytes:
                         cell.font = bold
                 if row.total:
                     sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append([table.note])
+            _append(sheet, [table.note])
             sheet.cell(sheet.max_row, 1).font = Font(italic=True)
         if section.definitions:
-            sheet.append([])
-            sheet.append(["How these are counted"])
+            _append(sheet, [])
+            _append(sheet, ["How these are counted"])
             sheet.cell(sheet.max_row, 1).font = bold
             for sentence in section.definitions:
-                sheet.append([sentence])
+                _append(sheet, [sentence])
         sheet.column_dimensions["A"].width = 62
         for letter in "BCDEF":
             sheet.column_dimensions[letter].width = 16
     if explain:
         sheet = book.create_sheet(_sheet_name("Explain (internal)", taken))
-        sheet.append(["section", "table", "row", "column", "cases"])
+        _append(sheet, ["section", "table", "row", "column", "cases"])
         for s in report.sections:
             for t in s.tables:
                 for label, heading, cases in explained(t):
-                    sheet.append([s.title, t.title, label, heading, " ".join(cases)])
+                    _append(sheet, [s.title, t.title, label, heading, " ".join(cases)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

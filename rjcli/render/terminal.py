@@ -1,4 +1,12 @@
-"""Terminal output: one Console each for results and for messages."""
+"""Terminal output: one Console each for results and for messages.
+
+Record text reaches the terminal inert: :func:`escape` is the way record text goes into
+a Rich message (no control character, so no escape sequence and no forged line; no
+Rich markup), and the consoles themselves drop control characters from every string
+they render, for text that reached them any other way. Plain-text layouts that skip
+Rich (``rj due``, long listings) pass record text through
+:func:`rjcli.core.text.printable` before they measure or cut it.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +20,30 @@ from rjcli.storage.schemas import to_json
 
 
 @cache
-def out() -> Any:
+def _console_class() -> Any:
     from rich.console import Console
 
+    from rjcli.core.text import printable
+
+    class InertConsole(Console):
+        """A Rich console that renders no control character it is given in a string
+        (rj's own styling comes from markup, never from escape codes in the text)."""
+
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(printable(text, newlines=True), **options)
+
+    return InertConsole
+
+
+@cache
+def out() -> Any:
     # piped output is not wrapped, so "path:line: message" stays one line for grep and CI
-    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    return _console_class()(highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 @cache
 def err() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
+    return _console_class()(stderr=True, highlight=False)
 
 
 def print_json(value: Any) -> None:
@@ -45,7 +65,13 @@ def print_problems(problems: list[Problem]) -> None:
         out().print(f"[{colour}]{escape(problem.location())}[/{colour}]: {escape(problem.message)}")
 
 
-def escape(text: str) -> str:
+def escape(text: str, newlines: bool = False) -> str:
+    """Record text for a Rich message: printed as written, never obeyed. Control
+    characters are dropped and line breaks become spaces (kept with ``newlines``, where
+    the layout has room for several lines, e.g. a table cell), and Rich markup
+    (``[red]``, ``[link=...]``) is escaped."""
     from rich.markup import escape as rich_escape
 
-    return str(rich_escape(text))
+    from rjcli.core.text import printable
+
+    return str(rich_escape(printable(text, newlines)))

@@ -21,7 +21,8 @@ def timeline(record_id: str, name: str, status: str, events: Sequence[Event],
     """The header, any standing notes (VCS, awareness work owed), then the events."""
     from rich.table import Table
 
-    out().print(f"[bold]{record_id}[/bold]  {escape(name)}  ({status}) - timeline, oldest first")
+    out().print(f"[bold]{escape(record_id)}[/bold]  {escape(name)}  ({escape(status)}) - "
+                "timeline, oldest first")
     for note in notes:
         out().print(f"[yellow]{escape(note)}[/yellow]")
     if not events:
@@ -31,9 +32,10 @@ def timeline(record_id: str, name: str, status: str, events: Sequence[Event],
     previous = None
     for e in events:
         colour = KIND_COLOURS.get(e.kind)
-        kind = f"[{colour}]{e.kind}[/{colour}]" if colour else e.kind
+        kind = f"[{colour}]{escape(e.kind)}[/{colour}]" if colour else escape(e.kind)
         shown = uk_date(e.day) if e.day != previous else ""
         previous = e.day
-        table.add_row(shown, e.time or "", kind, escape(e.text), escape(e.by or ""))
+        table.add_row(shown, escape(e.time or ""), kind, escape(e.text, newlines=True),
+                      escape(e.by or ""))
     out().print(table)
     out().print(f"[dim]{len(events)} event{'s' if len(events) != 1 else ''}[/dim]")

@@ -24,17 +24,26 @@ from rjcli.errors import LockTimeout
 LOCK_WAIT_SECONDS = 30.0
 
 
-def atomic_write(path: Path, text: str, private: bool = False) -> None:
-    """Replace ``path`` with ``text`` atomically; ``private`` makes it owner-only (0600)."""
+FILE_MODE = 0o600
+"""Every file rj writes is owner-only: records, settings, letters, reports, calendars,
+exports (they hold personal data, or sit beside it)."""
+FOLDER_MODE = 0o700
+"""And every folder rj creates."""
+
+
+def atomic_write(path: Path, text: str, private: bool = True) -> None:
+    """Replace ``path`` with ``text`` atomically, owner-only (0600). ``private`` is
+    accepted for older callers and changes nothing: every file rj writes is private."""
     atomic_write_bytes(path, text.encode("utf-8"), private)
 
 
-def atomic_write_bytes(path: Path, data: bytes, private: bool = False) -> None:
+def atomic_write_bytes(path: Path, data: bytes, private: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_write`)."""
+    del private  # every file is owner-only
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folders(folder)
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-    mode = 0o600 if private else 0o644
+    mode = FILE_MODE
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -50,6 +59,18 @@ def atomic_write_bytes(path: Path, data: bytes, private: bool = False) -> None:
     fsync_folder(folder)
 
 
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing folder above it, each owner-only (0700)."""
+    missing = []
+    for place in (folder, *folder.parents):
+        if place.is_dir():
+            break
+        missing.append(place)
+    for place in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            place.mkdir(mode=FOLDER_MODE)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename or unlink in ``folder`` durable (best effort)."""
     with contextlib.suppress(OSError):
@@ -63,7 +84,7 @@ def fsync_folder(folder: Path) -> None:
 @contextlib.contextmanager
 def locked(lock_path: Path, what: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` (created if needed) for the block."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(lock_path.parent)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + wait

@@ -108,6 +108,8 @@ class Casebook:
         self.worker = worker
         """Who is at the keyboard: the author of autocommits."""
         self._batch: list[Path] | None = None
+        self.before_write: Callable[[], object] | None = None
+        """Called before each change (the command line checks who is making it this way)."""
         self.after_write: Callable[[Path, bytes], None] | None = None
         """Called with a record file's path and bytes each time rj writes one (the command
         line keeps the index up to date this way)."""
@@ -180,8 +182,7 @@ class Casebook:
         """The parsed mapping of one record (fast reader). Raises when unreadable."""
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         try:
             data = _yaml().read_fast(path)
         except _yaml().YamlProblem as exc:
@@ -254,15 +255,16 @@ class Casebook:
         """
         path = self.path_for(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record {record_id} in this casebook",
-                                 hint="rj list shows the records there are")
+            raise self._not_found(record_id)
         kind = kind_of(record_id)
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
+        self._before_write()
         return self._change_file(path, kind, record_id, mutate, f"{action} {record_id}",
                                  hint=f"fix it first with: rj edit {record_id}")
 
     def change_config(self, mutate: Callable[[Any], None], action: str) -> dict[str, Any]:
         """Change rj.yaml the same careful way (staff list, settings)."""
+        self._before_write()
         data = self._change_file(self.root / CONFIG_FILE, "casebook", "rj.yaml", mutate, action,
                                  hint=f"fix {CONFIG_FILE} in an editor first")
         self.__dict__.pop("config_data", None)
@@ -303,6 +305,7 @@ class Casebook:
     def create(self, kind: str, build: Callable[[str], dict[str, Any]], action: str) -> dict[str, Any]:
         """Write a new record with a fresh id that no file in the casebook uses yet."""
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
+        self._before_write()
         with locked(self.lock_path(f"new-{kind}"), f"new {kind} ids"):
             for _ in range(100):
                 record_id = new_record_id(kind, os.urandom(4))
@@ -355,6 +358,20 @@ class Casebook:
 
         refuse_victim_identifiers(self, child_id, before, after)
 
+    def _not_found(self, record_id: str) -> RecordNotFound:
+        """'no record V-K2FTS3', with the ids it may have meant (S heard for 5...)."""
+        from rjcli.core.ids import similar_ids
+
+        existing = [p.stem for p in self.record_files(kind_of(record_id))]
+        maybe = similar_ids(record_id, existing)[:3]
+        return RecordNotFound(f"no record {record_id} in this casebook"
+                              + (f"; did you mean {' or '.join(maybe)}?" if maybe else ""),
+                              hint="rj list shows the records there are")
+
+    def _before_write(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
+
     def _wrote(self, path: Path, text: str) -> None:
         if self.after_write is not None:
             self.after_write(path, text.encode("utf-8"))
@@ -387,6 +404,7 @@ class Casebook:
         holds ``expected`` (nobody changed it meanwhile). Used by ``rj edit``."""
         path = self.path_for(record_id)
         kind = kind_of(record_id)
+        self._before_write()
         with locked(self.lock_path(record_id), record_id):
             if path.read_text(encoding="utf-8") != expected:
                 raise ChangeRefused(f"{record_id} was changed by someone else while you edited it")

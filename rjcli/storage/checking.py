@@ -109,7 +109,22 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
     problems += check_owners(casebook, today, use_cache)
+    problems += _allocations(casebook, loaded)
+    from rjcli.storage.filekinds import irregular_files
+
+    problems += irregular_files(casebook.root)  # links and FIFOs: never read, always named
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def _allocations(casebook: Casebook, loaded: Any) -> list[Problem]:
+    """Open cases allocated to nobody on the staff list (issue 16)."""
+    from rjcli.core.staff import check_allocations
+
+    try:
+        staff = casebook.config.staff
+    except RjError:
+        return []  # rj.yaml does not parse: reported by check_config
+    return check_allocations(loaded.victims, loaded.children, loaded.paths, staff)
 
 
 MAX_SCANNED_BYTES = 20 * 1024 * 1024

@@ -68,7 +68,7 @@ def _problems_of(path: Path, shown: str) -> tuple[Checklist | None, tuple[Proble
     from rjcli.storage.schemas import validate
 
     try:
-        text = yamlio.decode(path.read_bytes())
+        text = yamlio.decode(yamlio.read_bytes(path))  # a regular file, never a link
         data = yamlio.parse_text(text)
     except yamlio.YamlProblem as exc:
         return None, (Problem(shown, exc.line, exc.message, exc.column),)

@@ -27,9 +27,9 @@ from typing import Any
 
 from rjcli.core.ids import kind_of
 from rjcli.core.problems import Problem
-from rjcli.errors import BadInput, ChangeRefused, RecordNotFound
-from rjcli.storage.atomic import atomic_write, atomic_write_bytes
-from rjcli.storage.casebook import FOLDERS, Casebook
+from rjcli.errors import ChangeRefused, RecordNotFound
+from rjcli.storage.atomic import atomic_write_bytes
+from rjcli.storage.casebook import Casebook
 from rjcli.storage.schemas import to_json
 
 _CHILD_ID = re.compile(r"\bC-[0-9A-HJKMNP-TV-Z]{4,8}\b")
@@ -186,19 +186,6 @@ class Exported:
     """Letters named by the record but not in the export, with why."""
 
 
-def _refuse_inside_records(casebook: Casebook, out_dir: Path) -> Path:
-    resolved = out_dir.expanduser().resolve()
-    root = casebook.root.resolve()
-    for folder in (*FOLDERS.values(), "tombstones", ".rj", ".git"):
-        if resolved.is_relative_to(root / folder):
-            raise BadInput(f"an export cannot be written into {folder}/: that folder is the "
-                           "casebook's own", hint="give a folder outside the casebook, or "
-                           "under output/")
-    if resolved.exists() and not resolved.is_dir():
-        raise BadInput(f"--out {out_dir} is a file, not a folder")
-    return resolved
-
-
 def leaks_in_child_export(casebook: Casebook, record_id: str, data: dict[str, Any],
                           letters: list[Path]) -> list[Problem]:
     """Victim identifiers in a child's record file or letters (which the export would copy)."""
@@ -223,11 +210,16 @@ def leaks_in_child_export(casebook: Casebook, record_id: str, data: dict[str, An
     return [p for p in problems if p.severity == "error"]
 
 
-def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date) -> Exported:
-    """Write the subject access export of one record into ``out_dir`` (see module docstring)."""
+def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date,
+                  force: bool = False) -> Exported:
+    """Write the subject access export of one record into ``out_dir`` (see module docstring;
+    the folder and each file pass rj's guard for written files, rjcli/storage/outpaths.py:
+    never into the casebook's own folders, never over a file rj did not write unless
+    ``force``)."""
     from rjcli.render.export import account
+    from rjcli.storage.outpaths import remember, resolved_file, resolved_folder
 
-    target = _refuse_inside_records(casebook, out_dir)
+    target = resolved_folder(out_dir, "an export")
     if not casebook.exists(record_id):
         from rjcli.storage.purge import TOMBSTONES, read_tombstone
 
@@ -256,18 +248,18 @@ def export_record(casebook: Casebook, record_id: str, out_dir: Path, today: date
             contact["file"] = f"letters/{Path(contact['file']).name}"
     import json
 
-    target.mkdir(parents=True, exist_ok=True, mode=0o700)
-    written = [target / f"{record_id}.json", target / f"{record_id}.md"]
-    atomic_write(written[0], json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                 private=True)
+    written = [target / f"{record_id}.json", target / f"{record_id}.md",
+               *(target / "letters" / p.name for p in letters.found)]
+    for path in written:  # every file passes the guard before any is written
+        resolved_file(casebook.root, path, "an export", force)
     names = [f"letters/{p.name}" for p in letters.found]
-    atomic_write(written[1], account(record, kind, today, casebook.config.service.name, names,
-                                     letters.not_copied, comments), private=True)
-    if letters.found:
-        (target / "letters").mkdir(exist_ok=True, mode=0o700)
+    contents = [(json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                account(record, kind, today, casebook.config.service.name, names,
+                        letters.not_copied, comments).encode("utf-8")]
     for path in letters.found:
-        copy = target / "letters" / path.name
         with open(path, "rb") as handle:
-            atomic_write_bytes(copy, handle.read(MAX_LETTER_BYTES + 1), private=True)
-        written.append(copy)
+            contents.append(handle.read(MAX_LETTER_BYTES + 1))
+    for path, content in zip(written, contents, strict=True):
+        atomic_write_bytes(path, content)
+        remember(casebook.root, path, content)
     return Exported(record_id=record_id, written=written, not_copied=letters.not_copied)

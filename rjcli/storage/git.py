@@ -37,7 +37,8 @@ def run_git(root: Path, *args: str, check: bool = True,
         env.setdefault("GIT_AUTHOR_EMAIL", "rj@localhost")
         env.setdefault("GIT_COMMITTER_EMAIL", "rj@localhost")
     proc = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False,
+        umask=0o077,  # what git writes (objects, checked-out files) is owner-only
     )
     if check and proc.returncode != 0:
         raise GitFailed(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip()}")

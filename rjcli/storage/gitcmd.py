@@ -26,7 +26,7 @@ def git(root: Path, *args: str, env: Mapping[str, str] | None = None,
         full.setdefault("GIT_TERMINAL_PROMPT", "0")
     full.update(env or {})
     proc = subprocess.run(["git", *args], cwd=root, env=full, capture_output=True, check=False,
-                          encoding="utf-8", errors="replace")
+                          encoding="utf-8", errors="replace", umask=0o077)  # owner-only files
     if check and proc.returncode != 0:
         raise GitFailed(f"git {args[0]} failed: {said(proc)}")
     return proc

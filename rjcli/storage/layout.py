@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from rjcli.errors import BadInput
-from rjcli.storage.atomic import atomic_write
+from rjcli.storage.atomic import FILE_MODE, atomic_write, make_folders
 
 GITIGNORE = """\
 # rj: caches, locks and generated letters/reports stay on this machine
@@ -52,13 +52,12 @@ def create_casebook(root: Path, service: str, profile: str, region: str, autocom
         raise BadInput(f"{root} already holds a casebook (rj.yaml is there)")
     if root.exists() and any(root.iterdir()):
         raise BadInput(f"{root} is not empty", hint="choose a new folder for the casebook")
-    root.mkdir(parents=True, exist_ok=True)
+    make_folders(root)
     # the casebook holds victims' details: only its owner may enter the folder (this also
     # covers copies git keeps under .git/objects, which git writes readable)
     os.chmod(root, 0o700)
     for folder in ("victims", "children"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-        (root / folder / ".gitkeep").touch()
+        atomic_write(root / folder / ".gitkeep", "")
     quoted = '"' + service.replace("\\", "\\\\").replace('"', '\\"') + '"'
     atomic_write(root / "rj.yaml", RJ_YAML.format(
         service=quoted, profile=profile, region=region,
@@ -85,19 +84,20 @@ def shift_dates(text: str, days: int) -> str:
 def copy_shifted(source: Path, target: Path, days: int) -> int:
     """Copy a casebook, shifting its dates; returns the number of files written."""
     count = 0
+    make_folders(target)
+    os.chmod(target, 0o700)  # the demo's records are invented, but treated as real ones
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
         if rel.parts and rel.parts[0] in (".rj", "output", ".git"):
             continue
         dest = target / rel
         if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
+            make_folders(dest)
         elif path.suffix in (".yaml", ".yml"):
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            private = rel.parts[0] == "victims"
-            atomic_write(dest, shift_dates(path.read_text(encoding="utf-8"), days), private)
+            atomic_write(dest, shift_dates(path.read_text(encoding="utf-8"), days))
             count += 1
         else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(dest.parent)
             shutil.copy2(path, dest)
+            os.chmod(dest, FILE_MODE)
     return count

@@ -94,7 +94,7 @@ def scan(root: Path) -> Listing:
             for entry in entries:
                 name = entry.name
                 if name.endswith(".yaml") and not name.startswith("."):
-                    st = entry.stat()
+                    st = entry.stat(follow_symlinks=False)  # a link is listed, never followed
                     names.append(name)
                     # ctime too: it moves on every write, even one that restores the mtime
                     stats.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns))

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 
 def profile_files(casebook: Casebook) -> dict[str, Path]:
-    """Profile name -> file in use (the casebook's own first)."""
+    """Profile name -> file in use (the casebook's own first). A link or FIFO anywhere
+    under the casebook's policy/ stops here, before anything there is read (the index
+    reads checklists after the profiles: rjcli/storage/filekinds.py)."""
+    from rjcli.storage.filekinds import refuse_irregular
+
+    refuse_irregular(casebook.root, "policy", "the casebook's policy files")
     files = {p.stem: p for p in sorted((shipped_dir("policy") / "profiles").glob("*.yaml"))}
     own = casebook.root / "policy" / "profiles"
     if own.is_dir():

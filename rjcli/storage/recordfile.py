@@ -8,6 +8,7 @@ with what it holds without importing a YAML parser (~25 ms) when nothing changed
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
@@ -40,11 +41,46 @@ def decode(raw: bytes) -> str:
         raise YamlProblem("file is not UTF-8 text", line=line) from None
 
 
+NOT_REGULAR = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
+               stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder",
+               stat.S_IFLNK: "a symbolic link"}
+"""What a path may be instead of a regular file, in words."""
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is not read (None: it is a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    return NOT_REGULAR.get(stat.S_IFMT(mode), "not a file")
+
+
+def refusal(kind: str) -> str:
+    """The problem of a path that is ``kind`` (see NOT_REGULAR) instead of a regular file."""
+    if kind == "a symbolic link":
+        return ("not a regular file but a symbolic link; rj does not follow links (one could "
+                "lead to another casebook or outside this one): put the file itself here")
+    return f"not a regular file but {kind}; rj reads only regular files: remove it"
+
+
 def read_bytes(path: Path) -> bytes:
     """The bytes of a record file, never more than MAX_RECORD_BYTES read into memory: a
-    larger file is a YamlProblem giving its real size."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    larger file is a YamlProblem giving its real size.
+
+    Only a regular file is read: anything else (a FIFO, which would block the reader for
+    ever; a socket, device or folder; a symbolic link, which is never followed) is a
+    YamlProblem saying what it is, and is not opened (the open after the check refuses a
+    link and does not block, in case the file was swapped in between).
+    """
+    kind = not_regular(os.lstat(path).st_mode)
+    if kind is not None:
+        raise YamlProblem(refusal(kind))
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        kind = not_regular(status.st_mode)
+        if kind is not None:
+            raise YamlProblem(refusal(kind))
+        size = status.st_size
         raw = handle.read(MAX_RECORD_BYTES + 1)
     if max(size, len(raw)) > MAX_RECORD_BYTES:
         raise YamlProblem(

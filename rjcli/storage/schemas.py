@@ -68,6 +68,8 @@ def _describe(error: Any) -> str:
     message = error.message
     if error.validator == "additionalProperties":
         message = message.replace("Additional properties are not allowed", "unknown field")
+    if error.validator == "not" and "description" in error.schema:
+        message = f"{error.instance!r}: {error.schema['description']}"
     if error.validator == "format" and error.validator_value == "date":
         message = f"{error.instance!r} is not a real date (YYYY-MM-DD)"
     return f"{where}: {message}" if where else message

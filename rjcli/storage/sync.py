@@ -16,7 +16,6 @@ Imports flow one way: ``gitcmd`` <- ``syncsetup``, ``changes``, ``remote``,
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,11 +115,10 @@ def sync(root: Path, worker: str | None = None, prefer: str | None = None,
 
 
 def keep_victims_private(root: Path) -> None:
-    """Victim files owner-only again (git writes what it takes in with the usual 0644)."""
-    for path in (root / "victims").glob("*.yaml"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mode & 0o077:
-                path.chmod(0o600)
+    """The casebook owner-only again after git took files in (links never followed)."""
+    from rjcli.storage.permissions import tighten_and_stamp
+
+    tighten_and_stamp(root)
 
 
 def _round(root: Path, remote: Remote, branch: str, prefer: str | None,

@@ -41,6 +41,8 @@ def rj_command() -> str:
 def write_attributes(root: Path) -> bool:
     """Add rj's lines to ``.gitattributes`` (other lines kept); True when changed."""
     path = root / ".gitattributes"
+    if path.is_symlink():
+        return False  # never written through a link (rj check names it)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     have = {line.strip() for line in text.splitlines()}
     missing = [line for line in ATTRIBUTES if line not in have]
@@ -116,6 +118,6 @@ def setup_repository(root: Path) -> list[str]:
     elif current != wanted:
         hook.parent.mkdir(parents=True, exist_ok=True)
         hook.write_text(wanted, encoding="utf-8")
-        hook.chmod(0o755)
+        hook.chmod(0o700)  # owner-only, like the rest of .git
         done.append("installed the check before each commit")
     return done

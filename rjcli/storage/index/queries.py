@@ -1,0 +1,167 @@
+"""Reading a fresh index: summaries, problems, due items, parsed records, per-file
+check results, rule instances for reports, and what a period's report selects by."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rjcli.core.due import DueItem
+from rjcli.core.problems import Problem
+from rjcli.core.summary import RecordSummary
+from rjcli.storage.casebook import Loaded
+from rjcli.storage.index.rows import item_from
+from rjcli.storage.index.store import IndexStore
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Identifiers
+    from rjcli.core.policy import Policy
+
+
+class Queries(IndexStore):
+    """What commands read from the index (after a refresh)."""
+
+    def summaries(self) -> list[RecordSummary]:
+        rows = self.open().execute("SELECT summary FROM files WHERE summary IS NOT NULL")
+        return [RecordSummary(**json.loads(s)) for (s,) in rows]
+
+    def problems(self) -> list[Problem]:
+        rows = self.open().execute("SELECT path, problem FROM files WHERE problem IS NOT NULL")
+        out = []
+        for path, raw in rows:
+            line, column, message = json.loads(raw)
+            out.append(Problem(path, line, message, column))
+        return sorted(out)
+
+    def due_items(self) -> list[DueItem]:
+        """Outstanding items of open records (the ``due`` table, kept by every refresh)."""
+        rows = self.open().execute("SELECT items FROM due")
+        text = ",".join(raw[1:-1] for (raw,) in rows)
+        return [item_from(i) for i in json.loads(f"[{text}]")]
+
+    def loaded(self) -> Loaded:
+        """Every readable record as ``Casebook.load_all`` gives it, from the index."""
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
+        loaded = Loaded(problems=self.problems())
+        rows = self.open().execute(
+            "SELECT kind, path, record_id, data FROM files WHERE data IS NOT NULL")
+        for kind, rel, record_id, raw in rows:
+            data = json.loads(raw)
+            loaded.data[record_id] = data
+            loaded.paths[record_id] = rel
+            if kind == "victim":
+                loaded.victims[record_id] = victim_from_dict(data)
+            else:
+                loaded.children[record_id] = child_from_dict(data)
+        return loaded
+
+    def file_checks(self) -> dict[str, list[Problem]]:
+        """Per-file check results (schema, entry ids) still valid for the file on disk."""
+        rows = self.open().execute(
+            "SELECT c.path, c.problems FROM checks c JOIN files f ON f.path = c.path "
+            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns AND f.ctime_ns = c.ctime_ns "
+            "WHERE f.mtime_ns != -1")
+        return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
+
+    def store_file_checks(self, results: dict[str, list[Problem]]) -> None:
+        db = self.open()
+        for path, problems in results.items():
+            row = db.execute("SELECT size, mtime_ns, ctime_ns FROM files WHERE path=?",
+                             (path,)).fetchone()
+            if row:
+                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?,?)",
+                           (path, row[0], row[1], row[2],
+                            json.dumps([p.as_json() for p in problems])))
+
+    def evaluations(self, policy: Policy, due_in: tuple[date, date] | None = None,
+                    whole: Iterable[str] = ()) -> dict[str, list[Any]]:
+        """Every record's rule instances as the reports read them (rule, applies, due,
+        met), rebuilt from the index; instances of rules no longer in force are dropped.
+        With ``due_in``: only the instances due in that span, except for the ``whole``
+        records (all of theirs)."""
+        from rjcli.core.deadlines import RuleTiming
+
+        rules = {r.id: r for r in policy.rules}
+        days: dict[int, date] = {}
+
+        def day(n: int | None) -> date | None:
+            if n is None:
+                return None
+            found = days.get(n)
+            if found is None:
+                found = days[n] = date.fromordinal(n)
+            return found
+
+        def timings(record_id: str, compact: list[Any]) -> list[RuleTiming]:
+            return [RuleTiming(record_id, rules[rule_id], bool(applies), day(due), day(met))
+                    for rule_id, applies, due, met in compact if rule_id in rules]
+
+        db = self.open()
+        if due_in is None:
+            return {record_id: timings(record_id, json.loads(raw)) for record_id, raw in
+                    db.execute("SELECT record_id, evals FROM files WHERE evals IS NOT NULL")}
+        whole = json.dumps(sorted(whole))
+        out = {record_id: timings(record_id, json.loads(raw)) for record_id, raw in db.execute(
+            "SELECT record_id, evals FROM files WHERE evals IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (whole,))}
+        first, last = (d.toordinal() for d in due_in)
+        for record_id, raw in db.execute(
+                "SELECT f.record_id, j.value FROM files f, json_each(f.evals) j "
+                "WHERE json_extract(j.value, '$[2]') BETWEEN ? AND ? AND f.record_id NOT IN "
+                "(SELECT value FROM json_each(?))", (first, last, whole)):
+            out.setdefault(record_id, []).extend(timings(record_id, [json.loads(raw)]))
+        return out
+
+    # --- what a period's report selects by ---------------------------------------------
+
+    def ids_between(self, kind: str, column: str, first: date, last: date) -> set[str]:
+        """Records of ``kind`` whose ``allocated`` or ``order_end`` day is in the span."""
+        if column not in ("allocated", "order_end"):
+            raise ValueError(column)
+        return {r for (r,) in self.open().execute(
+            f"SELECT record_id FROM files WHERE kind=? AND {column} BETWEEN ? AND ?",
+            (kind, first.toordinal(), last.toordinal()))}
+
+    def linked(self, ids: Iterable[str], kind: str) -> set[str]:
+        """Records of ``kind`` linked to any of ``ids`` either way round: naming one of
+        them in their links, or named in one of theirs."""
+        wanted = json.dumps(sorted(ids))
+        db = self.open()
+        found = {r for (r,) in db.execute(
+            "SELECT DISTINCT f.record_id FROM files f, json_each(f.links) j "
+            "WHERE f.kind=? AND j.value IN (SELECT value FROM json_each(?))", (kind, wanted))}
+        named = {i for (raw,) in db.execute(
+            "SELECT links FROM files WHERE links IS NOT NULL AND record_id IN "
+            "(SELECT value FROM json_each(?))", (wanted,)) for i in json.loads(raw)}
+        return found | {r for (r,) in db.execute(
+            "SELECT record_id FROM files WHERE kind=? AND record_id IN "
+            "(SELECT value FROM json_each(?))", (kind, json.dumps(sorted(named))))}
+
+    def data_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The parsed data of these records (those readable)."""
+        return {r: data for r, (_, data) in self._data_of(ids).items()}
+
+    def people(self) -> tuple[Identifiers, ...]:
+        """The identifiers of every readable record (reports keep them out of their text)."""
+        from rjcli.core.model import Identifiers
+
+        (raw,) = self.open().execute(
+            "SELECT '[' || coalesce(group_concat(people, ','), '') || ']' FROM files "
+            "WHERE people IS NOT NULL").fetchone()
+        return tuple(Identifiers(*(tuple(v) if isinstance(v, list) else v for v in row))
+                     for row in json.loads(raw))
+
+    def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(record id, parsed data) of every readable record (reports, exports)."""
+        query = "SELECT record_id, data FROM files WHERE data IS NOT NULL"
+        args: tuple[str, ...] = ()
+        if kind:
+            query += " AND kind=?"
+            args = (kind,)
+        for record_id, raw in self.open().execute(query, args):
+            yield record_id, json.loads(raw)
+
+

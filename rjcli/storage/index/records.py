@@ -1,0 +1,177 @@
+"""The records' rows: storing one file's row, deleting the rows of files gone, and
+re-evaluating the rules of the records a change affects (and the ``due`` table a warm
+``rj due`` reads)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rjcli.storage.index.rows import (
+    facts_of,
+    items_text,
+    links_of,
+    parse_one,
+    record_links,
+    trusted_mtime,
+)
+from rjcli.storage.index.schema import ROW
+from rjcli.storage.index.store import IndexStore
+from rjcli.storage.listing import Stat
+
+if TYPE_CHECKING:
+    from rjcli.core.calendar import WorkingCalendar
+    from rjcli.core.model import Child, Victim
+    from rjcli.core.policy import Policy
+
+WHOLE_FROM = 300
+"""Re-evaluate by streaming every record when more than this many are affected."""
+
+
+class RecordRows(IndexStore):
+    """The ``files`` and ``due`` tables, kept in step with the record files."""
+
+    _touched: set[str] | None = None
+    """Records whose items may have changed in this refresh (all: None)."""
+
+    def _save_due_items(self) -> None:
+        """Keep the ``due`` table (the outstanding items of each open record that has
+        any: all a warm ``rj due`` reads) in step with the files table: only the touched
+        records' rows after a few changes, every row after a rebuild."""
+        db = self.open()
+        touched = self._touched
+        if touched is None:
+            db.execute("DELETE FROM due")
+            db.execute("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
+                       "WHERE is_open=1 AND items != '[]' AND record_id IS NOT NULL")
+            return
+        ids = [(record_id,) for record_id in touched]
+        db.executemany("DELETE FROM due WHERE record_id=?", ids)
+        db.executemany("INSERT OR REPLACE INTO due SELECT record_id, items FROM files "
+                       "WHERE record_id=? AND is_open=1 AND items != '[]'", ids)
+
+    def _holds(self, rel: str, content: str) -> bool:
+        """Whether the index holds this file with exactly this content."""
+        row = self.open().execute("SELECT content FROM files WHERE path=?", (rel,)).fetchone()
+        return row is not None and row[0] == content
+
+    def _forget(self, paths: list[str]) -> None:
+        """Delete the rows of files that are gone (their data overwritten: see schema)."""
+        rows = [(p,) for p in paths]
+        db = self.open()
+        db.executemany("DELETE FROM files WHERE path=?", rows)
+        db.executemany("DELETE FROM checks WHERE path=?", rows)
+
+    def _reread(self, rel: str, found: tuple[str, Stat], raw: bytes | None,
+                content: str | None, problem: Any) -> set[str]:
+        """Store one file's row from its bytes (``raw``; None when unreadable, ``problem``
+        says why); returns the ids whose due items may change with it."""
+        data = None
+        if raw is not None:
+            _, data, problem, content = parse_one((str(self.casebook.root), rel), raw, content)
+        self._store(rel, found, data, problem, content)
+        ids = {Path(rel).stem}
+        if data is not None:
+            ids.add(str(data["id"]))
+            ids |= set(links_of(found[0], data))
+        return ids
+
+    def _affected_ids(self, removed: list[str], changed: list[str]) -> set[str]:
+        """Records whose rules may read a removed or changed record (its links)."""
+        ids: set[str] = set()
+        db = self.open()
+        for rel in removed + changed:
+            row = db.execute("SELECT record_id, links FROM files WHERE path=?", (rel,)).fetchone()
+            if row and row[0]:
+                ids.add(row[0])
+                ids |= set(json.loads(row[1] or "[]"))
+        return ids
+
+    def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any,
+               content: str | None) -> None:
+        from rjcli.core.model import Victim, child_from_dict, victim_from_dict
+        from rjcli.core.summary import child_summary, victim_summary
+
+        kind, (size, mtime, ctime) = found
+        mtime = trusted_mtime(mtime, ctime)
+        record_id = Path(rel).stem if data is not None else None
+        problem_json = json.dumps(problem) if problem else None
+        summary = links = record = None
+        is_open = 0
+        if data is not None:
+            record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
+            summary_value = (victim_summary(record) if isinstance(record, Victim)
+                             else child_summary(record))
+            summary = json.dumps(asdict(summary_value))
+            links = json.dumps(links_of(kind, data))
+            is_open = int(record.is_open)
+        self.open().execute(
+            f"INSERT OR REPLACE INTO files VALUES ({ROW})",
+            (rel, kind, size, mtime, ctime, record_id, problem_json, summary,
+             json.dumps(data) if data is not None else None, links, is_open, "[]", "[]",
+             content, *facts_of(record)))
+
+    def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
+        return {record_id: victim_from_dict(data) if kind == "victim" else child_from_dict(data)
+                for record_id, (kind, data) in self._data_of(ids).items()}
+
+    def _evaluate(self, ids: set[str], today: date) -> None:
+        """Recompute the due items of ``ids`` from the data in the index."""
+        if not ids:
+            return
+        policy, cal, roles = self.policy(), self.calendar(today), self.roles()
+        if len(ids) > WHOLE_FROM:
+            updates = self._evaluate_all(policy, cal, roles)
+        else:
+            updates = self._evaluate_some(ids, policy, cal, roles)
+        self.open().executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", updates)
+
+    def _evaluate_some(self, ids: set[str], policy: Policy, cal: WorkingCalendar,
+                       roles: dict[str, str]) -> list[tuple[str, str]]:
+        from rjcli.core.deadlines import child_case, victim_case
+        from rjcli.core.model import Child, Victim
+
+        records = self._records(ids)
+        linked_ids = {link for r in records.values() for link in record_links(r)}
+        linked = self._records(linked_ids - set(records)) | records
+        victims = {k: v for k, v in linked.items() if isinstance(v, Victim)}
+        children = {k: c for k, c in linked.items() if isinstance(c, Child)}
+        updates = []
+        for record_id, record in records.items():
+            if isinstance(record, Victim):
+                case = victim_case(record, children, roles)
+            else:
+                case = child_case(record, victims, roles)
+            updates.append((*items_text(case, policy, cal, record), record_id))
+        return updates
+
+    def _evaluate_all(self, policy: Policy, cal: WorkingCalendar,
+                      roles: dict[str, str]) -> list[tuple[str, str]]:
+        """Every record, streaming the victims so memory stays small: children are held
+        (victims' rules read them); a child's rules read only its victims' workers."""
+        from rjcli.core.deadlines import child_case, victim_case
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
+        db = self.open()
+        children = {rid: child_from_dict(json.loads(raw)) for rid, raw in db.execute(
+            "SELECT record_id, data FROM files WHERE kind='child' AND data IS NOT NULL")}
+        workers: dict[str, Victim] = {}
+        updates = []
+        rows = db.execute(
+            "SELECT record_id, data FROM files WHERE kind='victim' AND data IS NOT NULL")
+        for record_id, raw in rows.fetchall():
+            victim = victim_from_dict(json.loads(raw))
+            workers[record_id] = victim_from_dict({"id": record_id,
+                                                   "referral": {"worker": victim.referral.worker}})
+            case = victim_case(victim, children, roles)
+            updates.append((*items_text(case, policy, cal, victim), record_id))
+        for record_id, child in children.items():
+            updates.append((*items_text(child_case(child, workers, roles), policy, cal, child),
+                            record_id))
+        return updates

@@ -1,0 +1,212 @@
+"""Bringing the index up to date with the files: the listing compared in chunks with
+the one saved, the files whose stat changed read, those whose bytes changed parsed,
+the rows of files gone deleted, and a two-process rebuild when most files changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rjcli.core.problems import Problem
+from rjcli.storage.atomic import locked
+from rjcli.storage.index.records import RecordRows
+from rjcli.storage.index.rows import (
+    SHARED,
+    index_victim,
+    is_racy,
+    items_text,
+    parse_one,
+    read_record,
+    tick_one,
+    trusted_mtime,
+)
+from rjcli.storage.index.schema import ROW, fingerprint, make_cache_dir
+from rjcli.storage.listing import Listing, Stat, files_of, listing
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Victim
+
+PARALLEL_FROM = 400
+"""Parse in two processes when this many files changed (a cold build)."""
+
+
+@dataclass
+class Refreshed:
+    """What a refresh found."""
+
+    changed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def chunks_holding(files: Listing, paths: set[str]) -> tuple[set[str], set[str]]:
+    """(keys of the chunks of ``files`` that hold any of ``paths``, the paths not in the
+    listing at all)."""
+    keys, found = set(), set()
+    for key, (names, _) in files.chunks.items():
+        folder = key.partition(":")[0]
+        hits = {p for p in paths if p.partition("/")[0] == folder
+                and p.partition("/")[2] in names}
+        if hits:
+            keys.add(key)
+            found |= hits
+    return keys, paths - found
+
+
+class Refreshing(RecordRows):
+    """The index, refreshed from the files."""
+
+    def refresh(self, today: date,
+                progress: Callable[[int, int], Callable[[int], None]] | None = None
+                ) -> Refreshed:
+        """Bring the index up to date with the files; returns what changed."""
+        make_cache_dir(self.casebook.cache_dir)  # before the lock makes it, owner-only
+        try:
+            with locked(self.casebook.lock_path("index"), "the index", wait=10):
+                return self._refresh(today, progress)
+        except sqlite3.DatabaseError:
+            self.drop()
+            with locked(self.casebook.lock_path("index"), "the index", wait=10):
+                return self._refresh(today, progress)
+
+    def _refresh(self, today: date, progress: Any) -> Refreshed:
+        db = self.open()
+        result = Refreshed()
+        wanted = fingerprint(self.casebook)
+        if self.meta("fingerprint") != wanted:
+            # another rj version, policy or layout: start from an empty file
+            self.drop()
+            db = self.open()
+            self.set_meta("fingerprint", wanted)
+            result.rebuilt = True
+        # files changed since the listing began (or just before) count as racy
+        started, files = listing(self.casebook.root)
+        whole = files.digest
+        unlisted = self.unlisted()
+        if not result.rebuilt and self.meta("scan") == whole and not unlisted:
+            return result  # the same files, unchanged since the last run
+        chunks, digests = files.chunks, dict(files.digests)
+        stored = self._chunk_digests()
+        stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
+        # files written through since: compared wherever they now are, their rows
+        # deleted if they are gone (the saved listing may never have held them)
+        holding, gone = chunks_holding(files, unlisted)
+        stale |= holding
+        self._touched = set()
+        result = self._update(files, stale, today, progress, result, gone)
+        # what the files table now holds of each file, racy ones marked to be read again
+        saved = {}
+        for key in stale & chunks.keys():
+            names, stats = chunks[key]
+            marked = [(size, -1, ctime) if is_racy(mtime, ctime, started)
+                      else (size, mtime, ctime) for size, mtime, ctime in stats]
+            if marked != stats:
+                digests[key] = ""  # compared again next time
+            saved[key] = (names, marked)
+        self._save_chunks(saved, stale - chunks.keys(), digests)
+        self.set_meta("scan", None if "" in digests.values() else whole)
+        self.set_meta("unlisted", None)
+        self._save_due_items()
+        db.commit()
+        return result
+
+    def _update(self, files: Listing, stale: set[str], today: date, progress: Any,
+                result: Refreshed, gone: set[str]) -> Refreshed:
+        """Bring the files table up to date with the stale chunks' files (every file,
+        when so many changed that a two-process rebuild is quicker; ``stale`` then grows
+        to every chunk) and delete the rows of the ``gone`` files."""
+        db = self.open()
+        chunks = files.chunks
+        on_disk = files_of({k: chunks[k] for k in stale & chunks.keys()})
+        known = self._known_stats(stale)
+        removed = sorted((known.keys() | gone) - on_disk.keys())
+        changed = [p for p, (_, stat) in on_disk.items() if known.get(p, ("", None))[1] != stat]
+        result.changed, result.removed = len(changed), len(removed)
+        if not changed and not removed:
+            return result
+        tick = progress(len(files), 0) if progress and len(changed) > 300 else None
+        if len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            stale |= chunks.keys() | self._chunk_digests().keys()
+            self._rebuild(files.files(), today, tick)
+            self._touched = None
+            return result
+        root = str(self.casebook.root)
+        reread = []
+        for rel in changed:
+            raw, content, problem = read_record(root, rel)
+            if content is not None and self._holds(rel, content):
+                # touched, checked out again, or racy last time: the same bytes, the same
+                # row (no parse, no YAML parser even imported)
+                _, (size, mtime, ctime) = on_disk[rel]
+                db.execute("UPDATE files SET size=?, mtime_ns=?, ctime_ns=? WHERE path=?",
+                           (size, trusted_mtime(mtime, ctime), ctime, rel))
+            else:
+                reread.append((rel, raw, content, problem))
+        result.changed = len(reread)
+        affected = self._affected_ids(removed, [rel for rel, *_ in reread])
+        affected |= {Path(p).stem for p in removed}
+        self._forget(removed)
+        for rel, raw, content, problem in reread:
+            affected |= self._reread(rel, on_disk[rel], raw, content, problem)
+        self._evaluate(affected, today)
+        self._touched = affected
+        db.commit()
+        return result
+
+        db.commit()
+        return result
+
+    def _rebuild(self, on_disk: dict[str, tuple[str, Stat]], today: date,
+                 tick: Callable[[int], None] | None) -> None:
+        """Index every file afresh in two processes: children first (victims' rules read
+        them), then victims parsed, summarised and evaluated in the workers, then the
+        children's own rules. Only what the index stores comes back to this process."""
+        import multiprocessing
+
+        from rjcli.core.deadlines import child_case
+        from rjcli.core.model import child_from_dict, victim_from_dict
+
+        db = self.open()
+        db.execute("DELETE FROM files")
+        root = str(self.casebook.root)
+        rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
+                for kind in ("victim", "child")}
+        SHARED.clear()
+        SHARED.update(policy=self.policy(), cal=self.calendar(today),
+                      roles=self.roles(), children={})
+        context = multiprocessing.get_context("fork")
+        with context.Pool(2) as pool:
+            for rel, data, problem, content in pool.imap(
+                    parse_one, [(root, r) for r in rels["child"]], chunksize=64):
+                self._store(rel, on_disk[rel], data, problem, content)
+                if data is not None:
+                    SHARED["children"][str(data["id"])] = child_from_dict(data)
+                tick_one(tick)
+        workers: dict[str, Victim] = {}
+        with context.Pool(2) as pool:
+            for row in pool.imap(index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
+                (rel, data_text, problem, summary, links, is_open, items, evals, worker,
+                 content, facts) = row
+                kind, (size, mtime, ctime) = on_disk[rel]
+                record_id = Path(rel).stem if data_text is not None else None
+                db.execute(f"INSERT OR REPLACE INTO files VALUES ({ROW})",
+                           (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,
+                            json.dumps(problem) if problem else None, summary, data_text,
+                            links, is_open, items, evals, content, *facts))
+                if record_id:
+                    workers[record_id] = victim_from_dict({"id": record_id,
+                                                           "referral": {"worker": worker}})
+                tick_one(tick)
+        policy, cal, roles = SHARED["policy"], SHARED["cal"], SHARED["roles"]
+        db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", [
+            (*items_text(child_case(c, workers, roles), policy, cal, c), rid)
+            for rid, c in SHARED["children"].items()])
+        SHARED.clear()
+

@@ -1,0 +1,173 @@
+"""What the index stores of one record file, worked out from its bytes: reading and
+parsing it, its summary, links and identifiers, and its due items and rule instances
+as JSON. No SQL here; the rule engine, model and YAML parser are imported only when a
+file is parsed (a fresh index is read without them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rjcli.core.due import DueItem
+
+if TYPE_CHECKING:
+    from rjcli.core.calendar import WorkingCalendar
+    from rjcli.core.model import Child, Victim
+    from rjcli.core.policy import Policy
+
+RACY_NS = 2_000_000_000
+"""A file changed (mtime or ctime) less than 2 s before it was listed is read again next
+time: within one tick of the file system's clock it could change again keeping its
+size and times (git's "racy clean" rule; 2 s covers the coarsest clocks, FAT's)."""
+
+Parsed = tuple[str, Any, tuple[int | None, int | None, str] | None, str | None]
+"""(relative path, json-able data or None, problem or None, digest of the file's bytes)."""
+
+
+def read_record(root: str, rel: str) -> tuple[bytes | None, str | None, Any]:
+    """(bytes, their digest, problem) of one record file: the bytes are None when the
+    file cannot be read or is too large (the problem says why)."""
+    from rjcli.storage.recordfile import YamlProblem, read_bytes
+
+    try:
+        raw = read_bytes(Path(root) / rel)
+    except YamlProblem as exc:
+        return None, None, (exc.line, exc.column, exc.message)
+    except OSError as exc:
+        return None, None, (None, None, f"cannot read: {exc.strerror}")
+    return raw, content_digest(raw), None
+
+
+def content_digest(raw: bytes) -> str:
+    """What the index keeps of a file's bytes, to tell whether they changed."""
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | None = None
+              ) -> Parsed:
+    """Worker: parse one file (``raw``: its bytes, when already read)."""
+    root, rel = args
+    problem = None
+    if raw is None:
+        raw, content, problem = read_record(root, rel)
+    if raw is None:
+        return rel, None, problem, None
+    from rjcli.storage import yamlio
+    from rjcli.storage.schemas import to_json
+
+    try:
+        data = yamlio.parse_text(yamlio.decode(raw))
+    except yamlio.YamlProblem as exc:
+        return rel, None, (exc.line, exc.column, exc.message), content
+    if not isinstance(data, dict):
+        return rel, None, (1, None, "not a record (expected a mapping of fields)"), content
+    stem = Path(rel).stem
+    if data.get("id") != stem:
+        problem = (1, None, f"id '{data.get('id')}' does not match file name {stem}")
+        return rel, None, problem, content
+    return rel, to_json(data), None, content
+
+
+def is_racy(mtime: int, ctime: int, listed: int) -> bool:
+    """Whether a file changed so shortly before listed (ns since the epoch) that its
+    size and times may not tell a later change apart. The ctime counts too: a hand edit
+    that restores the mtime (``os.utime``) still moves the ctime."""
+    return max(mtime, ctime) > listed - RACY_NS
+
+
+def trusted_mtime(mtime: int, ctime: int) -> int:
+    """The mtime to keep of a file, or -1 when it is racy now: read again next time."""
+    return -1 if is_racy(mtime, ctime, time.time_ns()) else mtime
+
+
+def tick_one(tick: Callable[[int], None] | None) -> None:
+    if tick is not None:
+        tick(1)
+
+
+SHARED: dict[str, Any] = {}
+"""Set before a rebuild forks its workers, which inherit it: policy, calendar, roles and
+the children (victims' rules read their linked children)."""
+
+
+def index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
+    """Worker: parse one victim file and compute everything the index stores for it."""
+    from rjcli.core.deadlines import victim_case
+    from rjcli.core.model import victim_from_dict
+    from rjcli.core.summary import victim_summary
+
+    rel, data, problem, content = parse_one(args)
+    if data is None:
+        return rel, None, problem, None, None, 0, "[]", "[]", None, content, (None, None, None)
+    victim = victim_from_dict(data)
+    case = victim_case(victim, SHARED["children"], SHARED["roles"])
+    items, evals = items_text(case, SHARED["policy"], SHARED["cal"], victim)
+    return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
+            json.dumps(links_of("victim", data)), int(victim.is_open), items, evals,
+            victim.referral.worker, content, facts_of(victim))
+
+
+def facts_of(record: Victim | Child | None) -> tuple[int | None, int | None, str | None]:
+    """(allocation day, order end day, as ordinals; identifiers as JSON) of a record: what
+    a quarterly report selects records by, and keeps out of its text."""
+    from rjcli.core.model import Victim, identifiers_of
+
+    if record is None:
+        return None, None, None
+    if isinstance(record, Victim):
+        day, end = record.referral.allocated, None
+    else:
+        day, end = None, record.order_end
+    return (day.toordinal() if day else None, end.toordinal() if end else None,
+            json.dumps(identifiers_of(record)))
+
+
+def links_of(kind: str, data: dict[str, Any]) -> list[str]:
+    if kind == "victim":
+        return [str(c.get("child")) for c in data.get("children") or [] if isinstance(c, dict)]
+    return [str(v.get("ref")) for v in data.get("victims") or [] if isinstance(v, dict)]
+
+
+def record_links(record: Victim | Child) -> tuple[str, ...]:
+    from rjcli.core.model import Victim
+
+    if isinstance(record, Victim):
+        return record.child_ids
+    return tuple(ref.ref for ref in record.victims)
+
+
+def items_text(case: Any, policy: Policy, cal: WorkingCalendar,
+               record: Victim | Child) -> tuple[str, str]:
+    """(outstanding items, every rule instance) of one record, as JSON for the index.
+
+    Rule instances are kept compactly (rule id, applies, due, met) for reports: their
+    timeliness figures need every instance, met or not, and re-evaluating 15,000 records
+    for each report costs seconds.
+    """
+    from rjcli.core.deadlines import evaluate_case
+    from rjcli.core.due import items_from
+
+    evaluations = evaluate_case(case, policy, cal)
+    items = items_from(evaluations, {record.id: record.name or ""})
+    compact = [[e.rule.id, int(e.applies), e.due.toordinal() if e.due else None,
+                e.met_on.toordinal() if e.met_on else None] for e in evaluations]
+    return json.dumps([item_json(i) for i in items]), json.dumps(compact)
+
+
+def item_json(item: DueItem) -> list[Any]:
+    return [item.case, item.name, item.rule, item.title, item.due.toordinal(), item.worker,
+            item.source, item.counts_from, item.instance]
+
+
+def item_from(raw: list[Any]) -> DueItem:
+    case, name, rule, title, due, worker, source, counts_from, instance = raw
+    return DueItem(case, name, rule, title, date.fromordinal(due), worker, source, counts_from,
+                   instance)
+

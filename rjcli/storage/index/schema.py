@@ -1,0 +1,114 @@
+"""The index file: its tables, its fingerprint (what makes it stale as a whole), and
+opening it owner-only.
+
+The index holds a parsed copy of every record, names and phone numbers included, so
+the file and its WAL and shared-memory files are owner-only (0600) like the victim
+files, ``.rj/`` is made owner-only (0700) when the index creates it, and deleted rows
+are overwritten (``secure_delete``), not left in free pages for a disk reader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rjcli import __version__
+from rjcli.shipped import shipped_dir
+
+if TYPE_CHECKING:
+    from rjcli.storage.casebook import Casebook
+
+LAYOUT = 12
+"""Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, kind TEXT, size INTEGER, mtime_ns INTEGER,
+    ctime_ns INTEGER,
+    record_id TEXT, problem TEXT, summary TEXT, data TEXT, links TEXT,
+    is_open INTEGER, items TEXT, evals TEXT, content TEXT,
+    allocated INTEGER, order_end INTEGER, people TEXT);
+CREATE INDEX IF NOT EXISTS files_by_record ON files (record_id);
+CREATE INDEX IF NOT EXISTS victims_by_allocation ON files (allocated) WHERE kind='victim';
+CREATE INDEX IF NOT EXISTS children_by_order_end ON files (order_end) WHERE kind='child';
+CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
+    WHERE problem IS NOT NULL;
+CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
+CREATE TABLE IF NOT EXISTS checks (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    problems TEXT);
+"""
+"""The index's tables: part of its fingerprint, so an index made with other tables is
+rebuilt, never read."""
+ROW = ",".join("?" * 17)
+"""Placeholders of a row of ``files``."""
+SIDE_FILES = ("-wal", "-shm")
+"""SQLite's companions of the index file in WAL mode (made with the file's own mode)."""
+PRIVATE = 0o600
+
+
+def checklists_fingerprint(casebook: Casebook) -> bytes:
+    digest = hashlib.sha256()
+    for folder in (shipped_dir("policy") / "checklists", casebook.root / "policy" / "checklists"):
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.digest()
+
+
+def fingerprint(casebook: Casebook) -> str:
+    from rjcli.storage.policy import policy_fingerprint
+
+    parts = f"{LAYOUT}:{__version__}:{TABLES}:{policy_fingerprint(casebook)}".encode()
+    return hashlib.sha256(parts + checklists_fingerprint(casebook)).hexdigest()[:20]
+
+
+
+def make_cache_dir(folder: Path) -> None:
+    """Create ``.rj/`` owner-only (0700, whatever the umask) if it is not there yet."""
+    if folder.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+        os.chmod(folder, 0o700)
+
+
+def make_private(path: Path) -> None:
+    """Create the index file owner-only, before SQLite does (its WAL and shared-memory
+    files take the mode of the file), and take group and other access away from an
+    index an older rj left readable."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, PRIVATE)
+    finally:
+        os.close(fd)
+    for suffix in SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            side = f"{path}{suffix}"
+            if os.stat(side).st_mode & 0o077:
+                os.chmod(side, PRIVATE)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the index (creating it owner-only), with its tables."""
+    make_cache_dir(path.parent)
+    make_private(path)
+    db = sqlite3.connect(path, timeout=5)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    # a deleted record's row (name, phone, contact log) is overwritten with zeros, not
+    # left in free space (some SQLite builds do this by default, others not)
+    db.execute("PRAGMA secure_delete=ON")
+    db.executescript(TABLES)
+    return db
+
+
+def delete_files(path: Path) -> None:
+    """Delete the index file and its companions."""
+    for suffix in ("", *SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
