@@ -161,6 +161,8 @@ def test_a_case_from_allocation_to_closure(case: Case, tmp_path: Path) -> None:
             str(risk_answers(tmp_path / "victim.yaml", risk="targeting", rating="MEDIUM")))
     case.rj("2026-04-22", "risk", "run", case.child, "--checklist", "conference", "--answers",
             str(risk_answers(tmp_path / "child.yaml")))
+    case.rj("2026-04-22", "risk", "run", v, "--checklist", "conference", "--participant",
+            SUPPORTER, "--answers", str(risk_answers(tmp_path / "sister.yaml")))
     assert ("risk-approval", "2026-04-23") in case.due("2026-04-22")
     plan = ["conference", "plan", v, "--date", "2026-05-07", "--venue", "Town Hall, room 2",
             "--child", case.child, "--facilitator", WORKER, "--supporter", SUPPORTER]
@@ -171,15 +173,22 @@ def test_a_case_from_allocation_to_closure(case: Case, tmp_path: Path) -> None:
     assert "Mo Manager" in plain(refused.output)
 
     case.rj("2026-04-23", "risk", "approve", v, "--manager", "Mo Manager", "--note",
-            "Separate arrival times agreed")
+            "Separate arrival times agreed")  # the victim's and the supporter's
     assert "risk-approval" not in case.rules("2026-04-23")
 
-    # --- the conference is planned: everyone taking part is assessed by the day before -----
+    # --- the gate (issue 18): the child's written consents, every assessment approved ------
+    gated = case.rj("2026-04-23", *plan, ok=False)
+    assert gated.exit_code == 6
+    assert f"rj consent {case.child} parent-permission yes" in plain(gated.output)
+    assert "not approved by a manager (Wait 'til Eight §5.9" in plain(gated.output)
+    for kind in ("rj-participation", "parent-permission"):
+        case.rj("2026-04-23", "consent", case.child, kind, "yes", "--source", "signed form")
+    case.rj("2026-04-23", "risk", "approve", case.child, "--manager", "Mo Manager", "--note",
+            "No risk found; separate arrival times")
+
+    # --- the conference is planned: everyone was assessed in the 10 working days before ----
     case.rj("2026-04-23", *plan)
-    assert ("pre-conference-risk", "2026-05-06") in case.due("2026-04-23")  # 4 May: bank holiday
-    case.rj("2026-04-27", "risk", "run", v, "--checklist", "conference", "--participant",
-            SUPPORTER, "--answers", str(risk_answers(tmp_path / "sister.yaml")))
-    assert "pre-conference-risk" not in case.rules("2026-04-27")
+    assert "pre-conference-risk" not in case.rules("2026-04-23")
 
     # --- held: the feedback falls due (7 days); once an agreement is made, its copies -------
     writeup = tmp_path / "writeup.yaml"

@@ -183,7 +183,25 @@ def plan_args(casebook: CasebookUnderTest, day: str = "2026-04-20") -> list[str]
             "--child", casebook.child, "--facilitator", "Sam Worker"]
 
 
+def prepare(casebook: CasebookUnderTest, day: str = "2026-03-31") -> None:
+    """What the conference gate wants (rjcli.core.gates), all done on ``day``: written
+    consents, and an approved conference risk assessment of the victim and the child."""
+    ok(casebook.run("staff", "add", "Mo Manager", "--role", "manager"))
+    ok(casebook.run("consent", casebook.victim, "rj-participation", "yes", "--source",
+                    "signed form", today=day))
+    for kind in ("rj-participation", "parent-permission"):
+        ok(casebook.run("consent", casebook.child, kind, "yes", "--source", "signed form",
+                        today=day))
+    answers = risk_answers(casebook.root.parent / "no-risk.yaml")
+    for record in (casebook.victim, casebook.child):
+        ok(casebook.run("risk", "run", record, "--checklist", "conference", "--answers",
+                        str(answers), today=day))
+        ok(casebook.run("risk", "approve", record, "--manager", "Mo Manager", "--note",
+                        "Arrangements agreed", today=day))
+
+
 def held_conference(casebook: CasebookUnderTest) -> None:
+    prepare(casebook)
     ok(casebook.run(*plan_args(casebook, "2026-04-01")))
     ok(casebook.run("conference", "record", casebook.victim, "--attended", "victim",
                     "--attended", "child", "--dynamics", "Apology accepted"))
@@ -215,17 +233,23 @@ def test_a_conference_is_with_a_linked_child(casebook: CasebookUnderTest,
     assert f"{other} is not linked to {casebook.victim}" in plain(result.output)
 
 
-def test_planning_without_assessments_or_consents_warns(casebook: CasebookUnderTest) -> None:
-    result = ok(casebook.run(*plan_args(casebook)))
+def test_planning_without_assessments_or_consents_is_refused(casebook: CasebookUnderTest) -> None:
+    # a warning until issue 18: now a gate (tests/test_safety_gates.py has the rest)
+    result = casebook.run(*plan_args(casebook))
+    assert result.exit_code == 6
     message = plain(result.output)
-    assert "no conference risk assessment is recorded" in message
-    assert "parent's or guardian's permission for the child to attend" in message
+    assert "no conference risk assessment of the victim" in message
+    assert "parent's or guardian's written permission for the child to attend" in message
+    assert "conferences" not in casebook.data(casebook.victim)
+    prepare(casebook)
+    ok(casebook.run(*plan_args(casebook)))
     (conf,) = casebook.data(casebook.victim)["conferences"]
     assert conf["status"] == "planned" and conf["child"] == casebook.child
 
 
 def test_the_write_up_takes_the_appendix_7c_headings_only(casebook: CasebookUnderTest,
                                                           tmp_path: Path) -> None:
+    prepare(casebook)
     ok(casebook.run(*plan_args(casebook, "2026-04-01")))
     bad = tmp_path / "bad.yaml"
     bad.write_text("background: x\nmood: y\n", encoding="utf-8")
@@ -244,6 +268,7 @@ def test_the_write_up_takes_the_appendix_7c_headings_only(casebook: CasebookUnde
 
 
 def test_a_conference_cannot_be_recorded_before_it_happens(casebook: CasebookUnderTest) -> None:
+    prepare(casebook)
     ok(casebook.run(*plan_args(casebook, "2026-04-20")))
     result = casebook.run("conference", "record", casebook.victim, "--attended", "victim")
     assert result.exit_code == 2
@@ -276,6 +301,7 @@ def test_agreement_items_are_numbered_and_followed(casebook: CasebookUnderTest) 
 
 def test_copies_and_review_follow_a_held_conference(casebook: CasebookUnderTest) -> None:
     v = casebook.victim
+    prepare(casebook)
     ok(casebook.run(*plan_args(casebook, "2026-04-01")))
     early = casebook.run("agreement", "copies", v, "--conference",
                          casebook.data(v)["conferences"][0]["id"])
@@ -553,6 +579,7 @@ def test_feedback_asked_one_question_at_a_time(casebook: CasebookUnderTest) -> N
 def test_the_write_up_is_asked_heading_by_heading(casebook: CasebookUnderTest) -> None:
     import pexpect
 
+    prepare(casebook)
     ok(casebook.run(*plan_args(casebook, "2026-04-01")))
     child = spawn(casebook, "conference", "record", casebook.victim, "--attended", "victim",
                   "--lessons", "Use the small room")

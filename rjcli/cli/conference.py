@@ -4,14 +4,22 @@ commands (``rj agreement ...``) are in agreement.py and registered from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rjcli.cli._work import child_arg, day_option, done, refuse, save, victim_arg, warn_all
+from rjcli.cli._gates import OverrideBy, OverrideReason, hold, override_given, with_override
 from rjcli.cli.context import current, interactive, parse_day
+from rjcli.core.gates import (
+    ASSESSMENT_WINDOW_WORKING_DAYS,
+    assessment_gaps,
+    conference_consent_gaps,
+    participants,
+)
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.restorative import (
     WRITEUP_HEADINGS,
@@ -42,7 +50,7 @@ def conference_of(record_id: str, entry_id: str | None,
 
 
 def change_conference(record_id: str, conf_id: str, change: Callable[[Any], None],
-                       action: str) -> dict[str, Any]:
+                      action: str, overridden: dict[str, Any] | None = None) -> dict[str, Any]:
     def mutate(tree: Any) -> None:
         from rjcli.storage.edits import find_entry
 
@@ -51,7 +59,7 @@ def change_conference(record_id: str, conf_id: str, change: Callable[[Any], None
             raise ChangeRefused(f"the conference {conf_id} is no longer on {record_id}")
         change(entry)
 
-    return save(record_id, mutate, action)
+    return save(record_id, with_override(mutate, overridden), action)
 
 
 def _holds(record_id: str, child_id: str) -> list[str]:
@@ -65,21 +73,22 @@ def _holds(record_id: str, child_id: str) -> list[str]:
     return reasons
 
 
-def _consent_warnings(record_id: str, child_id: str) -> list[str]:
-    casebook = current().casebook
-    warnings = []
-    if not casebook.victim(record_id).consents_to("rj-participation"):
-        warnings.append(f"no written consent to take part is recorded for {record_id} (YJB §24): "
-                        f"rj consent {record_id} rj-participation yes --source \"signed form\"")
-    if casebook.exists(child_id):
-        child = casebook.child(child_id)
-        for kind, why in (("rj-participation", "the child's consent to take part"),
-                          ("parent-permission", "a parent's or guardian's permission for the "
-                                                "child to attend (Wait 'til Eight appendix 5B)")):
-            if not child.permits(kind):
-                warnings.append(f"{child_id}: {why} is not recorded: "
-                                f"rj consent {child_id} {kind} yes")
-    return warnings
+def _gaps(record_id: str, child_id: str, supporters: Sequence[str], last: date,
+          kind: str) -> list[str]:
+    """What the conference gate finds missing: the written consents, and an approved
+    conference risk assessment of each participant completed in the window ending ``last``
+    (rjcli.core.gates)."""
+    from rjcli.storage.policy import load_calendar
+
+    ctx = current()
+    casebook = ctx.casebook
+    victim = casebook.victim(record_id)
+    child = casebook.child(child_id) if child_id and casebook.exists(child_id) else None
+    first = load_calendar(casebook, ctx.today).add_working_days(
+        last, -ASSESSMENT_WINDOW_WORKING_DAYS)
+    people = participants(victim.extra, child_id, child.extra if child else None, supporters)
+    return (conference_consent_gaps(victim, child, child_id, kind)
+            + assessment_gaps(people, first, last))
 
 
 @conference_app.command("plan")
@@ -93,14 +102,21 @@ def plan(
     supporter: Annotated[list[str] | None, typer.Option(help="A supporter who will attend, by role, e.g. \"victim's supporter: sister\" (repeatable; each needs a risk assessment).")] = None,
     kind: Annotated[str, typer.Option(help="conference, or panel (a Referral Order panel the victim attends).")] = "conference",
     note: Annotated[str | None, typer.Option(help="Anything else about the arrangements.")] = None,
+    override_by: OverrideBy = None,
+    override_reason: OverrideReason = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Plan a conference or panel. Refused while a risk assessment holds preparation:
     any risk found, or a MEDIUM or HIGH rating, until a manager approves (Wokingham 20.1;
-    Wait 'til Eight appendix 5B).
+    Wait 'til Eight appendix 5B). Refused too without the written consent of the victim
+    and the child (YJB §24) and a parent's permission for the child, and without a
+    conference risk assessment of everyone taking part (victim, child, each supporter)
+    approved by a manager (Wait 'til Eight §5.9) and completed in the 10 working days
+    before planning (rj's own window; Wokingham 20.1): unless a manager overrides it
+    (--override-by, --override-reason: recorded, shown in rj timeline and rj explain).
 
-    Everyone taking part (victim, child, each supporter) is risk-assessed again in the
-    10 working days before it: rj due shows that as pre-conference-risk.
+    Everyone taking part is risk-assessed again in the 10 working days before the day:
+    rj due shows that as pre-conference-risk, and rj conference record asks for it.
     Example: rj conference plan V-0001 --date 2026-05-12 --venue "Town Hall, room 2"
     --child C-0001 --facilitator "Sam Worker" --supporter "victim's supporter: sister"
     """
@@ -125,18 +141,19 @@ def plan(
                  f"{record_id} --manager NAME --note TEXT"
                  + (f" (managers: {', '.join(managers)})" if managers else
                     " (add a manager first: rj staff add NAME --role manager)"))
-    if not any(a.get("checklist") == "conference" for a in entries(victim.extra, "assessments")):
-        warn_all([f"no conference risk assessment is recorded for {record_id} yet: assess every "
-                  f"participant before the day (rj risk run {record_id} --checklist conference)"])
-    warn_all(_consent_warnings(record_id, child_id))
     built = conference_entry(ctx.new_id, entry, ctx.worker)
+    overridden = hold("conference-plan",
+                      _gaps(record_id, child_id, entry.supporters, min(ctx.today, entry.day),
+                            kind),
+                      override_given(override_by, override_reason), f"planning the {kind}",
+                      entry=built["id"])
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
 
         append(tree, "conferences", built)
 
-    data = save(record_id, add, f"plan {kind} on")
+    data = save(record_id, with_override(add, overridden), f"plan {kind} on")
     done(data, as_json, f"{record_id}: {kind} planned for {uk_date(entry.day)} at "
                         f"{escape(entry.venue)} (entry {built['id']}).")
 
@@ -179,10 +196,17 @@ def record_held(
     dynamics: Annotated[str | None, typer.Option(help="The dynamics of the conference, especially key turning points.")] = None,
     lessons: Annotated[str | None, typer.Option(help="Key lessons learnt.")] = None,
     video: Annotated[str | None, typer.Option(help="If video was used: effective for the victim, for the child; how you know.")] = None,
+    override_by: OverrideBy = None,
+    override_reason: OverrideReason = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Record a planned conference or panel as held: who attended, and the write-up under
     the headings of Wait 'til Eight appendix 7C (asked one by one at a terminal).
+
+    Refused, unless a manager overrides it (--override-by, --override-reason), without
+    the written consents and, for each participant, a conference risk assessment approved
+    by a manager and completed in the 10 working days before the day (Wait 'til Eight
+    §5.9; rj's own window, the same as the pre-conference-risk rule's).
 
     From here rj due shows the copies of the outcome agreement (3 working days, appendix
     7E) and the feedback (7 days, §6.7.2). Name people by role, not by name: the victim's
@@ -200,6 +224,13 @@ def record_held(
     if not writeup:
         warn_all(["no write-up recorded (Wait 'til Eight appendix 7C): add it with rj edit"])
     fields = held_fields(when, attended, writeup)
+    overridden = hold("conference-record",
+                      _gaps(record_id, str(conf.get("child") or ""),
+                            [str(s) for s in conf.get("supporters") or []], when,
+                            str(conf.get("kind") or "conference")),
+                      override_given(override_by, override_reason),
+                      f"recording the {conf.get('kind') or 'conference'} as held",
+                      entry=str(conf["id"]))
 
     def mark(entry: Any) -> None:
         from rjcli.storage.edits import set_in
@@ -207,7 +238,8 @@ def record_held(
         for key, value in fields.items():
             set_in(entry, [key], value)
 
-    data = change_conference(record_id, str(conf["id"]), mark, "record conference held on")
+    data = change_conference(record_id, str(conf["id"]), mark, "record conference held on",
+                             overridden)
     done(data, as_json, f"{record_id}: {conf.get('kind') or 'conference'} held {uk_date(when)}. "
                         f"Next: the agreement (rj agreement add {record_id} --action ... --who ... "
                         "--due ...), copies within 3 working days, feedback within 7 days.")

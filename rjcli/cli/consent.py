@@ -16,7 +16,7 @@ from rjcli.render.terminal import print_json, say
 
 def consent(
     record: Annotated[str, typer.Argument(help="Record id.")],
-    kind: Annotated[str, typer.Argument(help="Victims: contact, contact-after-sentence, rj-participation, direct-reparation, share-views, progress-updates, evaluation. Children: share-details-with-victim, rj-participation, parent-permission.")],
+    kind: Annotated[str, typer.Argument(help="Victims: contact, contact-after-sentence, parent-consent (a victim under 18: the parent's or guardian's, Somerset 6.4), rj-participation, direct-reparation, share-views, progress-updates, evaluation. Children: share-details-with-victim, rj-participation, parent-permission.")],
     answer: Annotated[str, typer.Argument(help="yes, no or withdrawn.")],
     day: Annotated[str | None, typer.Option("--date", help="When (default today).")] = None,
     source: Annotated[str | None, typer.Option(help="Where it came from: YOT1, phone call, signed form...")] = None,

@@ -6,9 +6,13 @@ from typing import Annotated, Any
 
 import typer
 
+from rjcli.cli._gates import OverrideBy, OverrideReason, hold, override_given
 from rjcli.cli.context import record_id_arg
 from rjcli.cli.closedcase import ClosedOk, refuse_if_closed
 from rjcli.cli.context import current, interactive, parse_moment
+from rjcli.cli._work import warn_all
+from rjcli.core.gates import contact_gaps, preference_warnings
+from rjcli.core.model import victim_from_dict
 from rjcli.core.records import HEADINGS, NewContact, contact_entry, contact_problems
 from rjcli.errors import BadInput
 from rjcli.render.terminal import print_json, say
@@ -46,6 +50,8 @@ def contact_log(
     letter: Annotated[str | None, typer.Option(help="For a letter: its kind (initial, final, closure...).")] = None,
     heading: Annotated[list[str] | None, typer.Option(help="A case-note heading, key=text (reason, victim_view, case_holder_liaison, risk_safeguarding, further_action).")] = None,
     headings: Annotated[bool, typer.Option("--headings", help="Ask for Tower Hamlets' five case-note headings.")] = False,
+    override_by: OverrideBy = None,
+    override_reason: OverrideReason = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
     closed_ok: ClosedOk = False,
 ) -> None:
@@ -53,6 +59,9 @@ def contact_log(
 
     The time of the contact and the time it was written down are both kept (Wokingham 4:
     record within 2 working days).
+    Refused, unless a manager overrides it (--override-by, --override-reason): direct
+    contact with a victim under 18 before the parent's consent (Somerset 6.4), and any
+    contact with a family-or-carer victim before the best-placed decision (Somerset 6.6).
     Example: rj contact log V-0001 --method phone --outcome no-answer --at "2026-04-02 10:15"
     """
     ctx = current()
@@ -67,13 +76,25 @@ def contact_log(
     if problems:
         raise BadInput("; ".join(problems))
     built = contact_entry(ctx.new_id, entry, ctx.writer(), ctx.recorded_at)
+    override = override_given(override_by, override_reason)
 
     def add(tree: Any) -> None:
         from rjcli.storage.edits import append
 
         append(tree, "contacts", built)
+        if record_id.startswith("V-"):
+            # the gates read the record as it is under the lock (an unreadable one is
+            # reported by the change itself, with nothing changed)
+            gaps = contact_gaps(victim_from_dict(tree), method, party, letter)
+            gate = gaps[0][0] if gaps else "under-18-contact"
+            overridden = hold(gate, [text for _, text in gaps], override,
+                              f"logging {method} contact with {record_id}", entry=built["id"])
+            if overridden is not None:
+                append(tree, "overrides", overridden)
 
     data = ctx.casebook.change(record_id, add, "log contact on")
+    if record_id.startswith("V-") and party == "victim":
+        warn_all(preference_warnings(victim_from_dict(data), method))
     if as_json:
         print_json(data)
     else:

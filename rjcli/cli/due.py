@@ -77,6 +77,8 @@ def explain(
     Example: rj --today 2026-06-15 explain V-0001
     """
     from rjcli.core.deadlines import child_case, evaluate_case, victim_case
+    from rjcli.core.gates import overrides_of
+    from rjcli.render.gates import override_json, show_overrides
     from rjcli.storage.policy import load_calendar, load_policy
     from rjcli.storage.snapshot import staff_by_role
 
@@ -91,11 +93,13 @@ def explain(
         children = {cid: casebook.child(cid) for cid in v.child_ids if casebook.exists(cid)}
         evaluations = evaluate_case(victim_case(v, children, roles), policy, cal)
         name, status, history = v.name or "", v.status, v.status_history
+        overrides = overrides_of(v.extra)
     else:
         c = casebook.child(record_id)
         victims = {r.ref: casebook.victim(r.ref) for r in c.victims if casebook.exists(r.ref)}
         evaluations = evaluate_case(child_case(c, victims, roles), policy, cal)
         name, status, history = c.name or "", c.status, c.status_history
+        overrides = []
     status_line = f"{status}, policy profile {policy.profile}"
     if status == "closed":
         last = max(history, key=lambda e: (e.date, e.id))
@@ -104,11 +108,13 @@ def explain(
     if as_json_flag:
         print_json({"case": record_id, "status": status, "profile": policy.profile,
                     "switched_off": switched_off,
-                    "rules": [_evaluation_json(e) for e in evaluations]})
+                    "rules": [_evaluation_json(e) for e in evaluations],
+                    "overrides": [override_json(o) for o in overrides]})
         return
     from rjcli.render.due import explain as show
 
     show(record_id, name, evaluations, ctx.today, status_line, switched_off)
+    show_overrides(overrides)
 
 
 def _evaluation_json(e):  # type: ignore[no-untyped-def]

@@ -212,6 +212,8 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
         raise BadInput(f"the {kind.name} letter is written from a {kind.record} record "
                        f"({EXAMPLE_IDS[kind.record][:2]}...); {record_id} is a "
                        f"{kind_of(record_id)} record")
+    if kind.record == "victim":
+        _hold_victim_letter(ctx, kind, record_id, is_draft)
     given = {"note": note, "at": at, "venue": venue}
     unused = letters.unused_options(kind, [k for k, v in given.items() if v is not None])
     if unused:
@@ -257,6 +259,23 @@ def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFact
     if problems:
         raise BadInput("; ".join(problems))
     return sentletters.sending(earlier, resend, reason)
+
+
+def _hold_victim_letter(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+                        is_draft: bool) -> None:
+    """The safety gates on a letter to a victim (rjcli.core.gates): the best-placed decision
+    for a family-or-carer victim (Somerset 6.6), an address not to be used; the victim's
+    preferred method and times are shown."""
+    from rjcli.cli._work import warn_all
+    from rjcli.core.gates import letter_gaps, preference_warnings
+    from rjcli.errors import ChangeRefused
+
+    victim = ctx.casebook.victim(record_id)
+    gaps = letter_gaps(victim, kind.name, is_draft)
+    if gaps:
+        raise ChangeRefused(f"the {kind.name} letter for {record_id} was not written:\n  - "
+                            + "\n  - ".join(gaps), hint="nothing was written")
+    warn_all(preference_warnings(victim, "letter"))
 
 
 def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record_id: str,

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
+from rjcli.cli._gates import OverrideBy, hold, override_given
 from rjcli.cli.context import record_id_arg
 from rjcli.cli.context import current, interactive, parse_day
 from rjcli.core import vocab
+from rjcli.core.gates import Override, close_gaps
 from rjcli.core.model import current_status, child_from_dict, victim_from_dict
 from rjcli.core.records import choice_problem, status_entry
 from rjcli.errors import BadInput, ChangeRefused, RjError
@@ -19,7 +21,7 @@ from rjcli.render.terminal import print_json, say
 
 
 def _status_change(record: str, status: str, reason: str, day: str | None,
-                   note: str | None, as_json: bool) -> None:
+                   note: str | None, as_json: bool, override: Override | None = None) -> None:
     ctx = current()
     record_id = record_id_arg(record)
     when = parse_day(day, ctx.today, "--date") or ctx.today
@@ -36,6 +38,11 @@ def _status_change(record: str, status: str, reason: str, day: str | None,
         if now == status:
             raise BadInput(f"{record_id} is already {status}")
         append(tree, "status_history", entry)
+        if status == "closed" and record_id.startswith("V-"):
+            overridden = hold("close", close_gaps(victim_from_dict(tree)), override,
+                              f"closing {record_id}", needs_manager=False, entry=entry["id"])
+            if overridden is not None:
+                append(tree, "overrides", overridden)
 
     data = ctx.casebook.change(record_id, add, "close" if status == "closed" else "reopen")
     if as_json:
@@ -52,16 +59,25 @@ def close(
     reason: Annotated[str, typer.Option(help="completed, declined, no-response, withdrew, not-appropriate, transferred, out-of-area.")],
     day: Annotated[str | None, typer.Option("--date", help="Closure date (default today).")] = None,
     note: Annotated[str | None, typer.Option(help="A note on the closure.")] = None,
+    override_reason: Annotated[str | None, typer.Option(
+        "--override-reason", help="Why the case closes with progress updates promised or "
+        "agreement items open (recorded; shown by rj timeline and rj explain).",
+        show_default=False)] = None,
+    override_by: OverrideBy = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Close a case with its reason. It can be reopened whenever the victim gets in touch.
 
+    A victim's case with progress updates still promised (Somerset 7.6) or outcome
+    agreement items still open (Wait 'til Eight §7.7.2) is not closed unless you say why
+    with --override-reason (a manager who decided it may be named with --override-by).
     Example: rj close V-0001 --reason completed
     """
     problem = choice_problem("reason", reason, vocab.CLOSURE_REASONS)
     if problem:
         raise BadInput(problem)
-    _status_change(record, "closed", reason, day, note, as_json)
+    _status_change(record, "closed", reason, day, note, as_json,
+                   override_given(override_by, override_reason))
 
 
 def reopen(

@@ -19,7 +19,7 @@ from rjcli.core.problems import Problem
 LOG_KEYS = ("contacts", "consents", "status_history", "appointments", "offers", "conferences",
             "feedback", "complaints", "assessments", "progress_updates", "support",
             "support_requests", "victim_awareness", "reparation", "readiness",
-            "family_approvals")
+            "family_approvals", "overrides")
 """Lists of appended entries, each entry with a unique id (merged by id in sync)."""
 
 

@@ -559,6 +559,10 @@ def _young_person(b: _Build) -> None:
 
 def _offence(b: _Build) -> None:
     offences = [link.offence for link in b.victim.links if link.offence]
+    # never named to the child's own family or household: the letter may be read at a
+    # shared address (Somerset 6.6; rjcli.core.gates)
+    if b.victim.kind == "family-or-carer":
+        offences = []
     b.context["offence"] = "; ".join(dict.fromkeys(offences)) or None
 
 

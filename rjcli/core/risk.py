@@ -13,6 +13,9 @@ Rules applied here, with their sources:
   appendix 5B). A manager's approval, stored on the entry, lifts that hold.
 - An unfinished checklist also holds preparation: the risk assessment is completed
   before preparation starts (Wokingham 20.1).
+- A conference risk assessment is approved by a manager even when it found no risk
+  (Wait 'til Eight §5.9); a conference is not planned without that approval
+  (rjcli.core.gates).
 - Only the latest run of a checklist with a participant counts: running it again (after
   circumstances change) replaces the earlier result.
 
@@ -202,10 +205,18 @@ def conference_blocked(assessments: Sequence[Mapping[str, Any]]) -> list[str]:
     return reasons
 
 
+APPROVED_ALWAYS = ("conference",)
+"""Checklists a manager approves whatever they found: "The RJ Manager should approve the
+pre-conference risk assessment" (Wait 'til Eight §5.9), so a conference is planned only on
+an approved one (rjcli.core.gates)."""
+
+
 def awaiting_approval(assessments: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The latest completed entries that need a manager's approval and do not have it."""
+    """The latest completed entries that need a manager's approval and do not have it:
+    those that found risk, and every conference risk assessment (APPROVED_ALWAYS)."""
     return [e for e in _latest(assessments)
-            if e.get("completed") and needs_manager(e) and not e.get("approval")]
+            if e.get("completed") and not e.get("approval")
+            and (needs_manager(e) or e.get("checklist") in APPROVED_ALWAYS)]
 
 
 def approval_entry(manager: str, note: str, today: date) -> dict[str, Any]:

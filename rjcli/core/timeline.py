@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.dates import as_date, as_datetime, uk_date
+from rjcli.core.gates import best_placed, override_line, overrides_of
 from rjcli.core.model import Child
 from rjcli.core.restorative import by_date, entries, vcs_reason
 from rjcli.core.risk import label_of, needs_manager
@@ -44,7 +45,7 @@ class Event:
     kind: str
     """What sort of event: allocation, consent, contact, letter, appointment, offer,
     view, assessment, approval, conference, agreement, progress, support, feedback,
-    complaint, vcs, status, sentence, child-work."""
+    complaint, vcs, status, sentence, child-work, override, best-placed."""
     text: str
     """What happened, in plain words."""
     by: str | None = None
@@ -300,6 +301,19 @@ def _feedback_and_complaints(out: list[Event], record: Record) -> None:
                    f"complaint passed to {_s(entry.get('manager')) or 'a manager'}", entry)
 
 
+def _gates(out: list[Event], record: Record) -> None:
+    """Overrides of a safety gate (rjcli.core.gates) and the best-placed decision."""
+    for entry in overrides_of(record):
+        _dated(out, entry.get("date"), "override", override_line(entry), entry,
+               by=_s(entry.get("manager")) or _by(entry))
+    decision = best_placed(record)
+    if decision is not None:
+        _dated(out, decision.get("date"), "best-placed",
+               _with_note(f"best placed to support the victim: {label(_s(decision.get('who')))} "
+                          f"(decided with {_s(decision.get('case_holder'))}; Somerset 6.6)",
+                          decision.get("note")), decision)
+
+
 def _sorted(out: list[Event]) -> list[Event]:
     order = {id(e): i for i, e in enumerate(out)}
     return sorted(out, key=lambda e: (e.day, e.rank, e.time or "99:99", order[id(e)]))
@@ -318,6 +332,7 @@ def victim_timeline(record: Record, children: Sequence[Child]) -> list[Event]:
     _conferences(out, record)
     _progress_and_support(out, record)
     _feedback_and_complaints(out, record)
+    _gates(out, record)
     return _sorted(out)
 
 

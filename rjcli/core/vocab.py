@@ -53,10 +53,12 @@ STAFF_ROLES = ("rj-worker", "case-holder", "manager", "admin")
 # Consent kinds (DOMAIN §2): to be contacted by the YJS (YOT1), to be contacted again
 # after sentence (Wokingham PSR 4), informed consent to RJ / direct reparation (YJB §24),
 # to share what they said (Somerset 3.3, 7.3), progress updates (Somerset 7.6),
-# evaluation (Tower Hamlets 7).
+# evaluation (Tower Hamlets 7); for a victim under 18, the parent's or guardian's consent,
+# needed "before any contact is made with the victim" (Somerset 6.4).
 VICTIM_CONSENT_KINDS = (
     "contact",
     "contact-after-sentence",
+    "parent-consent",
     "rj-participation",
     "direct-reparation",
     "share-views",

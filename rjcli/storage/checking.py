@@ -43,6 +43,21 @@ def check_config(casebook: Casebook) -> list[Problem]:
     return validate("casebook", data or {}, CONFIG_FILE, _line_finder(text))
 
 
+def check_owners(casebook: Casebook, today: date, use_cache: bool) -> list[Problem]:
+    """Outstanding work owned by a role nobody on the staff list holds (rjcli.core.gates)."""
+    from rjcli.core.gates import unstaffed_work
+    from rjcli.storage.snapshot import due_work
+
+    try:
+        roles = [s.role for s in casebook.config.staff]
+        if "manager" in roles and "admin" in roles:
+            return []
+        items = [(i.case, i.rule, i.worker) for i in due_work(casebook, today, use_cache).items]
+    except RjError:  # rj.yaml or a policy that cannot be read: reported by check_config
+        return []
+    return unstaffed_work(items, roles, CONFIG_FILE)
+
+
 def check_record_schema(casebook: Casebook, kind: str, rel: str, data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     errors = validate(kind, data, rel)
@@ -93,6 +108,7 @@ def check_casebook(casebook: Casebook, today: date, use_cache: bool = True) -> l
                                    tombstone_ids(casebook), unreadable)
     problems += checks.check_dates(loaded.victims, loaded.children, loaded.paths, today)
     problems += check_children_privacy(casebook, loaded.victims.values(), loaded.children)
+    problems += check_owners(casebook, today, use_cache)
     problems += _allocations(casebook, loaded)
     from rjcli.storage.documents import check_documents
 
