@@ -25,6 +25,7 @@ from rjcli.storage.yamlio import parse_text
 
 WORKER = "Sam Worker"
 MANAGER = "Mo Manager"
+OVERRIDE = ("--override-by", MANAGER, "--override-reason", "Consents on paper, filed later")
 
 
 class Case:
@@ -120,8 +121,12 @@ def risk_found_and_approved_then_conference_planned(case: Case, tmp_path: Path) 
     assert ("risk-approval", "2026-04-15") in case.due("2026-04-14")
     case.rj("2026-04-15", "risk", "approve", v, "--manager", MANAGER, "--note",
             "Separate arrival times agreed")
+    # the safety gates (issue 18) want written consents and every participant assessed
+    # before planning; this story is about what the rules record, so a manager lets it go
+    # ahead (the override is recorded, and the pre-conference duty still falls due)
     case.rj("2026-04-15", "conference", "plan", v, "--date", "2026-04-28", "--venue",
-            "Town Hall, room 2", "--child", case.child, "--facilitator", WORKER)
+            "Town Hall, room 2", "--child", case.child, "--facilitator", WORKER,
+            *OVERRIDE)
     assert ("pre-conference-risk", "2026-04-27") in case.due("2026-04-15")
 
 
@@ -132,7 +137,7 @@ def test_walkthrough_every_rule_met_on_time_in_explain_and_the_quarterly_report(
     case.rj("2026-04-22", "risk", "run", case.child, "--checklist", "conference", "--answers",
             str(risk_answers(tmp_path / "child.yaml")))
     case.rj("2026-04-28", "conference", "record", case.victim, "--attended", "victim",
-            "--attended", "child", "--dynamics", "The child apologised")
+            "--attended", "child", "--dynamics", "The child apologised", *OVERRIDE)
 
     expected = {"initial-letter": ("2026-04-13", "2026-04-09"),
                 "risk-approval": ("2026-04-15", "2026-04-15"),
@@ -164,7 +169,7 @@ def test_a_conference_held_without_the_assessment_is_missed_not_gone(
     phone_fails_then_letter_then_phone_back(case)
     risk_found_and_approved_then_conference_planned(case, tmp_path)
     case.rj("2026-04-28", "conference", "record", case.victim, "--attended", "victim",
-            "--attended", "child", "--dynamics", "The child apologised")
+            "--attended", "child", "--dynamics", "The child apologised", *OVERRIDE)
     e = case.explain("2026-07-01")["pre-conference-risk"]
     assert (e["applies"], e["due"], e["met"], e.get("state")) == (True, "2026-04-27", None, "missed")
     assert e["ended"] == "2026-04-28"

@@ -29,7 +29,7 @@ RULE_IDS = {
     "missed-appointments", "vcs-notify", "agreement-copy", "conference-feedback",
     "agreement-action", "progress-update", "closure-letter", "close-record",
     "child-first-contact", "risk-approval", "pre-conference-risk", "complaint-manager",
-    "home-service-liaison",
+    "home-service-liaison", "risk-approval-child",
 }
 # the documents in shared/seeds/README.md, as a source names them
 DOCUMENTS = ("Wokingham", "Somerset", "Tower Hamlets", "YJB", "Wait 'til Eight")
@@ -228,6 +228,8 @@ TIMESCALES = {
     ("national", "child-first-contact"): ("sentence", 15, "working-days", "child-contact",
                                           "rj-worker"),
     ("national", "risk-approval"): ("risk-found", 1, "working-days", "risk-approved", "manager"),
+    ("national", "risk-approval-child"): ("risk-found", 1, "working-days", "risk-approved",
+                                          "manager"),
     ("national", "pre-conference-risk"): ("conference-planned", -1, "working-days",
                                           "pre-conference-assessed", "rj-worker"),
     # Somerset 13.2: "immediately inform a manager"

@@ -340,6 +340,7 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         ("agreement-copy", 1, 1, 0, 0, 0.0),    # copies sent 7 May, due 8 May
         ("home-service-liaison", 0, 0, 0, 0, None),  # no victim lives in another area
         ("risk-approval", 0, 0, 0, 0, None),
+        ("risk-approval-child", 0, 0, 0, 0, None),  # no risk found with the child
         ("vcs-notify", 0, 0, 0, 0, None),       # no violent or sexual offence
     ]
 

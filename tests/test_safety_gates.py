@@ -318,42 +318,6 @@ def suitability_with_a_risk(path: Path) -> Path:
     return path
 
 
-CHILD_RULE = """\
-  add:
-    - id: risk-approval-child
-      title: Get a manager's decision on the risk found with the child
-      record: child
-      from: risk-found
-      offset: 1
-      unit: working-days
-      met_by: [risk-approved]
-      owner: manager
-      source: "Wokingham 20.1; Wait 'til Eight appendix 5B"
-"""
-
-
-def test_a_child_rule_from_risk_found_reaches_a_manager(casebook: CasebookUnderTest,
-                                                        tmp_path: Path) -> None:
-    """The engine already starts risk-found from a child's own assessments: the rule only
-    has to be on the child's record (a policy change, given here through rj.yaml)."""
-    with_manager(casebook)
-    config = casebook.root / "rj.yaml"
-    text = config.read_text(encoding="utf-8")
-    assert "\npolicy:\n" in text
-    config.write_text(text.replace("\npolicy:\n", "\npolicy:\n" + CHILD_RULE, 1),
-                      encoding="utf-8")
-    ok(casebook.run("risk", "run", casebook.child, "--checklist", "suitability", "--answers",
-                    str(suitability_with_a_risk(tmp_path / "s.json"))))
-    due = plain(ok(casebook.run("due", "--all", "--rule", "risk-approval-child")).output)
-    assert casebook.child in due and MANAGER in due
-    ok(casebook.run("risk", "approve", casebook.child, "--manager", MANAGER, "--note", "Go on"))
-    assert casebook.child not in plain(
-        ok(casebook.run("due", "--all", "--rule", "risk-approval-child")).output)
-
-
-@pytest.mark.xfail(strict=True, reason="needs the national profile to hold a risk-approval "
-                   "rule on the child's record (policy/profiles/national.yaml belongs to the "
-                   "history-true branch): the rule is in the report of issue 18")
 def test_risk_found_with_the_child_raises_risk_approval(casebook: CasebookUnderTest,
                                                         tmp_path: Path) -> None:
     with_manager(casebook)
@@ -361,6 +325,9 @@ def test_risk_found_with_the_child_raises_risk_approval(casebook: CasebookUnderT
                     str(suitability_with_a_risk(tmp_path / "s.json"))))
     due = plain(ok(casebook.run("due", "--all", "--within", "10")).output)
     assert casebook.child in due and "manager's decision on the risk found" in due
+    ok(casebook.run("risk", "approve", casebook.child, "--manager", MANAGER, "--note", "Go on"))
+    assert casebook.child not in plain(
+        ok(casebook.run("due", "--all", "--rule", "risk-approval-child")).output)
 
 
 def test_letters_to_a_family_victim_do_not_name_the_offence_and_honour_preferences(
