@@ -132,6 +132,12 @@ class RecordRows(IndexStore):
             updates = self._evaluate_some(ids, policy, cal, roles)
         self.open().executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", updates)
 
+    def _evaluate_every(self, today: date) -> None:
+        """Recompute every record's due items and rule instances from the stored data
+        (after a change of policy, roles or calendar: nothing is parsed)."""
+        updates = self._evaluate_all(self.policy(), self.calendar(today), self.roles())
+        self.open().executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", updates)
+
     def _evaluate_some(self, ids: set[str], policy: Policy, cal: WorkingCalendar,
                        roles: dict[str, str]) -> list[tuple[str, str]]:
         from rjcli.core.deadlines import child_case, victim_case

@@ -26,7 +26,12 @@ from rjcli.storage.index.rows import (
     tick_one,
     trusted_mtime,
 )
-from rjcli.storage.index.schema import ROW, fingerprint, make_cache_dir
+from rjcli.storage.index.schema import (
+    ROW,
+    fingerprint,
+    make_cache_dir,
+    settings_fingerprint,
+)
 from rjcli.storage.listing import Listing, Stat, files_of, listing
 
 if TYPE_CHECKING:
@@ -43,6 +48,8 @@ class Refreshed:
     changed: int = 0
     removed: int = 0
     rebuilt: bool = False
+    reevaluated: bool = False
+    """The settings changed what the rules read: every record evaluated again (no parse)."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -80,18 +87,30 @@ class Refreshing(RecordRows):
         db = self.open()
         result = Refreshed()
         wanted = fingerprint(self.casebook)
+        settings = settings_fingerprint(self.casebook)
         if self.meta("fingerprint") != wanted:
-            # another rj version, policy or layout: start from an empty file
+            # another rj version or layout: start from an empty file
             self.drop()
             db = self.open()
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
+        elif self.meta("settings") != settings:
+            # rj.yaml, a profile or a checklist changed: the rules are evaluated again
+            # from the stored data (nothing parsed) if the policy, roles or calendar
+            # they read differ; "inputs" is saved only once that is done
+            self.forget_settings()
+            result.reevaluated = self.inputs(today) != self.meta("inputs")
         # files changed since the listing began (or just before) count as racy
         started, files = listing(self.casebook.root)
         whole = files.digest
         unlisted = self.unlisted()
-        if not result.rebuilt and self.meta("scan") == whole and not unlisted:
-            return result  # the same files, unchanged since the last run
+        if (not result.rebuilt and not result.reevaluated and self.meta("scan") == whole
+                and not unlisted):
+            # the same files, unchanged since the last run
+            if self.meta("settings") != settings:
+                self.set_meta("settings", settings)
+                db.commit()
+            return result
         chunks, digests = files.chunks, dict(files.digests)
         stored = self._chunk_digests()
         stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
@@ -113,9 +132,25 @@ class Refreshing(RecordRows):
         self._save_chunks(saved, stale - chunks.keys(), digests)
         self.set_meta("scan", None if "" in digests.values() else whole)
         self.set_meta("unlisted", None)
+        if result.reevaluated and self._touched is not None:
+            self._evaluate_every(today)
+            self._touched = None
+        self._save_settings(settings, today)
         self._save_due_items()
         db.commit()
         return result
+
+    def _save_settings(self, settings: str, today: date) -> None:
+        """Note the settings and the inputs (policy, roles, calendar) every record's rules
+        were evaluated with (none kept when the policy cannot be read: the next change of
+        settings then re-evaluates every record)."""
+        from rjcli.errors import RjError
+
+        self.set_meta("settings", settings)
+        try:
+            self.set_meta("inputs", self.inputs(today))
+        except RjError:
+            self.set_meta("inputs", None)
 
     def _update(self, files: Listing, stale: set[str], today: date, progress: Any,
                 result: Refreshed, gone: set[str]) -> Refreshed:
@@ -157,9 +192,6 @@ class Refreshing(RecordRows):
             affected |= self._reread(rel, on_disk[rel], raw, content, problem)
         self._evaluate(affected, today)
         self._touched = affected
-        db.commit()
-        return result
-
         db.commit()
         return result
 

@@ -84,7 +84,7 @@ class IndexStore:
 
     def roles(self) -> dict[str, str]:
         """The first staff member of each role (rules name who does what), kept here so a
-        refresh need not read rj.yaml (whose changes rebuild the index anyway)."""
+        refresh need not read rj.yaml (a change to it drops them: ``forget_settings``)."""
         raw = self.meta("roles")
         if raw is not None:
             return json.loads(raw)  # type: ignore[no-any-return]
@@ -95,10 +95,7 @@ class IndexStore:
         return roles
 
     def calendar(self, today: date) -> WorkingCalendar:
-        from rjcli.storage.policy import calendar_years
-
-        years = calendar_years(today)
-        key = f"calendar:{years.start}-{years.stop}"
+        key = self._calendar_key(today)
         raw = self.meta(key)
         if raw is not None:
             return WorkingCalendar(frozenset(date.fromordinal(n) for n in json.loads(raw)))
@@ -107,6 +104,32 @@ class IndexStore:
         cal = load_calendar(self.casebook, today)
         self.set_meta(key, json.dumps(sorted(d.toordinal() for d in cal.non_working)))
         return cal
+
+    @staticmethod
+    def _calendar_key(today: date) -> str:
+        from rjcli.storage.policy import calendar_years
+
+        years = calendar_years(today)
+        return f"calendar:{years.start}-{years.stop}"
+
+    def forget_settings(self) -> None:
+        """Drop the policy, roles and calendars kept here (rj.yaml, a profile or a
+        checklist changed): they are read afresh when next asked for."""
+        self.open().execute("DELETE FROM meta WHERE key IN ('policy', 'roles') "
+                            "OR key LIKE 'calendar:%'")
+
+    def inputs(self, today: date) -> str:
+        """A digest of what the rules are evaluated with: the policy, the roles and the
+        calendar (each loaded, and kept here, if not yet)."""
+        import hashlib
+
+        self.policy(), self.roles(), self.calendar(today)
+        digest = hashlib.sha256()
+        for key in ("policy", "roles", self._calendar_key(today)):
+            value = self.meta(key)
+            digest.update(value if isinstance(value, bytes) else str(value).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()[:20]
 
     def _data_of(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Record id -> (kind, parsed data) of these records (those readable)."""
