@@ -115,3 +115,50 @@ def test_a_record_changed_with_the_settings_is_still_read(book, monkeypatch):
     victim = sorted((book / "victims").glob("*.yaml"))[0]
     victim.write_text(victim.read_text().replace("\nname: ", "\nname: Renamed ", 1))
     assert answers(book) == answers(book, cache=False)
+
+
+def test_the_caseload_from_the_index_evaluates_nothing_and_equals_the_files(book,
+                                                                            monkeypatch):
+    """`rj report caseload` reads the open records and their outstanding items from the
+    index (as `rj due` does): no rule is evaluated, and the report is the one the files
+    give, also after a record is edited and another closed."""
+    import rjcli.core.deadlines as deadlines
+
+    caseload = ("report", "caseload", "--format", "json", "--explain")
+    run(book, "due", "--all")  # builds the index
+    victims = [r["id"] for r in json.loads(run(book, "list", "--json"))
+               if r["id"].startswith("V-") and r["status"] == "open"]
+    run(book, "contact", "log", victims[0], "--method", "phone", "--outcome", "spoke")
+    run(book, "close", victims[1], "--reason", "declined")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a rule was evaluated")
+
+    with monkeypatch.context() as patched:
+        run(book, "due", "--all")  # the edits taken in
+        patched.setattr(deadlines, "evaluate_case", refuse)
+        from_index = run(book, *caseload)
+    assert json.loads(from_index)["sections"]
+    assert from_index == run(book, *caseload, cache=False)
+
+
+@pytest.mark.parametrize("half", ["2024-H1", "2025-H2"])
+def test_the_six_monthly_from_the_index_reads_only_victims_with_feedback(book, monkeypatch,
+                                                                          half):
+    """`rj report six-monthly` takes from the index only the victims with feedback or
+    complaints (and everyone's identifiers, kept out of its text), never every record's
+    data; the report is the one the files give."""
+    from rjcli.storage.index.queries import Queries
+
+    report = ("report", "six-monthly", "--half", half, "--format", "json", "--explain")
+    run(book, "due", "--all")  # builds the index
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("every record's data read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Queries, "data", refuse)
+        patched.setattr(Queries, "loaded", refuse)
+        from_index = run(book, *report)
+    assert json.loads(from_index)["sections"]
+    assert from_index == run(book, *report, cache=False)

@@ -37,6 +37,8 @@ from rjcli.storage.listing import Listing, Stat, files_of, listing
 if TYPE_CHECKING:
     from rjcli.core.model import Victim
 
+OWNED_BY_ROLE = ("manager", "admin")
+"""Rules owned by these roles are given to the first staff member of the role."""
 PARALLEL_FROM = 400
 """Parse in two processes when this many files changed (a cold build)."""
 
@@ -86,6 +88,7 @@ class Refreshing(RecordRows):
     def _refresh(self, today: date, progress: Any) -> Refreshed:
         db = self.open()
         result = Refreshed()
+        rework: str | set[str] = ""
         wanted = fingerprint(self.casebook)
         settings = settings_fingerprint(self.casebook)
         if self.meta("fingerprint") != wanted:
@@ -99,13 +102,18 @@ class Refreshing(RecordRows):
             # from the stored data (nothing parsed) if the policy, roles or calendar
             # they read differ; "inputs" is saved only once that is done
             self.forget_settings()
-            result.reevaluated = self.inputs(today) != self.meta("inputs")
+            try:
+                before = json.loads(self.meta("inputs") or "{}")
+            except ValueError:
+                before = {}
+            rework = self._rework(before if isinstance(before, dict) else {},
+                                  self.inputs(today))
+            result.reevaluated = rework == "all"
         # files changed since the listing began (or just before) count as racy
         started, files = listing(self.casebook.root)
         whole = files.digest
         unlisted = self.unlisted()
-        if (not result.rebuilt and not result.reevaluated and self.meta("scan") == whole
-                and not unlisted):
+        if not result.rebuilt and not rework and self.meta("scan") == whole and not unlisted:
             # the same files, unchanged since the last run
             if self.meta("settings") != settings:
                 self.set_meta("settings", settings)
@@ -132,13 +140,27 @@ class Refreshing(RecordRows):
         self._save_chunks(saved, stale - chunks.keys(), digests)
         self.set_meta("scan", None if "" in digests.values() else whole)
         self.set_meta("unlisted", None)
-        if result.reevaluated and self._touched is not None:
+        if rework == "all" and self._touched is not None:
             self._evaluate_every(today)
+            self._touched = None
+        elif rework and self._touched is not None:
+            self._reassign(set(rework))
             self._touched = None
         self._save_settings(settings, today)
         self._save_due_items()
         db.commit()
         return result
+
+    @staticmethod
+    def _rework(before: dict[str, Any], now: dict[str, Any]) -> str | set[str]:
+        """What a change of settings asks of the stored rows: "all" (every record's
+        rules evaluated again: the policy or calendar differ), the roles whose items
+        change hands (only manager and admin rules are owned through the staff list),
+        or nothing ("")."""
+        if any(before.get(k) != now[k] for k in ("policy", "calendar")):
+            return "all"
+        old = before.get("roles") or {}
+        return {r for r in OWNED_BY_ROLE if old.get(r) != now["roles"].get(r)} or ""
 
     def _save_settings(self, settings: str, today: date) -> None:
         """Note the settings and the inputs (policy, roles, calendar) every record's rules
@@ -148,7 +170,10 @@ class Refreshing(RecordRows):
 
         self.set_meta("settings", settings)
         try:
-            self.set_meta("inputs", self.inputs(today))
+            self.set_meta("inputs", json.dumps(self.inputs(today)))
+            if self.meta("source:policy") is None:  # a new index: made from these
+                for key, digest in self.sources().items():
+                    self.set_meta(f"source:{key}", digest)
         except RjError:
             self.set_meta("inputs", None)
 

@@ -113,23 +113,46 @@ class IndexStore:
         return f"calendar:{years.start}-{years.stop}"
 
     def forget_settings(self) -> None:
-        """Drop the policy, roles and calendars kept here (rj.yaml, a profile or a
-        checklist changed): they are read afresh when next asked for."""
-        self.open().execute("DELETE FROM meta WHERE key IN ('policy', 'roles') "
-                            "OR key LIKE 'calendar:%'")
+        """rj.yaml, a profile or a checklist changed: drop the roles kept here, and the
+        policy or the calendars when what they are made from changed (the profiles and
+        rj.yaml's policy; the region and closures), so they are read afresh when next
+        asked for. (Loading a policy or a calendar costs ~1 s of imports: a new colleague
+        on the staff list need not pay it.)"""
+        db = self.open()
+        db.execute("DELETE FROM meta WHERE key='roles'")
+        for key, digest in self.sources().items():
+            if self.meta(f"source:{key}") != digest:
+                drop = "key='policy'" if key == "policy" else "key LIKE 'calendar:%'"
+                db.execute(f"DELETE FROM meta WHERE {drop}")
+                self.set_meta(f"source:{key}", digest)
 
-    def inputs(self, today: date) -> str:
-        """A digest of what the rules are evaluated with: the policy, the roles and the
-        calendar (each loaded, and kept here, if not yet)."""
+    def sources(self) -> dict[str, str]:
+        """Digests of what the policy (the profiles, rj.yaml's policy) and the calendar
+        (rj.yaml's region and closures) are made from."""
         import hashlib
 
-        self.policy(), self.roles(), self.calendar(today)
-        digest = hashlib.sha256()
-        for key in ("policy", "roles", self._calendar_key(today)):
+        from rjcli.storage.policy import profile_files
+
+        config = self.casebook.config
+        policy = hashlib.sha256(repr((config.profile, config.rule_overrides,
+                                      config.extra_rules)).encode())
+        for name, path in sorted(profile_files(self.casebook).items()):
+            policy.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        calendar = hashlib.sha256(repr((config.region, config.closures)).encode())
+        return {"policy": policy.hexdigest(), "calendar": calendar.hexdigest()}
+
+    def inputs(self, today: date) -> dict[str, Any]:
+        """What the rules are evaluated with: digests of the policy and the calendar, and
+        the roles (each loaded, and kept here, if not yet)."""
+        import hashlib
+
+        self.policy(), self.calendar(today)
+        digests = {}
+        for name, key in (("policy", "policy"), ("calendar", self._calendar_key(today))):
             value = self.meta(key)
-            digest.update(value if isinstance(value, bytes) else str(value).encode())
-            digest.update(b"\0")
-        return digest.hexdigest()[:20]
+            digests[name] = hashlib.sha256(
+                value if isinstance(value, bytes) else str(value).encode()).hexdigest()[:20]
+        return digests | {"roles": self.roles()}
 
     def _data_of(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Record id -> (kind, parsed data) of these records (those readable)."""
