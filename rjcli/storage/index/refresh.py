@@ -146,7 +146,8 @@ class Refreshing(RecordRows):
         elif rework and self._touched is not None:
             self._reassign(set(rework))
             self._touched = None
-        self._save_settings(settings, today)
+        if result.rebuilt or self.meta("settings") != settings:
+            self._save_settings(settings, today)
         self._save_due_items()
         db.commit()
         return result
