@@ -58,6 +58,8 @@ for folder in ("victims", "children"):
 HAND_EDIT = "rj due --all (after a hand edit)"
 RJ_EDIT = "rj due --all (after rj contact log)"
 STAFF_ADD = "rj due --all (after rj staff add)"
+WORKER = generate.STAFF[0][0]
+"""Who makes the bench's changes (rj refuses a worker not on the staff list)."""
 CHECK_WARM = "rj check (warm)"
 CHECK_EDIT = "rj check (after a hand edit)"
 REPORTS = {"quarterly": ["report", "quarterly", "--quarter", "2026-Q1"],
@@ -236,7 +238,7 @@ class Bench:
     def log_one(self, n: int) -> None:
         """Log a contact on one victim's record with rj (untimed), as a worker would."""
         record = self.victim(n + 1).stem
-        _, _, code, last = run_once([*self.base(), "--worker", "Bench Worker", "contact", "log",
+        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "contact", "log",
                                      record, "--method", "phone", "--outcome", "no-answer"],
                                     self.env, self.timeout)
         if code != 0:
@@ -244,7 +246,7 @@ class Bench:
 
     def staff_one(self, n: int) -> None:
         """Add a colleague with rj (untimed), as a manager would: rj.yaml changes."""
-        _, _, code, last = run_once([*self.base(), "--worker", "Bench Worker", "staff", "add",
+        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "staff", "add",
                                      f"Bench Newcomer{chr(65 + n % 26)}", "--role",
                                      "rj-worker"], self.env, self.timeout)
         if code != 0:
