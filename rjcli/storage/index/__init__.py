@@ -21,8 +21,9 @@ and deleted and rebuilt when SQLite reports corruption. A change of settings (rj
 a policy profile, a checklist) parses nothing again: when the policy or the calendar
 the rules read differ, every record's rules are evaluated again from the stored data;
 when only the first manager or admin on the staff list changed, their items change
-hands; otherwise (a new colleague, a service address) nothing is redone. It is only ever a cache: ``--no-cache`` (or any trouble taking
-its lock) reads the files instead, with identical results.
+hands; otherwise (a new colleague, a service address) nothing is redone. It is only
+ever a cache: ``--no-cache`` (or any trouble taking its lock) reads the files instead,
+with identical results.
 
 The modules, each importing only those before it: ``schema`` (tables, fingerprint,
 the owner-only file), ``rows`` (what is stored of one file; no SQL), ``store`` (the
