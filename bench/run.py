@@ -11,7 +11,7 @@ wall-clock time and the peak memory (resident set) of the process. Beside rj it 
 two floors on the same machine: a bare Python process parsing every record file with
 PyYAML's libyaml loader (what "cold" is compared with), and ``python -c pass``
 (start-up, what ``rj --help`` is compared with). Then it checks the targets of
-issue 10 and prints PASS or FAIL for each.
+issues 10 and 22 and prints PASS or FAIL for each.
 
 "Cold" means no index (``<casebook>/.rj/`` deleted before the run); the files may
 still be in the operating system's cache. "Warm" means the index is fresh. Commands
@@ -57,6 +57,14 @@ for folder in ("victims", "children"):
 
 HAND_EDIT = "rj due --all (after a hand edit)"
 RJ_EDIT = "rj due --all (after rj contact log)"
+STAFF_ADD = "rj due --all (after rj staff add)"
+WORKER = generate.STAFF[0][0]
+"""Who makes the bench's changes (rj refuses a worker not on the staff list)."""
+CHECK_WARM = "rj check (warm)"
+CHECK_EDIT = "rj check (after a hand edit)"
+REPORTS = {"quarterly": ["report", "quarterly", "--quarter", "2026-Q1"],
+           "caseload": ["report", "caseload"],
+           "six-monthly": ["report", "six-monthly", "--half", "2025-H2"]}
 
 
 @dataclass
@@ -230,11 +238,19 @@ class Bench:
     def log_one(self, n: int) -> None:
         """Log a contact on one victim's record with rj (untimed), as a worker would."""
         record = self.victim(n + 1).stem
-        _, _, code, last = run_once([*self.base(), "--worker", "Bench Worker", "contact", "log",
+        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "contact", "log",
                                      record, "--method", "phone", "--outcome", "no-answer"],
                                     self.env, self.timeout)
         if code != 0:
             raise SystemExit(f"rj contact log {record} failed (exit {code}): {last}")
+
+    def staff_one(self, n: int) -> None:
+        """Add a colleague with rj (untimed), as a manager would: rj.yaml changes."""
+        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "staff", "add",
+                                     f"Bench Newcomer{chr(65 + n % 26)}", "--role",
+                                     "rj-worker"], self.env, self.timeout)
+        if code != 0:
+            raise SystemExit(f"rj staff add failed (exit {code}): {last}")
 
     def skipped(self, name: str) -> bool:
         return any(s in name for s in self.skip)
@@ -264,21 +280,24 @@ class Bench:
         self.add("rj due --all (warm)", "warm", self.base() + due)
         self.add(HAND_EDIT, "changed", self.base() + due, before=self.change_one)
         self.add(RJ_EDIT, "changed", self.base() + due, before=self.log_one)
+        self.add(STAFF_ADD, "changed", self.base() + due, before=self.staff_one)
         self.add("rj list (cold)", "cold", self.base() + ["list"], before=self.cold)
         self.warm_up(["list"], "rj list (warm)")
         self.add("rj list (warm)", "warm", self.base() + ["list"])
-        report = ["report", "quarterly", "--quarter", "2026-Q1"]
+        report = REPORTS["quarterly"]
         if subprocess.run([*self.rj, *report, "--help"], capture_output=True,
                           env=self.env).returncode == 0:
             self.add("rj report quarterly (cold)", "cold", self.base() + report,
                      before=self.cold)
-            self.warm_up(report, "rj report quarterly (warm)")
-            self.add("rj report quarterly (warm)", "warm", self.base() + report)
+            for name, args in REPORTS.items():
+                self.warm_up(args, f"rj report {name} (warm)")
+                self.add(f"rj report {name} (warm)", "warm", self.base() + args)
         else:
-            self.notes.append("`rj report quarterly` not timed: this rj has no `report` command.")
+            self.notes.append("`rj report` not timed: this rj has no `report` command.")
         # check last: warm after a check has filled the index, then cold (drops the index)
-        self.warm_up(["check"], "rj check (warm)")
-        self.add("rj check (warm)", "warm", self.base() + ["check"])
+        self.warm_up(["check"], CHECK_WARM)
+        self.add(CHECK_WARM, "warm", self.base() + ["check"])
+        self.add(CHECK_EDIT, "changed", self.base() + ["check"], before=self.change_one)
         self.add("rj check (cold)", "cold", self.base() + ["check"], before=self.cold)
 
     # --- results ----------------------------------------------------------------------
@@ -322,12 +341,39 @@ class Bench:
             out.append(("`rj --help` <= 3x `python -c pass`",
                         f"{helped.median / start.median:.1f}x ({start.median:.3f} s)",
                         helped.median <= 3 * start.median))
+        out += self.targets_22(warm)
         dues = [r for r in (cold, warm) if r]
         if dues:
             peak = max(r.peak for r in dues)
             out.append(("peak memory of `rj due` <= 200 MB",
                         f"{peak:.0f} MB (warm {warm.peak:.0f}, cold {cold.peak:.0f})"
                         if warm and cold else f"{peak:.0f} MB", peak <= 200))
+        return out
+
+
+    def targets_22(self, warm: Row | None) -> list[tuple[str, str, bool | None]]:
+        """The targets of issue 22: settings changes, `rj check` and reports."""
+        out: list[tuple[str, str, bool | None]] = []
+        staffed = self.find(STAFF_ADD)
+        if staffed and warm:
+            out.append(("after `rj staff add` <= warm + 0.5 s",
+                        f"{staffed.median:.3f} s = warm + "
+                        f"{1000 * (staffed.median - warm.median):.0f} ms",
+                        staffed.median <= warm.median + 0.5))
+        checked, edited = self.find(CHECK_WARM), self.find(CHECK_EDIT)
+        if checked:
+            out.append(("warm `rj check` <= 1 s", f"{checked.median:.3f} s",
+                        checked.median <= 1))
+            out.append(("peak memory of warm `rj check` <= 150 MB", f"{checked.peak:.0f} MB",
+                        checked.peak <= 150))
+        if edited:
+            out.append(("`rj check` after a hand edit <= 1.2 s", f"{edited.median:.3f} s",
+                        edited.median <= 1.2))
+        for name in REPORTS:
+            row = self.find(f"rj report {name} (warm)")
+            if row:
+                out.append((f"warm `rj report {name}` <= 0.5 s", f"{row.median:.3f} s",
+                            row.median <= 0.5))
         return out
 
 
@@ -413,7 +459,7 @@ def report(bench: Bench, info: dict[str, str], markdown: bool) -> str:
                                for i, (c, w) in enumerate(zip(r, widths, strict=True))))
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
-    lines += ["", "targets (issue 10):"]
+    lines += ["", "targets (issues 10 and 22):"]
     lines += [f"  {verdict(ok):4}  {t}: {m}" for t, m, ok in targets]
     lines += [f"note: {n}" for n in bench.notes]
     return "\n".join(lines) + "\n"

@@ -91,6 +91,64 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
     return work, sorted(loaded.problems), cal
 
 
+CASELOAD_FIELDS = ("id", "status_history", "referral", "case_holder")
+"""The fields of an open record the caseload report reads (its status, who holds it)."""
+
+
+def load_caseload(ctx: AppContext) -> tuple[Casework, list[Problem], WorkingCalendar]:
+    """The open records and their outstanding items (from the index: a fifth of the
+    records, the items as ``rj due`` reads them, nothing evaluated), else every record.
+    Both give the same report (tests/test_index_settings.py compares them)."""
+    from rjcli.core.model import child_from_dict, victim_from_dict
+    from rjcli.core.reports import Casework
+    from rjcli.storage.index import open_index
+    from rjcli.storage.snapshot import progress_bar
+
+    index = open_index(ctx.casebook, ctx.today, progress_bar) if ctx.use_cache else None
+    if index is None:
+        return load_casework(ctx, evaluate="open")
+    try:
+        policy, cal = index.policy(), index.calendar(ctx.today)
+        victims, children = {}, {}
+        # what caseload_report reads of a record: its id, status, worker or case holder
+        for kind, record_id, data in index.open_data(CASELOAD_FIELDS):
+            if kind == "victim":
+                victims[record_id] = victim_from_dict(data)
+            else:
+                children[record_id] = child_from_dict(data)
+        work = Casework(dict(sorted(victims.items())), dict(sorted(children.items())),
+                        dict(sorted(index.outstanding(policy).items())), policy.enabled())
+        return work, sorted(index.problems()), cal
+    finally:
+        index.close()
+
+
+SIX_MONTHLY_FIELDS = ("id", "feedback", "complaints")
+"""The fields of a victim's record the six-monthly report reads."""
+
+
+def load_six_monthly(ctx: AppContext) -> tuple[Casework, list[Problem]]:
+    """The victims with feedback or complaints, and everyone's identifiers (kept out of
+    the report's text), from the index; else every record. Both give the same report
+    (tests/test_index_settings.py compares them)."""
+    from rjcli.core.model import victim_from_dict
+    from rjcli.core.reports import Casework
+    from rjcli.storage.index import open_index
+    from rjcli.storage.snapshot import progress_bar
+
+    index = open_index(ctx.casebook, ctx.today, progress_bar) if ctx.use_cache else None
+    if index is None:
+        work, problems, _ = load_casework(ctx, evaluate="none")
+        return work, problems
+    try:
+        victims = {record_id: victim_from_dict(data) for _, record_id, data in
+                   index.data_with("victim", SIX_MONTHLY_FIELDS)}
+        work = Casework(dict(sorted(victims.items())), {}, people=index.people())
+        return work, sorted(index.problems())
+    finally:
+        index.close()
+
+
 def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Problem]]:
     """The records one quarter's report counts, with every record linked to them (from
     the index: a few hundred records instead of every one), else every record. Both give
@@ -251,7 +309,7 @@ def six_monthly(
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(half, ctx.today, "half")
-    work, problems, _ = load_casework(ctx, evaluate="none")
+    work, problems = load_six_monthly(ctx)
     report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
                                 question_texts(ctx.casebook.root))
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
@@ -275,7 +333,7 @@ def caseload(
 
     ctx = current()
     fmt = _check_format(fmt)
-    work, problems, cal = load_casework(ctx, evaluate="open")
+    work, problems, cal = load_caseload(ctx)
     config = ctx.casebook.config
     report = caseload_report(work, ctx.today, cal, [s.name for s in config.staff],
                              config.service.name)

@@ -16,10 +16,14 @@ them. A file changed within 2 s of being listed is read again next time (git's "
 clean" rule). A file rj writes is taken in at once (write-through) and looked for by
 the next refresh. The policy, staff roles and bank holidays are kept here too.
 
-The whole index is rebuilt when its fingerprint changes (index layout, rj version,
-any policy profile, rj.yaml, the checklists), and deleted and rebuilt when SQLite
-reports corruption. It is only ever a cache: ``--no-cache`` (or any trouble taking
-its lock) reads the files instead, with identical results.
+The whole index is rebuilt when its fingerprint changes (index layout, rj version),
+and deleted and rebuilt when SQLite reports corruption. A change of settings (rj.yaml,
+a policy profile, a checklist) parses nothing again: when the policy or the calendar
+the rules read differ, every record's rules are evaluated again from the stored data;
+when only the first manager or admin on the staff list changed, their items change
+hands; otherwise (a new colleague, a service address) nothing is redone. It is only
+ever a cache: ``--no-cache`` (or any trouble taking its lock) reads the files instead,
+with identical results.
 
 The modules, each importing only those before it: ``schema`` (tables, fingerprint,
 the owner-only file), ``rows`` (what is stored of one file; no SQL), ``store`` (the

@@ -132,6 +132,28 @@ class RecordRows(IndexStore):
             updates = self._evaluate_some(ids, policy, cal, roles)
         self.open().executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", updates)
 
+    def _evaluate_every(self, today: date) -> None:
+        """Recompute every record's due items and rule instances from the stored data
+        (after a change of policy, roles or calendar: nothing is parsed)."""
+        updates = self._evaluate_all(self.policy(), self.calendar(today), self.roles())
+        self.open().executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", updates)
+
+    def _reassign(self, roles: set[str]) -> None:
+        """Give the outstanding items of the rules owned by ``roles`` to whoever is now
+        first of the role on the staff list (nothing else of a record changes with it)."""
+        policy, staff = self.policy(), self.roles()
+        owners = {r.id: staff.get(r.owner) or r.owner for r in policy.rules if r.owner in roles}
+        db = self.open()
+        updates = []
+        for record_id, raw in db.execute("SELECT record_id, items FROM files "
+                                         "WHERE items != '[]'").fetchall():
+            items = json.loads(raw)
+            if any(item[2] in owners for item in items):
+                for item in items:
+                    item[5] = owners.get(item[2], item[5])
+                updates.append((json.dumps(items), record_id))
+        db.executemany("UPDATE files SET items=? WHERE record_id=?", updates)
+
     def _evaluate_some(self, ids: set[str], policy: Policy, cal: WorkingCalendar,
                        roles: dict[str, str]) -> list[tuple[str, str]]:
         from rjcli.core.deadlines import child_case, victim_case

@@ -26,12 +26,19 @@ from rjcli.storage.index.rows import (
     tick_one,
     trusted_mtime,
 )
-from rjcli.storage.index.schema import ROW, fingerprint, make_cache_dir
+from rjcli.storage.index.schema import (
+    ROW,
+    fingerprint,
+    make_cache_dir,
+    settings_fingerprint,
+)
 from rjcli.storage.listing import Listing, Stat, files_of, listing
 
 if TYPE_CHECKING:
     from rjcli.core.model import Victim
 
+OWNED_BY_ROLE = ("manager", "admin")
+"""Rules owned by these roles are given to the first staff member of the role."""
 PARALLEL_FROM = 400
 """Parse in two processes when this many files changed (a cold build)."""
 
@@ -43,6 +50,8 @@ class Refreshed:
     changed: int = 0
     removed: int = 0
     rebuilt: bool = False
+    reevaluated: bool = False
+    """The settings changed what the rules read: every record evaluated again (no parse)."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -79,19 +88,37 @@ class Refreshing(RecordRows):
     def _refresh(self, today: date, progress: Any) -> Refreshed:
         db = self.open()
         result = Refreshed()
+        rework: str | set[str] = ""
         wanted = fingerprint(self.casebook)
+        settings = settings_fingerprint(self.casebook)
         if self.meta("fingerprint") != wanted:
-            # another rj version, policy or layout: start from an empty file
+            # another rj version or layout: start from an empty file
             self.drop()
             db = self.open()
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
+        elif self.meta("settings") != settings:
+            # rj.yaml, a profile or a checklist changed: the rules are evaluated again
+            # from the stored data (nothing parsed) if the policy, roles or calendar
+            # they read differ; "inputs" is saved only once that is done
+            self.forget_settings()
+            try:
+                before = json.loads(self.meta("inputs") or "{}")
+            except ValueError:
+                before = {}
+            rework = self._rework(before if isinstance(before, dict) else {},
+                                  self.inputs(today))
+            result.reevaluated = rework == "all"
         # files changed since the listing began (or just before) count as racy
         started, files = listing(self.casebook.root)
         whole = files.digest
         unlisted = self.unlisted()
-        if not result.rebuilt and self.meta("scan") == whole and not unlisted:
-            return result  # the same files, unchanged since the last run
+        if not result.rebuilt and not rework and self.meta("scan") == whole and not unlisted:
+            # the same files, unchanged since the last run
+            if self.meta("settings") != settings:
+                self.set_meta("settings", settings)
+                db.commit()
+            return result
         chunks, digests = files.chunks, dict(files.digests)
         stored = self._chunk_digests()
         stale = {k for k in digests.keys() | stored.keys() if digests.get(k) != stored.get(k)}
@@ -113,9 +140,43 @@ class Refreshing(RecordRows):
         self._save_chunks(saved, stale - chunks.keys(), digests)
         self.set_meta("scan", None if "" in digests.values() else whole)
         self.set_meta("unlisted", None)
+        if rework == "all" and self._touched is not None:
+            self._evaluate_every(today)
+            self._touched = None
+        elif rework and self._touched is not None:
+            self._reassign(set(rework))
+            self._touched = None
+        if result.rebuilt or self.meta("settings") != settings:
+            self._save_settings(settings, today)
         self._save_due_items()
         db.commit()
         return result
+
+    @staticmethod
+    def _rework(before: dict[str, Any], now: dict[str, Any]) -> str | set[str]:
+        """What a change of settings asks of the stored rows: "all" (every record's
+        rules evaluated again: the policy or calendar differ), the roles whose items
+        change hands (only manager and admin rules are owned through the staff list),
+        or nothing ("")."""
+        if any(before.get(k) != now[k] for k in ("policy", "calendar")):
+            return "all"
+        old = before.get("roles") or {}
+        return {r for r in OWNED_BY_ROLE if old.get(r) != now["roles"].get(r)} or ""
+
+    def _save_settings(self, settings: str, today: date) -> None:
+        """Note the settings and the inputs (policy, roles, calendar) every record's rules
+        were evaluated with (none kept when the policy cannot be read: the next change of
+        settings then re-evaluates every record)."""
+        from rjcli.errors import RjError
+
+        self.set_meta("settings", settings)
+        try:
+            self.set_meta("inputs", json.dumps(self.inputs(today)))
+            if self.meta("source:policy") is None:  # a new index: made from these
+                for key, digest in self.sources().items():
+                    self.set_meta(f"source:{key}", digest)
+        except RjError:
+            self.set_meta("inputs", None)
 
     def _update(self, files: Listing, stale: set[str], today: date, progress: Any,
                 result: Refreshed, gone: set[str]) -> Refreshed:
@@ -157,9 +218,6 @@ class Refreshing(RecordRows):
             affected |= self._reread(rel, on_disk[rel], raw, content, problem)
         self._evaluate(affected, today)
         self._touched = affected
-        db.commit()
-        return result
-
         db.commit()
         return result
 

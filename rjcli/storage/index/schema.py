@@ -60,9 +60,18 @@ def checklists_fingerprint(casebook: Casebook) -> bytes:
 
 
 def fingerprint(casebook: Casebook) -> str:
+    """What the stored parse of every file depends on: the index layout and rj version
+    (a change rebuilds the index from the files)."""
+    return hashlib.sha256(f"{LAYOUT}:{__version__}:{TABLES}".encode()).hexdigest()[:20]
+
+
+def settings_fingerprint(casebook: Casebook) -> str:
+    """What the rules' evaluation may depend on: the policy profiles, rj.yaml (staff,
+    closures, policy) and the checklists. A change re-evaluates from the stored data
+    where the policy, roles or calendar it gives differ; no file is parsed again."""
     from rjcli.storage.policy import policy_fingerprint
 
-    parts = f"{LAYOUT}:{__version__}:{TABLES}:{policy_fingerprint(casebook)}".encode()
+    parts = policy_fingerprint(casebook).encode()
     return hashlib.sha256(parts + checklists_fingerprint(casebook)).hexdigest()[:20]
 
 

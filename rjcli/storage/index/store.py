@@ -84,7 +84,7 @@ class IndexStore:
 
     def roles(self) -> dict[str, str]:
         """The first staff member of each role (rules name who does what), kept here so a
-        refresh need not read rj.yaml (whose changes rebuild the index anyway)."""
+        refresh need not read rj.yaml (a change to it drops them: ``forget_settings``)."""
         raw = self.meta("roles")
         if raw is not None:
             return json.loads(raw)  # type: ignore[no-any-return]
@@ -95,10 +95,7 @@ class IndexStore:
         return roles
 
     def calendar(self, today: date) -> WorkingCalendar:
-        from rjcli.storage.policy import calendar_years
-
-        years = calendar_years(today)
-        key = f"calendar:{years.start}-{years.stop}"
+        key = self._calendar_key(today)
         raw = self.meta(key)
         if raw is not None:
             return WorkingCalendar(frozenset(date.fromordinal(n) for n in json.loads(raw)))
@@ -107,6 +104,55 @@ class IndexStore:
         cal = load_calendar(self.casebook, today)
         self.set_meta(key, json.dumps(sorted(d.toordinal() for d in cal.non_working)))
         return cal
+
+    @staticmethod
+    def _calendar_key(today: date) -> str:
+        from rjcli.storage.policy import calendar_years
+
+        years = calendar_years(today)
+        return f"calendar:{years.start}-{years.stop}"
+
+    def forget_settings(self) -> None:
+        """rj.yaml, a profile or a checklist changed: drop the roles kept here, and the
+        policy or the calendars when what they are made from changed (the profiles and
+        rj.yaml's policy; the region and closures), so they are read afresh when next
+        asked for. (Loading a policy or a calendar costs ~1 s of imports: a new colleague
+        on the staff list need not pay it.)"""
+        db = self.open()
+        db.execute("DELETE FROM meta WHERE key='roles'")
+        for key, digest in self.sources().items():
+            if self.meta(f"source:{key}") != digest:
+                drop = "key='policy'" if key == "policy" else "key LIKE 'calendar:%'"
+                db.execute(f"DELETE FROM meta WHERE {drop}")
+                self.set_meta(f"source:{key}", digest)
+
+    def sources(self) -> dict[str, str]:
+        """Digests of what the policy (the profiles, rj.yaml's policy) and the calendar
+        (rj.yaml's region and closures) are made from."""
+        import hashlib
+
+        from rjcli.storage.policy import profile_files
+
+        config = self.casebook.config
+        policy = hashlib.sha256(repr((config.profile, config.rule_overrides,
+                                      config.extra_rules)).encode())
+        for name, path in sorted(profile_files(self.casebook).items()):
+            policy.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        calendar = hashlib.sha256(repr((config.region, config.closures)).encode())
+        return {"policy": policy.hexdigest(), "calendar": calendar.hexdigest()}
+
+    def inputs(self, today: date) -> dict[str, Any]:
+        """What the rules are evaluated with: digests of the policy and the calendar, and
+        the roles (each loaded, and kept here, if not yet)."""
+        import hashlib
+
+        self.policy(), self.calendar(today)
+        digests = {}
+        for name, key in (("policy", "policy"), ("calendar", self._calendar_key(today))):
+            value = self.meta(key)
+            digests[name] = hashlib.sha256(
+                value if isinstance(value, bytes) else str(value).encode()).hexdigest()[:20]
+        return digests | {"roles": self.roles()}
 
     def _data_of(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Record id -> (kind, parsed data) of these records (those readable)."""

@@ -14,7 +14,7 @@ from datetime import date
 from rjcli.storage.atomic import locked
 from rjcli.storage.index.records import RecordRows
 from rjcli.storage.index.rows import content_digest
-from rjcli.storage.index.schema import fingerprint
+from rjcli.storage.index.schema import fingerprint, settings_fingerprint
 
 
 class WriteThrough(RecordRows):
@@ -23,14 +23,15 @@ class WriteThrough(RecordRows):
     def written(self, rel: str, raw: bytes, today: date) -> bool:
         """Take in a record file rj has just written (``raw``: the bytes it wrote), so that
         the next run finds it here and need not parse it. Does nothing (False) when the
-        index is for another policy or rj version, or the file no longer holds these
+        index is for other settings or another rj version, or the file no longer holds these
         bytes (someone changed it again: the next refresh reads it)."""
         from rjcli.storage.listing import KIND_OF_FOLDER
         from rjcli.storage.recordfile import YamlProblem, read_bytes
 
         with locked(self.casebook.lock_path("index"), "the index", wait=0.5):
-            if self.meta("fingerprint") != fingerprint(self.casebook):
-                return False
+            if (self.meta("fingerprint") != fingerprint(self.casebook)
+                    or self.meta("settings") != settings_fingerprint(self.casebook)):
+                return False  # the next refresh rebuilds or re-evaluates first
             try:
                 if read_bytes(self.casebook.root / rel) != raw:
                     return False
