@@ -439,3 +439,23 @@ def test_a_control_character_in_a_name_reaches_no_spreadsheet(casebook: Casebook
                          for row in sheet.iter_rows() for c in row)
     assert "\x1b" not in cells and "\t" not in cells
     assert "Sam[2J Worker" in cells
+
+
+@pytest.mark.parametrize("instance, kept", [
+    ("V-0014:record-appointment:01KT6H4ZK08GRRZ847K444RQZW", True),
+    ("C-4HX9TD:child-first-contact:sentence", True),
+    ("V-0010:progress-update:2026-06-05", True),
+    ("V-0014:record-appointment:Sarah Smith 07700 900999 at 1 High St", False),
+    ("V-0014:record-appointment:SarahSmith", False),
+])
+def test_a_hand_typed_entry_id_never_reaches_a_calendar_uid(instance: str, kept: bool) -> None:
+    """An entry id edited by hand into a name and phone (hostile test, issue 14) is hashed
+    in the event's UID; a key of ids alone is kept as it was (re-imports still update)."""
+    from rjcli.render.due import event_uid
+
+    uid = event_uid(instance)
+    assert uid == event_uid(instance)  # stable across runs
+    if kept:
+        assert uid == instance.replace(":", "-") + "@rj"
+    else:
+        assert "Sarah" not in uid and "07700" not in uid and "High" not in uid

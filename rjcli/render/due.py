@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import groupby
@@ -104,6 +105,24 @@ def _ending(e: Evaluation, today: date) -> str:
     return "[yellow]outstanding[/yellow]"
 
 
+_PLAIN_INSTANCE = re.compile(
+    r"[VC]-[0-9A-Z]{4,12}:[a-z0-9-]{1,60}"  # the case, the rule
+    r":(?:[0-9A-HJKMNP-TV-Z]{26}|\d{4}-\d{2}-\d{2}|[a-z]{1,20}(?:-[a-z]{1,20})?|-)")
+"""What an instance key is made of: an entry id (26 letters and digits), a date, an
+event's name (allocation, sentence, initial-letter) or nothing."""
+
+
+def event_uid(instance: str) -> str:
+    """A stable UID for a rule instance. Its key names the case, the rule and the entry it
+    counts from; an entry id is written by hand at times, so a key that is not made of ids
+    alone (a name or a phone typed over an id) is hashed, never copied into the calendar."""
+    if _PLAIN_INSTANCE.fullmatch(instance):
+        return instance.replace(":", "-") + "@rj"
+    import hashlib
+
+    return hashlib.sha256(instance.encode("utf-8")).hexdigest()[:32] + "@rj"
+
+
 def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str) -> bytes:
     """All-day events, one per item, with UIDs stable across runs (re-import updates).
 
@@ -120,7 +139,7 @@ def ics_text(rows: Sequence[tuple[DueItem, Standing]], today: date, service: str
     cal.add("x-wr-calname", f"rj due - {service}")
     for item, s in rows:
         event = Event()
-        event.add("uid", item.instance.replace(":", "-") + "@rj")
+        event.add("uid", event_uid(item.instance))
         event.add("dtstamp", _stamp(today))
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
