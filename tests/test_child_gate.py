@@ -75,6 +75,19 @@ def test_rj_edit_of_a_child_writing_a_victims_email_is_refused(
     assert casebook.text(casebook.child) == before
 
 
+@pytest.mark.parametrize("comment", ["  # victim: {name}, {phone}", "\n# ring {phone}"])
+def test_rj_edit_of_a_child_writing_a_victim_into_a_comment_is_refused(
+        casebook: CasebookUnderTest, tmp_path: Path, comment: str) -> None:
+    """A YAML comment is in the file, and the file is shared (hostile test of issue 14)."""
+    before = casebook.text(casebook.child)
+    typed = comment.format(name=VICTIM["name"], phone=VICTIM["phone"])
+    command = _editor(tmp_path, "case_holder: Pat Holder", f"case_holder: Pat Holder{typed}")
+    result = casebook.run("edit", casebook.child, env={"EDITOR": command})
+    assert result.exit_code == 6, result.output
+    assert casebook.victim in plain(result.output)
+    assert casebook.text(casebook.child) == before
+
+
 def test_a_victim_named_in_the_text_but_not_linked_is_also_looked_for(
         casebook: CasebookUnderTest, child_factory: Any, victim_factory: Any) -> None:
     other = child_factory("Kit Child")

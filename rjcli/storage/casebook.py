@@ -374,12 +374,14 @@ class Casebook:
         raise ChangeRefused(f"the change would make the record invalid: {listed}",
                             hint="nothing was written")
 
-    def _refuse_victim_identifiers(self, child_id: str, before: Any, after: Any) -> None:
+    def _refuse_victim_identifiers(self, child_id: str, before: Any, after: Any,
+                                   after_text: str | None = None) -> None:
         """The one gate on a child's record: no victim's identifiers in what a change adds
-        (``rjcli.storage.childgate``); ``before``: the record's data or text until now."""
+        (``rjcli.storage.childgate``); ``before``: the record's data or text until now;
+        ``after_text``: the new text as typed (``rj edit``: its comments are looked at too)."""
         from rjcli.storage.childgate import refuse_victim_identifiers
 
-        refuse_victim_identifiers(self, child_id, before, after)
+        refuse_victim_identifiers(self, child_id, before, after, after_text)
 
     def _not_found(self, record_id: str) -> RecordNotFound:
         """'no record V-K2FTS3', with the ids it may have meant (S heard for 5...)."""
@@ -471,7 +473,7 @@ class Casebook:
                 raise ChangeRefused(f"the id must stay {record_id}")
             self._refuse_invalid(kind, data, tree)
             if kind == "child":
-                self._refuse_victim_identifiers(record_id, expected, data)
+                self._refuse_victim_identifiers(record_id, expected, data, text)
             atomic_write(path, text, private=kind == "victim")
             self.committed([path], f"{action} {record_id}")
         self._wrote(path, text)

@@ -57,6 +57,19 @@ def added_text(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> st
     return "\n".join(added)
 
 
+def added_comments(before_text: str, after_text: str) -> str:
+    """What follows a ``#`` on each line the new text adds (a line already there is not
+    looked at again); a ``#`` inside a quoted value only adds text to look at."""
+    old = Counter(before_text.splitlines())
+    found = []
+    for line in after_text.splitlines():
+        if old[line]:
+            old[line] -= 1
+        elif "#" in line:
+            found.append(line[line.index("#") + 1:].strip())
+    return "\n".join(found)
+
+
 def _linked(data: Mapping[str, Any] | None) -> set[str]:
     refs = (data or {}).get("victims")
     return {str(r["ref"]) for r in refs if isinstance(r, Mapping) and r.get("ref")} \
@@ -78,14 +91,16 @@ def _data(before: Mapping[str, Any] | str | None) -> Mapping[str, Any] | None:
 
 def refuse_victim_identifiers(casebook: Casebook, child_id: str,
                               before: Mapping[str, Any] | str | None,
-                              after: Mapping[str, Any]) -> None:
+                              after: Mapping[str, Any], after_text: str | None = None) -> None:
     """Raise :class:`ChangeRefused` when the change adds a victim's identifier to the
     child's record (see the module docstring); nothing has been written yet. ``before``:
-    the record until now, as data or text (None for a new record)."""
+    the record until now, as data or text (None for a new record); ``after_text``: the new
+    text as typed, whose new comments are looked at too (a comment is in the file)."""
     from rjcli.core.identifiers import family_approval, find, victim_identifiers
 
+    comments = added_comments(before if isinstance(before, str) else "", after_text or "")
     before = _data(before)
-    text = added_text(before, after)
+    text = "\n".join(filter(None, [added_text(before, after), comments]))
     if not text:
         return
     victims = _victims(casebook, sorted(_linked(before) | _linked(after)
