@@ -68,6 +68,10 @@ def test_explain_lists_the_case_ids_of_each_cell(book: Book) -> None:
     assert found[("rj-information", "late")] == ["V-0005"]
     assert found[("rj-information", "not-met")] == ["V-0008"]
     assert found[("updates-on-request", "not-met")] == ["V-0003"]
+    # every figure counts the victims it lists
+    data_rows = rows(data)
+    for (row, column), cases in found.items():
+        assert data_rows[row][column] == len(cases)
     assert "V-0005" not in json.dumps(book.json("code", *Q1))  # never without --explain
 
 
@@ -105,14 +109,24 @@ def test_a_service_adds_a_right_in_its_own_file(tmp_path: Path) -> None:
         "  - id: conference-follow-up\n"
         "    title: Conference agreement and feedback\n"
         "    source: Wait 'til Eight appendix 7E (1), §6.7.2\n"
-        "    rules: [agreement-copy, conference-feedback]\n", encoding="utf-8")
+        "    rules: [agreement-copy, conference-feedback]\n"
+        "  - id: contact-and-updates\n"
+        "    title: Contact, then updates\n"
+        "    source: YJB §22, §23\n"
+        "    rules: [first-contact, progress-update]\n", encoding="utf-8")
     data = own.json("code", *Q1)
     assert data["sections"][0]["title"] == "Our rights"
     assert rows(data) == {
-        # agreement copies sent 7 May (due 8 May); V-0001's conference feedback in 3 days;
-        # V-0005's panel on 20 May, feedback 29 May (late): as in the timeliness table.
-        # Not applicable: the nine allocated victims less V-0001 and V-0005
-        "conference-follow-up": cells(2, 1, 0, 0, 7),
+        # V-0001: agreement copies sent 7 May (due 8 May) and conference feedback in 3
+        # days: two instances on time, one victim on time. V-0005: panel on 20 May,
+        # feedback 29 May: late (as in the timeliness table). Not applicable: the nine
+        # allocated victims less V-0001 and V-0005
+        "conference-follow-up": cells(1, 1, 0, 0, 7),
+        # each victim by the worst of their instances: V-0003's first contact was on
+        # time but her 15 June update was never given: not met, with V-0008 (never
+        # contacted); V-0001 (both on time), V-0002, V-0009, V-0010, V-0011 on time;
+        # V-0005 late; V-0004 said no to contact
+        "contact-and-updates": cells(5, 1, 2, 0, 1),
     }
 
 

@@ -9,6 +9,9 @@ them, so the two never disagree:
   started, and not cancelled on or before its deadline) is *met on time*, *met late*,
   *not met* (ended unmet, or its deadline passed before today with nothing recorded)
   or *not due yet* (still open, deadline today or later: only in a period not over);
+- each victim (record) is counted once per right, by the worst of their instances
+  due in the period (not met, then late, then not due yet, then on time), so every
+  figure counts victims and ``--explain`` lists exactly the ids counted;
 - *not applicable* counts the victims allocated in the period for whom none of the
   right's rules fell due at all (as the first-contact table of the quarterly report).
 
@@ -17,7 +20,7 @@ A right none of whose rules is in force shows "-" in every column, never a zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,17 +76,26 @@ NO_EVIDENCE = Figure(None, "none")
 """Shown as "-": no rule in force evidences the right (a zero would claim it was counted)."""
 
 
-def _cells(evs: Sequence[Any], cohort: Sequence[str], today: date) -> tuple[Figure, ...]:
-    """The five figures of one right from the instances due in the period."""
-    def fig(chosen: Iterable[Any]) -> Figure:
-        chosen = list(chosen)
-        return Figure(len(chosen), "count", tuple(sorted({e.case for e in chosen})))
+OUTCOMES = ("not-met", "late", "not-due", "on-time")
+"""A victim's outcome for a right is the worst of its instances due in the period."""
 
-    on_time = fig(e for e in evs if e.met_on and not e.late)
-    late = fig(e for e in evs if e.late)
-    not_met = fig(e for e in evs if e.met_on is None and (e.ended or e.due < today))
-    not_due = fig(e for e in evs if e.met_on is None and not e.ended and e.due >= today)
-    return on_time, late, not_met, not_due, count(cohort)
+
+def _outcome(e: Any, today: date) -> str:
+    if e.met_on is not None:
+        return "late" if e.late else "on-time"
+    return "not-met" if e.ended or e.due < today else "not-due"
+
+
+def _cells(evs: Sequence[Any], cohort: Sequence[str], today: date) -> tuple[Figure, ...]:
+    """The five figures of one right: each victim once, by the worst of their instances
+    due in the period; then the victims it did not apply to."""
+    worst: dict[str, int] = {}
+    for e in evs:
+        rank = OUTCOMES.index(_outcome(e, today))
+        worst[e.case] = min(rank, worst.get(e.case, rank))
+    by = {name: count(case for case, rank in worst.items() if OUTCOMES[rank] == name)
+          for name in OUTCOMES}
+    return by["on-time"], by["late"], by["not-met"], by["not-due"], count(cohort)
 
 
 def code_table(work: Casework, period: Period, today: date, rights: CodeRights) -> Table:
@@ -103,9 +115,10 @@ def code_table(work: Casework, period: Period, today: date, rights: CodeRights) 
         cohort = [v for v in allocated if v not in applied]
         rows.append(Row(right.id, right.title, _cells(due, cohort, today)))
     return Table("code-rights", "Rights delivered", (
-        "Each right's evidence: the instances of its timescale rules that fell due this "
-        "period, met on time, met late, not met or not due yet; and the victims allocated "
-        "this period to whom none of its rules applied."), "Right", COLUMNS, tuple(rows))
+        "Victims, each counted once per right by the worst of its timescale rules' "
+        "instances that fell due this period (not met, then late, then not due yet); and "
+        "the victims allocated this period to whom none of its rules applied."), "Right",
+        COLUMNS, tuple(rows))
 
 
 def _definition(right: CodeRight, in_force: set[str]) -> str:
@@ -129,7 +142,7 @@ def code_section(work: Casework, period: Period, today: date, rights: CodeRights
     return Section(
         "code", rights.title,
         f"Rights of the Victims' Code delivered from {period.words()} ({rights.source}). "
-        "Each row counts the instances of the timescale rules that evidence the right.",
+        "Each row counts victims by the timescale rules that evidence the right.",
         (table,), tuple(_definition(r, in_force) for r in rights.rights))
 
 
