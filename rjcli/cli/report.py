@@ -341,5 +341,59 @@ def caseload(
          f"caseload-{ctx.today.isoformat()}", force)
 
 
+@report_app.command("code")
+def code(
+    quarter: Annotated[str | None, typer.Option(
+        help="Financial-year quarter: 2026-Q1 is April to June 2026.", show_default=False)] = None,
+    half: Annotated[str | None, typer.Option(
+        help="Financial-year half: 2026-H1 is April to September 2026.",
+        show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        help="Financial year: 2026 is 1 April 2026 to 31 March 2027.", show_default=False)] = None,
+    fmt: Format = "table",
+    out_path: Out = None,
+    suppress_small: Suppress = False,
+    explain: Explain = False,
+    force: Force = False,
+) -> None:
+    """Victims' Code evidence: one row per right the service delivers (policy/code-rights.yaml,
+    which a casebook's own policy/code-rights.yaml replaces), counting the instances of the
+    timescale rules that evidence it: met on time, late, not met, not due yet, and the victims
+    allocated to whom it did not apply. Default: the last complete quarter.
+
+    Example: rj report code --year 2026 --format html
+    """
+    from rjcli.core.coderights import code_report
+    from rjcli.storage.coderights import load_code_rights
+
+    ctx = current()
+    fmt = _check_format(fmt)
+    period = _code_period(quarter, half, year, ctx.today)
+    rights = load_code_rights(ctx.casebook)
+    work, problems = load_quarter(ctx, period)
+    report = code_report(work, period, ctx.today, ctx.casebook.config.service.name, rights)
+    emit(report, fmt, out_path, suppress_small, explain, problems, f"code-{period.label}", force)
+
+
+def _code_period(quarter: str | None, half: str | None, year: int | None, today: date) -> Period:
+    """The one period asked for (--quarter, --half or --year), else the last complete quarter."""
+    from rjcli.core.coderights import financial_year
+
+    given = [name for name, value in (("--quarter", quarter), ("--half", half), ("--year", year))
+             if value is not None]
+    if len(given) > 1:
+        raise BadInput(f"{' and '.join(given)} were both given", hint="give one period: "
+                       "--quarter 2026-Q1, --half 2026-H1 or --year 2026")
+    if year is not None:
+        if not 2000 <= year <= 2100:
+            raise BadInput(f"--year {year} is not a financial year",
+                           hint="write the year it starts in: --year 2026 is April 2026 to "
+                           "March 2027")
+        return financial_year(year)
+    if half is not None:
+        return _period(half, today, "half")
+    return _period(quarter, today, "quarter")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")

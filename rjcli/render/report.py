@@ -8,39 +8,24 @@ from them); ``explain`` adds the record ids behind each figure, for internal use
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
-from rjcli.core.reports import Figure, Report, Section, Table, is_suppressed, json_value, shown
+from rjcli.core.reports import Figure, Report, Table, is_suppressed, json_value, shown
 from rjcli.core.text import (formula_like, markdown_literal, printable, spreadsheet_cell,
                               spreadsheet_text)
+from rjcli.render.report_html import as_html
+from rjcli.render.reportparts import (  # noqa: F401  (re-exported)
+    EXPLAIN_NOTE,
+    SUPPRESSION_NOTE,
+    explained,
+    header_lines,
+)
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html",
               "xlsx": "xlsx"}
-SUPPRESSION_NOTE = ("Small numbers are hidden for publication: counts from 1 to 4 are shown "
-                    "as <5, and figures worked out from them as -.")
-EXPLAIN_NOTE = "INTERNAL: lists the case ids behind each figure. Do not publish."
-
-
-def header_lines(report: Report, suppress: bool, explain: bool) -> list[str]:
-    lines = [report.subtitle(), *report.notes]
-    if suppress:
-        lines.append(SUPPRESSION_NOTE)
-    if explain:
-        lines.append(EXPLAIN_NOTE)
-    return lines
-
-
-def explained(table: Table) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """(row label, column heading, case ids) of every figure with cases behind it."""
-    for row in table.rows:
-        for column, fig in zip(table.columns, row.figures, strict=True):
-            if fig.cases:
-                yield row.label, column.heading, fig.cases
 
 
 def render(report: Report, fmt: str, suppress: bool = False, explain: bool = False
@@ -213,119 +198,6 @@ def as_json(report: Report, suppress: bool, explain: bool) -> dict[str, Any]:
             for s in report.sections for t in s.tables for r in t.rows
             for c, f in zip(t.columns, r.figures, strict=True) if f.cases]
     return data
-
-
-# --- HTML ----------------------------------------------------------------------------------
-
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-       color: #1a1a1a; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-h2 { font-size: 1.3rem; border-bottom: 2px solid #1f4e79; padding-bottom: .2rem;
-     margin-top: 2.2rem; }
-h3 { font-size: 1.05rem; margin: 1.6rem 0 .4rem; }
-p.meta { color: #444; margin: .2rem 0; }
-p.warning { color: #8a1c1c; font-weight: 600; }
-table { border-collapse: collapse; margin: .3rem 0; min-width: 50%; }
-th, td { border-bottom: 1px solid #ccc; padding: .25rem .6rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-thead th { background: #e8eef5; border-bottom: 2px solid #1f4e79; }
-tr.total td { font-weight: 700; border-top: 1px solid #888; }
-p.note { font-size: .92rem; color: #333; margin: .3rem 0 .8rem; }
-figure { margin: .5rem 0 1rem; }
-svg text { font-family: inherit; font-size: 12px; fill: #1a1a1a; }
-.definitions { font-size: .9rem; color: #333; }
-.explain { font-size: .8rem; color: #555; font-family: monospace; }
-.block { break-inside: avoid; page-break-inside: avoid; }
-@page { size: A4; margin: 15mm; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  h3 { break-after: avoid; page-break-after: avoid; }
-  thead th { background: none; }
-  section { break-before: auto; }
-}
-"""
-
-BAR = "#1f4e79"
-
-
-def _chart(table: Table, suppress: bool) -> str:
-    """A horizontal bar chart (inline SVG) of the table's chart column, totals left out."""
-    if table.chart is None:
-        return ""
-    index = [c.key for c in table.columns].index(table.chart)
-    rows = [(r.label, r.figures[index]) for r in table.rows if not r.total]
-    rows = [(label, fig) for label, fig in rows if fig.kind in ("count", "percent", "days")]
-    if not rows:
-        return ""
-    kind = table.columns[index].heading
-    visible = [float(f.value or 0) for _, f in rows if not is_suppressed(f, suppress)]
-    top = 100.0 if all(f.kind == "percent" for _, f in rows) else max(visible + [1.0])
-    label_w, bar_w, row_h = 320, 300, 22
-    width_all, height = label_w + bar_w + 60, row_h * len(rows) + 8
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_all}" height="{height}" '
-             f'viewBox="0 0 {width_all} {height}" style="max-width:100%;height:auto" role="img" '
-             f'aria-label="{html.escape(table.title)}: {html.escape(kind)}">']
-    for n, (label, fig) in enumerate(rows):
-        y = 4 + n * row_h
-        short = label if len(label) <= 46 else label[:44] + "..."
-        parts.append(f'<text x="0" y="{y + 15}"><title>{html.escape(label)}</title>'
-                     f'{html.escape(short)}</text>')
-        hidden = is_suppressed(fig, suppress) or fig.value is None
-        width = 0 if hidden else round(bar_w * float(fig.value or 0) / top)
-        if width:
-            parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
-                         f'fill="{BAR}"/>')
-        parts.append(f'<text x="{label_w + width + 5}" y="{y + 15}">'
-                     f'{html.escape(shown(fig, suppress))}</text>')
-    parts.append("</svg>")
-    return f'<figure class="block">{"".join(parts)}</figure>'
-
-
-def _html_table(table: Table, suppress: bool, explain: bool) -> str:
-    head = "".join(f"<th scope=\"col\">{html.escape(c.heading)}</th>" for c in table.columns)
-    body = []
-    for row in table.rows:
-        cells = "".join(f"<td>{html.escape(shown(f, suppress))}</td>" for f in row.figures)
-        css = ' class="total"' if row.total else ""
-        body.append(f"<tr{css}><td>{html.escape(row.label)}</td>{cells}</tr>")
-    parts = [f'<div class="block"><h3>{html.escape(table.title)}</h3>',
-             f'<table><thead><tr><th scope="col">{html.escape(table.row_heading)}</th>{head}'
-             f'</tr></thead><tbody>{"".join(body)}</tbody></table>',
-             f'<p class="note">{html.escape(table.note)}</p></div>',
-             _chart(table, suppress)]
-    if explain:
-        items = "".join(f"<li>{html.escape(label)} / {html.escape(heading)}: "
-                        f"{html.escape(', '.join(cases))}</li>"
-                        for label, heading, cases in explained(table))
-        parts.append(f'<ul class="explain">{items}</ul>')
-    return "".join(parts)
-
-
-def _html_section(section: Section, suppress: bool, explain: bool) -> str:
-    parts = [f"<section><h2>{html.escape(section.title)}</h2><p>{html.escape(section.intro)}</p>"]
-    parts += [_html_table(t, suppress, explain) for t in section.tables]
-    if section.definitions:
-        items = "".join(f"<li>{html.escape(d)}</li>" for d in section.definitions)
-        parts.append(f'<div class="definitions block"><h3>How these are counted</h3>'
-                     f"<ul>{items}</ul></div>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def as_html(report: Report, suppress: bool, explain: bool) -> str:
-    """A self-contained page: no scripts, no external fonts or images; prints on A4."""
-    meta = "".join(f'<p class="{"warning" if line == EXPLAIN_NOTE else "meta"}">'
-                   f"{html.escape(line)}</p>"
-                   for line in header_lines(report, suppress, explain))
-    sections = "".join(_html_section(s, suppress, explain) for s in report.sections)
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="en-GB"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head>"
-            f"<body><header><h1>{html.escape(report.title)}</h1>{meta}</header>"
-            f"<main>{sections}</main></body></html>\n")
 
 
 # --- Excel -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ SCHEMA_FILES = {
     "policy": "policy.schema.json",
     "checklist": "checklist.schema.json",
     "questionnaire": "questionnaire.schema.json",
+    "code-rights": "code-rights.schema.json",
 }
 
 
