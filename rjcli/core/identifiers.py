@@ -27,6 +27,7 @@ loop per line), and each finding located on its line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,7 +69,8 @@ _STREET_WORDS = {"rd": "road", "st": "street", "ave": "avenue", "av": "avenue", 
 _GENERIC_ADDRESS_WORDS = frozenset({"flat", "apartment", "apt", "unit", "floor", "house",
                                     "room", "block", "the"})
 
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+"""A word: a run of digits or of letters (``14Orchard`` is ``14`` and ``orchard``)."""
 _HAS_DIGIT = re.compile(r"\d").search
 _NON_DIGITS = re.compile(r"\D")
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
@@ -78,10 +80,14 @@ for _short, _full in _STREET_WORDS.items():
 _DIGIT_GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"[\w.+\-']{1,64}@[\w\-]{1,255}(?:\.[\w\-]{1,255})+")
 """Bounded as an address is (RFC 5321): unbounded, a long line with no @ took quadratic time."""
-_POSTCODE = re.compile(r"(?<![^\W_])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ \t\-]*(\d[A-Za-z]{2})(?![^\W_])")
+_PC_SEP = r"[ \t\-./_]{0,3}"
+_POSTCODE = re.compile(
+    rf"(?<![^\W_])([A-Za-z](?:{_PC_SEP}[A-Za-z])?{_PC_SEP}\d(?:{_PC_SEP}[A-Za-z\d])?)"
+    rf"{_PC_SEP}(\d){_PC_SEP}([A-Za-z]){_PC_SEP}([A-Za-z])(?![^\W_])")
+"""A postcode with any separators (``XE2/7HN``, ``XE2 7 HN``, ``X E2 7HN``)."""
 _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
-_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?"
+_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:[ \t]+day)?"
 _YEAR = r"'?(\d{4}|\d{2})(?!\d)"
 _SEP = r"[ \t.,/\-]*"
 _WORD_DATES = re.compile(
@@ -202,7 +208,8 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
         postcodes.update((_NON_ALNUM.sub("", p.upper()), owner) for p in person.postcodes)
         birthdays.update((k, owner) for k in _birthday_keys(person.dob))
     anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
-    postcode_anchors = frozenset(f for p in postcodes for f in (p.casefold(), p[-3:].casefold()))
+    postcode_anchors = frozenset(f for p in postcodes
+                                 for f in (p.casefold(), p[-3:].casefold(), p[-2:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
                    phones, max((len(p) for p in phones), default=0) + 4, emails, postcodes,
                    postcode_anchors, birthdays)
@@ -223,6 +230,8 @@ def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, s
     last = words[-1] if len(words) >= 2 else ""  # an organisation's one word is not a family name
     if len(last) >= 3 and not last.isdigit() and last not in excluded:
         surnames[last] = owner
+        if f"{last}s" not in excluded:  # the Quills, the Quills' house
+            surnames[f"{last}s"] = owner
 
 
 def _address_phrases(line: str, first: bool) -> list[tuple[str, ...]]:
@@ -259,6 +268,20 @@ _MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "
 _NUMERIC_DATE = re.compile(r"(\d{1,4})([./\- ])(\d{1,2})\2(\d{1,4})(?!\d)")
 _COMPACT_DATE = re.compile(rf"(\d{{1,2}}){_MONTH}(\d{{4}}|\d{{2}})")
 _PHONE_RUN = re.compile(r"\d[\d ().\-]{7,}\d")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+          "x": 10, "xi": 11, "xii": 12}
+_ROMAN_DATE = re.compile(r"(?<!\d)(\d{1,2})[ \t./\-]+(x?i{1,3}|x|i?[vx]|vi{1,3})[ \t./\-]+"
+                         r"(\d{4}|\d{2})(?!\d)", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """``text`` as it reads: Unicode NFKC (full-width ``Ａｎｎ`` is ``Ann``) without format
+    characters (zero-width space, soft hyphen, bidi controls). No line break is added or
+    removed, so a line number of the plain text is one of ``text``."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf")
 
 
 class _Text:
@@ -297,10 +320,12 @@ def find(text: str, matcher: Matcher, own_names: Sequence[str] = (),
     """
     if matcher.empty or not text:
         return []
+    text = plain(text)
     scan = _Text(text)
     found: list[Finding] = []
-    if not scan.present.isdisjoint(matcher.anchors) or not scan.present.isdisjoint(
-            matcher.surnames):
+    numbered = {w.lstrip("0123456789") for w in scan.present if w[:1].isdigit()}
+    if not (scan.present.isdisjoint(matcher.anchors) and numbered.isdisjoint(matcher.anchors)
+            and scan.present.isdisjoint(matcher.surnames)):
         found += _words_found(scan, matcher, own_names)
     if matcher.phones:
         found += _matches(scan, _PHONE_RUN, PHONE, lambda m: _phone_owner(m.group(), matcher))
@@ -309,7 +334,9 @@ def find(text: str, matcher: Matcher, own_names: Sequence[str] = (),
                           lambda m: matcher.emails.get(m.group().casefold()))
     if matcher.postcodes and not scan.present.isdisjoint(matcher.postcode_anchors):
         found += _matches(scan, _POSTCODE, POSTCODE,
-                          lambda m: matcher.postcodes.get((m.group(1) + m.group(2)).upper()))
+                          lambda m: matcher.postcodes.get(
+                              _NON_ALNUM.sub("", m.group(1).upper()) + "".join(
+                                  m.group(2, 3, 4)).upper()))
     if matcher.birthdays:
         found += _birthdays_found(scan, matcher, own_dates)
     return sorted(found, key=lambda f: f.line)
@@ -381,7 +408,7 @@ def _phone_owner(run: str, matcher: Matcher) -> str | None:
 def _birthdays_found(scan: _Text, matcher: Matcher, own_dates: bool) -> list[Finding]:
     """Dates of birth: numeric dates anywhere, dates with a month's name on the lines
     that hold one (found by the words of the text, not by a search of every line)."""
-    hits = _numeric_dates(scan, matcher)
+    hits = _numeric_dates(scan, matcher) + _other_dates(scan, matcher)
     months = scan.present & _MONTH_WORDS
     if months:
         hits += _named_month_dates(scan, matcher, months)
@@ -417,6 +444,37 @@ def _numeric_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
         owner = next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
         if owner:
             hits.append((scan.line_of(match.start()), owner))
+    return hits
+
+
+def _other_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
+    """(line, owner) of each date of birth in eight digits (``14091963``, ``19630914``)
+    or with a Roman month (``14 IX 1963``)."""
+    hits = []
+    eights = {}
+    for key, owner in matcher.birthdays.items():
+        if not key.startswith("'"):
+            year, month, day = (int(p) for p in key.split("-"))
+            eights[f"{day:02}{month:02}{year:04}"] = eights[f"{year:04}{month:02}{day:02}"] = owner
+    for token in scan.present.intersection(eights):
+        at = scan.text.find(token)
+        while at >= 0:
+            hits.append((scan.line_of(at), eights[token]))
+            at = scan.text.find(token, at + 1)
+    years = scan.present.intersection(k.split("-")[0].lstrip("'") for k in matcher.birthdays)
+    lines: set[int] = set()  # a Roman date ends in its year, a word of the text
+    for year in years:
+        at = scan.text.find(year)
+        while at >= 0:
+            lines.add(scan.line_of(at))
+            at = scan.text.find(year, at + 1)
+    for line in sorted(lines):
+        for match in _ROMAN_DATE.finditer(scan.line_text(line)):
+            day, month, year = match.groups()
+            keys = _date_keys(year, _ROMAN[month.casefold()], int(day))
+            owner = next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
+            if owner:
+                hits.append((line, owner))
     return hits
 
 
