@@ -221,3 +221,8 @@ def test_rj_check_flags_no_look_alike(casebook: CasebookUnderTest, victim_factor
     assert [p for p in problems if "unknown field 'notes'" not in p["message"]] == []
     assert result.exit_code == 0
 
+
+
+def test_an_eight_digit_date_inside_a_longer_number_is_not_one() -> None:
+    found = find("born 14091963\nref 2140919630\n", _matcher())
+    assert [(f.what, f.line) for f in found] == [(DOB, 1)]

@@ -84,8 +84,9 @@ def other_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
             eights[f"{day:02}{month:02}{year:04}"] = eights[f"{year:04}{month:02}{day:02}"] = owner
     for token in scan.present.intersection(eights):
         at = scan.text.find(token)
-        while at >= 0:
-            hits.append((scan.line_of(at), eights[token]))
+        while at >= 0:  # not part of a longer number
+            if not (scan.text[at - 1:at].isdigit() or scan.text[at + 8:at + 9].isdigit()):
+                hits.append((scan.line_of(at), eights[token]))
             at = scan.text.find(token, at + 1)
     years = scan.present.intersection(k.split("-")[0].lstrip("'") for k in matcher.birthdays)
     lines: set[int] = set()  # a Roman date ends in its year, a word of the text
