@@ -30,6 +30,7 @@ NAME, PHONE, EMAIL, POSTCODE, ADDRESS, DOB = ("a victim's name", "a victim's pho
                                              "a victim's e-mail address", "a victim's postcode",
                                              "a victim's address", "a victim's date of birth")
 SURNAME = "the family name 'Victimname' of a victim"
+PLURAL = "the family name 'Victimnames' of a victim"
 
 PLANTED = [
     # names
@@ -94,6 +95,27 @@ PLANTED = [
     ("born 6th May 80", DOB, "V-BEA002"),
     ("born May 6, 1980", DOB, "V-BEA002"),
     ("born 05/06/1980", DOB, "V-BEA002"),
+    # forms a hostile tester found getting past (plural, possessive, compact dates, any
+    # separator in a postcode, no space after a house number, invisible and wide characters)
+    ("the Victimnames came", PLURAL, "V-ANN001"),
+    ("the Victimnames' house", PLURAL, "V-ANN001"),
+    ("Victimname's car", SURNAME, "V-ANN001"),
+    ("born 14091963", DOB, "V-ANN001"),
+    ("born 19630914", DOB, "V-ANN001"),
+    ("born the 14th day of September 1963", DOB, "V-ANN001"),
+    ("born 14 IX 1963", DOB, "V-ANN001"),
+    ("near XE3/1AB", POSTCODE, "V-ANN001"),
+    ("near XE3.1AB", POSTCODE, "V-ANN001"),
+    ("near XE3_1AB", POSTCODE, "V-ANN001"),
+    ("near XE3 1 AB", POSTCODE, "V-ANN001"),
+    ("near X E3 1AB", POSTCODE, "V-ANN001"),
+    ("lives at 7Elm Way", ADDRESS, "V-ANN001"),
+    ("spoke to Ann Victim\u200bname", NAME, "V-ANN001"),
+    ("spoke to Ann Victim\u00adname", NAME, "V-ANN001"),
+    ("spoke to \uff21\uff4e\uff4e \uff36\uff49\uff43\uff54\uff49\uff4d\uff4e\uff41\uff4d\uff45",
+     NAME, "V-ANN001"),
+    ("rang \uff10\uff17\uff17\uff10\uff10\u3000\uff19\uff10\uff10\uff10\uff10\uff11", PHONE,
+     "V-ANN001"),
 ]
 
 LOOK_ALIKES = [
@@ -117,6 +139,14 @@ LOOK_ALIKES = [
     "Sam Worker and Pat Holder met",
     "May 2026",
     "Ann was there",
+    "reference 14091964",
+    "reference 12345678",
+    "reference 19630915",
+    "born 15 IX 1963",
+    "ref QXE3 1AB",
+    "ref XE3 1AB7",
+    "lives at 17Elm Way",
+    "the Victimnamesake",
 ]
 
 
@@ -165,8 +195,9 @@ def test_rj_check_finds_every_planted_form_on_its_line(casebook: CasebookUnderTe
     planted = [t.replace("900001", "900011").replace("900 001", "900 011")
                .replace("900-001", "900-011").replace("900.001", "900.011")
                .replace("0770 090 0001", "0770 090 0011")
+               .replace("\uff19\uff10\uff10\uff10\uff10\uff11", "\uff19\uff10\uff10\uff10\uff11\uff11")
                for t, _, owner in PLANTED if owner == "V-ANN001"]
-    notes = "".join(f"  - {json.dumps(t)}\n" for t in planted)
+    notes = "".join(f"  - {json.dumps(t, ensure_ascii=False)}\n" for t in planted)
     record = casebook.text(casebook.child)
     casebook.write(casebook.child, record + "notes:\n" + notes)
     first = len(record.splitlines()) + 2
@@ -190,3 +221,8 @@ def test_rj_check_flags_no_look_alike(casebook: CasebookUnderTest, victim_factor
     assert [p for p in problems if "unknown field 'notes'" not in p["message"]] == []
     assert result.exit_code == 0
 
+
+
+def test_an_eight_digit_date_inside_a_longer_number_is_not_one() -> None:
+    found = find("born 14091963\nref 2140919630\n", _matcher())
+    assert [(f.what, f.line) for f in found] == [(DOB, 1)]

@@ -234,6 +234,14 @@ def test_a_long_listing_in_plain_text_is_inert(hostile_book: CasebookUnderTest,
      "--case-holder"),
     (["child", "new", "--name", "Kit Child", "--parent", "Lou\u2028Parent"], "--parent"),
     (["staff", "add", "Jo\nWorker", "--role", "rj-worker"], "the name"),
+    # invisible characters: a bidi override shows a name backwards, a zero-width space or
+    # soft hyphen makes two names that look one
+    (["victim", "new", "--name", "Ann \u202eelpmaxE"], "--name"),
+    (["child", "new", "--name", "Kit Chi\u200bld"], "--name"),
+    (["victim", "new", "--name", "Ann Ex\u00adample"], "--name"),
+    (["child", "new", "--name", "Kit Child", "--parent", "Lou\u2066Parent"], "--parent"),
+    (["staff", "add", "\ufeffJo Worker", "--role", "rj-worker"], "the name"),
+    (["victim", "new", "--name", "Ann Example\u200f"], "--name"),
 ], ids=lambda v: v if isinstance(v, str) else " ".join([*v[:2], v[-1][:12]]))
 def test_a_name_with_a_control_character_is_refused(casebook: CasebookUnderTest,
                                                    args: list[str], option: str) -> None:

@@ -8,25 +8,29 @@ Wait 'til Eight §7.10.1).
 What it finds, from each person's recorded details:
 
 * a **name**: the full name, first and last name, "Last, First", in any case, spacing or
-  punctuation; the **family name** alone (a warning) when it is not a common word
-  (:data:`COMMON_WORDS`), not a staff member's and not the child's own;
+  punctuation; the **family name** alone or plural (``the Quills'``; a warning) when it is
+  not a common word (:data:`COMMON_WORDS`), not a staff member's and not the child's own;
 * a **phone number** in any spacing, with ``+44``, ``0044``, ``(0)`` or brackets;
 * an **e-mail address** in any case;
-* a **postcode** in any case and spacing (``XE3 1AB``, ``xe31ab``, ``XE3  1AB``);
+* a **postcode** in any case, spacing and separators (``XE3 1AB``, ``xe31ab``, ``XE3/1AB``,
+  ``XE3 1 AB``, ``X E3 1AB``);
 * an **address line** (the street lines of the recorded address; not a town alone), in any
   case, spacing and punctuation, with ``Rd``/``St``/``Ave``... read as the full word;
 * a **date of birth** in every common written form: ``14/09/1963``, ``14.09.1963``,
   ``14-09-1963``, ``14 09 1963``, ``14/9/63``, ISO ``1963-09-14``, ``14 Sept 1963``, ``14th September 1963``,
-  ``14th of Sept '63``, ``September 14, 1963``, ``14SEP1963``; a numeric date is read both
+  ``14th of Sept '63``, ``14th day of September 1963``, ``September 14, 1963``,
+  ``14SEP1963``, ``14091963``, ``19630914``, ``14 IX 1963``; a numeric date is read both
   day-first and month-first (US order), a two-digit year as its last two digits.
 
-The whole text is scanned at once (tokens and regular expressions over the text, not a
-loop per line), and each finding located on its line.
+The text is read as it shows (:func:`plain`: full-width letters as plain ones, zero-width
+and soft-hyphen characters dropped). The whole text is scanned at once (tokens and regular
+expressions over the text, not a loop per line), and each finding located on its line.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +39,8 @@ from typing import Any
 
 from rjcli.core.model import Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.problems import Problem
+from rjcli.core.written_dates import (COMPACT_DATE, MONTH_WORDS, birthday_keys, named_month_dates,
+                                      numeric_dates, other_dates, owner_of_words)
 
 # --- what each finding is called --------------------------------------------------------
 
@@ -68,7 +74,8 @@ _STREET_WORDS = {"rd": "road", "st": "street", "ave": "avenue", "av": "avenue", 
 _GENERIC_ADDRESS_WORDS = frozenset({"flat", "apartment", "apt", "unit", "floor", "house",
                                     "room", "block", "the"})
 
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+"""A word: a run of digits or of letters (``14Orchard`` is ``14`` and ``orchard``)."""
 _HAS_DIGIT = re.compile(r"\d").search
 _NON_DIGITS = re.compile(r"\D")
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
@@ -78,18 +85,11 @@ for _short, _full in _STREET_WORDS.items():
 _DIGIT_GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"[\w.+\-']{1,64}@[\w\-]{1,255}(?:\.[\w\-]{1,255})+")
 """Bounded as an address is (RFC 5321): unbounded, a long line with no @ took quadratic time."""
-_POSTCODE = re.compile(r"(?<![^\W_])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ \t\-]*(\d[A-Za-z]{2})(?![^\W_])")
-_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
-_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?"
-_YEAR = r"'?(\d{4}|\d{2})(?!\d)"
-_SEP = r"[ \t.,/\-]*"
-_WORD_DATES = re.compile(
-    rf"(?<!\d){_DAY}(?:[ \t]+of)?{_SEP}{_MONTH}{_SEP}{_YEAR}"  # 14th of Sept 1963
-    rf"|(?<![a-z]){_MONTH}{_SEP}{_DAY},?{_SEP}{_YEAR}",  # September 14, 1963
-    re.IGNORECASE)
-_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                       "sep", "oct", "nov", "dec"), 1)}
+_PC_SEP = r"[ \t\-./_]{0,3}"
+_POSTCODE = re.compile(
+    rf"(?<![^\W_])([A-Za-z](?:{_PC_SEP}[A-Za-z])?{_PC_SEP}\d(?:{_PC_SEP}[A-Za-z\d])?)"
+    rf"{_PC_SEP}(\d){_PC_SEP}([A-Za-z]){_PC_SEP}([A-Za-z])(?![^\W_])")
+"""A postcode with any separators (``XE2/7HN``, ``XE2 7 HN``, ``X E2 7HN``)."""
 OWN_DATE_KEYS = re.compile(
     r"^\s*(?:- )?(?:dob|date|at|recorded_at|recorded_on|sentence_date|order_start|order_end|"
     r"allocated|received|due|target|done|told|sought|until)\s*:")
@@ -109,23 +109,6 @@ def national(digits: str) -> str:
 
 def _words(text: str) -> list[str]:
     return [_STREET_WORDS.get(t, t) for t in _TOKEN.findall(text.casefold())]
-
-
-def _birthday_keys(iso: str | None) -> tuple[str, ...]:
-    """The look-up keys of a date of birth (ISO): with its year, and its year's last two
-    digits (none for a date that is not one)."""
-    parts = (iso or "").split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return ()
-    year, month, day = (int(p) for p in parts)
-    return f"{year}-{month}-{day}", f"'{year % 100}-{month}-{day}"
-
-
-def _date_keys(year: str, month: int, day: int) -> list[str]:
-    """Look-up keys of a written date: a two-digit year stands for its last two digits."""
-    if len(year) == 4:
-        return [f"{int(year)}-{month}-{day}"]
-    return [f"'{int(year)}-{month}-{day}"]
 
 
 # --- the matcher -------------------------------------------------------------------------
@@ -170,7 +153,7 @@ class Matcher:
     postcode_anchors: frozenset[str]
     """Inward codes (``1ab``) and whole postcodes (``xe31ab``), folded."""
     birthdays: dict[str, str]
-    """:func:`_date_keys` of each date of birth -> owner."""
+    """:func:`~rjcli.core.written_dates.birthday_keys` of each date of birth -> owner."""
 
     @property
     def empty(self) -> bool:
@@ -200,9 +183,10 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
                                            for p in person.phones) if len(k) >= 9)
         emails.update((e.strip().casefold(), owner) for e in person.emails)
         postcodes.update((_NON_ALNUM.sub("", p.upper()), owner) for p in person.postcodes)
-        birthdays.update((k, owner) for k in _birthday_keys(person.dob))
+        birthdays.update((k, owner) for k in birthday_keys(person.dob))
     anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
-    postcode_anchors = frozenset(f for p in postcodes for f in (p.casefold(), p[-3:].casefold()))
+    postcode_anchors = frozenset(f for p in postcodes
+                                 for f in (p.casefold(), p[-3:].casefold(), p[-2:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
                    phones, max((len(p) for p in phones), default=0) + 4, emails, postcodes,
                    postcode_anchors, birthdays)
@@ -223,6 +207,8 @@ def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, s
     last = words[-1] if len(words) >= 2 else ""  # an organisation's one word is not a family name
     if len(last) >= 3 and not last.isdigit() and last not in excluded:
         surnames[last] = owner
+        if f"{last}s" not in excluded:  # the Quills, the Quills' house
+            surnames[f"{last}s"] = owner
 
 
 def _address_phrases(line: str, first: bool) -> list[tuple[str, ...]]:
@@ -252,13 +238,17 @@ def victim_identifiers(victims: Iterable[Victim], exclude_words: Iterable[str] =
 
 _SPACED = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019"
                          "\u201c\u201d\u00ab\u00bb\u2013\u2014\u2026\u00b7\u2022"})
-_MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april",
-                          "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
-                          "september", "oct", "october", "nov", "november", "dec",
-                          "december"})
-_NUMERIC_DATE = re.compile(r"(\d{1,4})([./\- ])(\d{1,2})\2(\d{1,4})(?!\d)")
-_COMPACT_DATE = re.compile(rf"(\d{{1,2}}){_MONTH}(\d{{4}}|\d{{2}})")
 _PHONE_RUN = re.compile(r"\d[\d ().\-]{7,}\d")
+
+
+def plain(text: str) -> str:
+    """``text`` as it reads: Unicode NFKC (full-width ``Ａｎｎ`` is ``Ann``) without format
+    characters (zero-width space, soft hyphen, bidi controls). No line break is added or
+    removed, so a line number of the plain text is one of ``text``."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf")
 
 
 class _Text:
@@ -297,10 +287,12 @@ def find(text: str, matcher: Matcher, own_names: Sequence[str] = (),
     """
     if matcher.empty or not text:
         return []
+    text = plain(text)
     scan = _Text(text)
     found: list[Finding] = []
-    if not scan.present.isdisjoint(matcher.anchors) or not scan.present.isdisjoint(
-            matcher.surnames):
+    numbered = {w.lstrip("0123456789") for w in scan.present if w[:1].isdigit()}
+    if not (scan.present.isdisjoint(matcher.anchors) and numbered.isdisjoint(matcher.anchors)
+            and scan.present.isdisjoint(matcher.surnames)):
         found += _words_found(scan, matcher, own_names)
     if matcher.phones:
         found += _matches(scan, _PHONE_RUN, PHONE, lambda m: _phone_owner(m.group(), matcher))
@@ -309,7 +301,9 @@ def find(text: str, matcher: Matcher, own_names: Sequence[str] = (),
                           lambda m: matcher.emails.get(m.group().casefold()))
     if matcher.postcodes and not scan.present.isdisjoint(matcher.postcode_anchors):
         found += _matches(scan, _POSTCODE, POSTCODE,
-                          lambda m: matcher.postcodes.get((m.group(1) + m.group(2)).upper()))
+                          lambda m: matcher.postcodes.get(
+                              _NON_ALNUM.sub("", m.group(1).upper()) + "".join(
+                                  m.group(2, 3, 4)).upper()))
     if matcher.birthdays:
         found += _birthdays_found(scan, matcher, own_dates)
     return sorted(found, key=lambda f: f.line)
@@ -381,14 +375,14 @@ def _phone_owner(run: str, matcher: Matcher) -> str | None:
 def _birthdays_found(scan: _Text, matcher: Matcher, own_dates: bool) -> list[Finding]:
     """Dates of birth: numeric dates anywhere, dates with a month's name on the lines
     that hold one (found by the words of the text, not by a search of every line)."""
-    hits = _numeric_dates(scan, matcher)
-    months = scan.present & _MONTH_WORDS
+    hits = numeric_dates(scan, matcher) + other_dates(scan, matcher)
+    months = scan.present & MONTH_WORDS
     if months:
-        hits += _named_month_dates(scan, matcher, months)
+        hits += named_month_dates(scan, matcher, months)
     for token in scan.present:
-        compact = _COMPACT_DATE.fullmatch(token) if token[:1].isdigit() else None
+        compact = COMPACT_DATE.fullmatch(token) if token[:1].isdigit() else None
         if compact:
-            owner = _owner_of_words(matcher, compact.group(1), compact.group(2),
+            owner = owner_of_words(matcher, compact.group(1), compact.group(2),
                                     compact.group(3))
             at = scan.folded.find(token)
             if owner and at >= 0:
@@ -399,51 +393,6 @@ def _birthdays_found(scan: _Text, matcher: Matcher, own_dates: bool) -> list[Fin
             continue
         found.append(Finding(BIRTHDAY, owner, line))
     return found
-
-
-def _numeric_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
-    """(line, owner) of each all-numeric date of birth: ISO, or day and month either way
-    round with a two- or four-digit year."""
-    hits = []
-    for match in _NUMERIC_DATE.finditer(scan.text):
-        year, _sep, middle, last = match.groups()
-        if len(year) == 4:
-            keys = _date_keys(year, int(middle), int(last))
-        elif len(last) in (2, 4) and len(year) <= 2:
-            keys = _date_keys(last, int(middle), int(year)) + _date_keys(last, int(year),
-                                                                          int(middle))
-        else:
-            continue
-        owner = next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
-        if owner:
-            hits.append((scan.line_of(match.start()), owner))
-    return hits
-
-
-def _named_month_dates(scan: _Text, matcher: Matcher, months: Iterable[str]
-                       ) -> list[tuple[int, str]]:
-    lines: set[int] = set()
-    for month in months:
-        at = scan.folded.find(month)
-        while at >= 0:
-            lines.add(scan.line_of(at))
-            at = scan.folded.find(month, at + 1)
-    hits = []
-    for line in sorted(lines):
-        for match in _WORD_DATES.finditer(scan.line_text(line)):
-            d1, m1, y1, m2, d2, y2 = match.groups()
-            owner = _owner_of_words(matcher, d1 or d2, m1 or m2, y1 or y2)
-            if owner:
-                hits.append((line, owner))
-    return hits
-
-
-def _owner_of_words(matcher: Matcher, day: str | None, month: str | None, year: str | None
-                    ) -> str | None:
-    if not (day and month and year):
-        return None
-    keys = _date_keys(year, _MONTHS[month[:3].casefold()], int(day))
-    return next((matcher.birthdays[k] for k in keys if k in matcher.birthdays), None)
 
 
 # --- as problems ------------------------------------------------------------------------------

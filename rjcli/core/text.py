@@ -39,11 +39,18 @@ def control_characters_in(text: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
 
 
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\u00ad]")
+"""Bidi controls and zero-width characters: a name holding one shows backwards, or looks
+like another name it is not (``Ann Ex\u00adample`` is not ``Ann Example`` to a search)."""
+
+
 def name_problem(what: str, value: str | None) -> str | None:
     """Why ``value`` cannot be a name or an id (None: it can): it holds a control
-    character or a line break. (The schemas say the same of names in the files, so a
-    hand edit is an ``rj check`` error.)"""
-    codes = control_characters_in(value) if value else []
+    character, a line break, a bidi control or a zero-width character. (The schemas say
+    the same of control characters in names in the files, so a hand edit is an ``rj check``
+    error.)"""
+    codes = sorted({*control_characters_in(value),
+                    *(f"U+{ord(c):04X}" for c in _INVISIBLE.findall(value))}) if value else []
     if not codes:
         return None
     return (f"{what} holds a control character or line break ({', '.join(codes)}): "
