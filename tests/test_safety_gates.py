@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from conftest import CasebookUnderTest, json_of, plain
 from test_journey import SUPPORTER, risk_answers

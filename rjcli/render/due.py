@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from rjcli.core.due import DueItem, Standing, summary_line
