@@ -48,7 +48,9 @@ def policy_fingerprint(casebook: Casebook) -> str:
     return digest.hexdigest()[:16]
 
 
-def _load_profile(casebook: Casebook, path: Path) -> dict[str, Any]:
+def load_checked(casebook: Casebook, path: Path, schema: str, what: str) -> Any:
+    """A policy data file, parsed and checked against ``schemas/<schema>.schema.json``;
+    RecordInvalid naming file and line (or the schema's first problems) otherwise."""
     from rjcli.storage import yamlio
     from rjcli.storage.schemas import validate
 
@@ -57,11 +59,15 @@ def _load_profile(casebook: Casebook, path: Path) -> dict[str, Any]:
         data = yamlio.read_fast(path)
     except yamlio.YamlProblem as exc:
         raise RecordInvalid(f"{rel}:{exc.line or '?'}: {exc.message}") from None
-    problems = validate("policy", data, rel)
+    problems = validate(schema, data, rel)
     if problems:
         raise RecordInvalid(f"{rel}: " + "; ".join(p.message for p in problems[:5]),
-                            hint="policy files follow schemas/policy.schema.json")
-    return data  # type: ignore[no-any-return]
+                            hint=f"{what} follow schemas/{schema}.schema.json")
+    return data
+
+
+def _load_profile(casebook: Casebook, path: Path) -> dict[str, Any]:
+    return load_checked(casebook, path, "policy", "policy files")  # type: ignore[no-any-return]
 
 
 def load_policy(casebook: Casebook) -> Policy:
