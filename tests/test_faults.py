@@ -175,6 +175,33 @@ def test_a_failed_commit_says_the_entry_is_saved_and_the_next_commit_takes_it(
     assert "saved once" in shown and "next" in shown
 
 
+def test_running_the_command_again_after_a_failed_commit_saves_nothing_twice(
+        committed_casebook: CasebookUnderTest) -> None:
+    """With the disk nearly full an entry was saved, git failed, and the retry saved it
+    twice (issue 15): the same change again is refused as saved already; a different one
+    is saved; once git commits, nothing is waiting and the same note may be logged again."""
+    book = committed_casebook
+    hook = book.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'No space left on device' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    assert log_contact(book, "saved once").exit_code == NotCommitted.exit_code
+    again = log_contact(book, "saved once")
+
+    assert again.exit_code == 6, again.output
+    assert "is saved already" in plain(again.output)
+    assert notes(book).count("saved once") == 1
+    other = log_contact(book, "another call")
+    assert other.exit_code == NotCommitted.exit_code, other.output
+    assert notes(book) == ["saved once", "another call"]
+    hook.unlink()
+
+    assert log_contact(book, "next").exit_code == 0
+    assert git(book, "status", "--porcelain").stdout == ""
+    assert log_contact(book, "saved once").exit_code == 0  # committed: a new call is new
+    assert notes(book).count("saved once") == 2
+
+
 def test_a_failed_commit_of_a_new_victim_keeps_both_records_whole(
         committed_casebook: CasebookUnderTest) -> None:
     book = committed_casebook

@@ -319,8 +319,13 @@ class Casebook:
             self._refuse_invalid(kind, data, document.tree, path, document.original, hint)
             if kind == "child":
                 self._refuse_victim_identifiers(lock, before, data)
+            digest = self._refuse_a_retry(path, message, before, data)
             self._save(path, new_text, private=kind == "victim")
             self.committed([path], message)
+            if self.not_committed is not None:
+                from rjcli.storage.retries import remember
+
+                remember(self, self.rel(path), digest)
         if kind in FOLDERS:
             self._wrote(path, new_text)
         return data  # type: ignore[no-any-return]
@@ -382,6 +387,20 @@ class Casebook:
         from rjcli.storage.childgate import refuse_victim_identifiers
 
         refuse_victim_identifiers(self, child_id, before, after, after_text)
+
+    def _refuse_a_retry(self, path: Path, message: str, before: Any, after: Any) -> str:
+        """The change's digest; ChangeRefused when this very change was saved before and
+        git could not commit it (``rjcli.storage.retries``): it is not saved twice."""
+        from rjcli.storage.retries import change_digest, saved_already
+
+        digest = change_digest(message, before, after)
+        if (self.cache_dir / "uncommitted").exists() and \
+                saved_already(self, self.rel(path), digest):
+            raise ChangeRefused(
+                f"this change to {self.rel(path)} is saved already (git could not commit it "
+                "the last time); nothing was added again",
+                hint="it is committed with your next change (or run: git add -A && git commit)")
+        return digest
 
     def _not_found(self, record_id: str) -> RecordNotFound:
         """'no record V-K2FTS3', with the ids it may have meant (S heard for 5...)."""

@@ -116,6 +116,9 @@ def commit_paths(casebook: Casebook, paths: Sequence[Path], message: str,
         if earlier:
             with contextlib.suppress(FileNotFoundError):
                 (casebook.cache_dir / UNCOMMITTED).unlink()
+            from rjcli.storage.retries import forget
+
+            forget(casebook)
 
 
 def _commit(root: Path, rels: list[str], message: str, author: str | None) -> None:
@@ -141,6 +144,11 @@ def _index_unlocked(root: Path) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def pending_commit(casebook: Casebook) -> list[str]:
+    """Files saved whose commit failed, waiting for the next commit."""
+    return _uncommitted(casebook)
 
 
 def _uncommitted(casebook: Casebook) -> list[str]:
