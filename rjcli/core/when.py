@@ -21,10 +21,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from rjcli.core.dates import UK_MONTHS
-
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
+from rjcli.core.dates import UK_MONTHS, check_in_range
+from rjcli.core.limits import FIRST_DAY, LAST_DAY
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {**{w: i for i, w in enumerate(WEEKDAYS)},
@@ -57,13 +55,12 @@ def _clean(text: str) -> list[str]:
     return [w for w in text.split() if w not in ("at", "on", "the", "of")]
 
 
-OUTSIDE = "is outside the dates rj keeps (1900-01-01 to 2100-12-31)"
-"""The same words as rjcli.core.dates.check_in_range, whichever refuses first."""
-
-
 def _bounded(day: date, text: str) -> date:
-    if not EARLIEST <= day <= LATEST:
-        raise NotUnderstood(f"'{text}' {OUTSIDE}")
+    """``day`` within the dates rj keeps (rjcli.core.limits), in the words of the records'
+    own check (rjcli.core.dates.check_in_range)."""
+    problem = check_in_range(day, f"'{text}'")
+    if problem:
+        raise NotUnderstood(problem)
     return day
 
 
@@ -75,8 +72,9 @@ def _real(year: int, month: int, day: int, text: str) -> date:
             raise NotUnderstood(f"'{text}' has no month {month}: dates are read day first "
                                 f"(DD/MM/YYYY), so write {day:02d}/{month:02d} as "
                                 f"{month:02d}/{day:02d}") from None
-        if not 1900 <= year <= 2100:
-            raise NotUnderstood(f"'{text}' {OUTSIDE}") from None
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            outside = FIRST_DAY - timedelta(days=1)  # any day outside: the same words
+            raise NotUnderstood(str(check_in_range(outside, f"'{text}'"))) from None
         raise NotUnderstood(f"'{text}' is not a real date") from None
     return _bounded(meant, text)
 
