@@ -141,11 +141,11 @@ def plain_name(name: str) -> str:
 
 
 def phone_digits(phone: str) -> str:
-    """A phone number as comparable digits: 07700 900001 = +44 7700 900001."""
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("44") and len(digits) > 10:
-        digits = "0" + digits[2:]
-    return digits
+    """A phone number as comparable digits, as the privacy matcher compares them
+    (rjcli.core.identifiers.national): 07700 900001 = +44 7700 900001 = 0044 7700 900001."""
+    from rjcli.core.identifiers import national
+
+    return national(re.sub(r"\D", "", phone))
 
 
 def _split(value: str) -> tuple[str, ...]:
