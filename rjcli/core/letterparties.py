@@ -247,7 +247,7 @@ def _signatures(b: Build) -> None:
         rows = [_signatory("For the organisation harmed" if v.kind == "corporate"
                            else "The person harmed", "victim")]
         if victim_under_18(v):
-            rows.append(_signatory("Their parent or guardian", "parent-guardian"))
+            rows.append(_signatory("Parent or guardian of the person harmed", "parent-guardian"))
         rows += [_signatory("The young person", "child"),
                  _signatory("The young person's parent or carer", "parent-carer"),
                  _signatory(f"Facilitator: {worker}" if worker else "Facilitator",

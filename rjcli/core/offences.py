@@ -60,6 +60,14 @@ def duplicate_ids(data: Mapping[str, Any]) -> list[str]:
     return twice
 
 
+def category_problem(category: str, categories: OffenceCategories) -> str | None:
+    """Why ``category`` cannot be recorded (None: it is on the list)."""
+    if category in categories.words:
+        return None
+    return (f"offence category '{category}' is not on the list: "
+            f"{', '.join(categories.words) or 'none'} (policy/offence-categories.yaml)")
+
+
 @dataclass(frozen=True)
 class OffenceWords:
     """What a letter to this victim says of the offence."""
