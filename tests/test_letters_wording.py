@@ -458,3 +458,19 @@ def test_a_salutation_with_a_control_character_stops_the_letter(tmp_path: Path) 
     result = rj(own, "letter", "closure", "V-0004", "--draft")
     assert result.exit_code != 0
     assert "salutation" in plain(result.output) and "U+0007" in plain(result.output)
+
+
+@pytest.mark.parametrize(("name", "title", "own", "dear"), [
+    ("Margaret Hollis", "Mrs", None, "Dear Mrs Hollis"),
+    ("Mary van der Berg", "Mrs", None, "Dear Mrs van der Berg"),
+    ("Cher", "Ms", None, "Dear Ms Cher"),
+    ("Margaret Hollis", None, None, "Dear Margaret Hollis"),
+    ("Margaret Hollis", "Mrs", "Dear Maggie", "Dear Maggie"),
+    (None, "Mrs", None, None),
+])
+def test_the_greeting_from_name_title_and_salutation(name: str | None, title: str | None,
+                                                     own: str | None,
+                                                     dear: str | None) -> None:
+    from rjcli.core.greeting import salutation
+
+    assert salutation(name, title, own) == dear

@@ -74,6 +74,8 @@ class OffenceWords:
 
     words: str | None
     """The words printed, or None (the letter says "the offence")."""
+    words_cy: str | None = None
+    """The category's words in Welsh, where the list gives them."""
     unknown_category: str | None = None
     """A recorded category that is not on the list (the letter is not written)."""
     unnamed: bool = False
@@ -94,4 +96,4 @@ def offence_words(victim: Victim, categories: OffenceCategories) -> OffenceWords
     words = categories.words.get(category)
     if words is None:
         return OffenceWords(None, unknown_category=category)
-    return OffenceWords(words)
+    return OffenceWords(words, categories.words_cy.get(category))
