@@ -187,6 +187,65 @@ def test_pdf_without_libreoffice_says_to_install_it_and_writes_nothing(
     assert contacts(book, "V-0001") == []  # not written, so not sent
 
 
+FAKE_OFFICE = """\
+#!{python}
+# stands in for LibreOffice: notes how it was called, then makes a PDF or fails
+import json, os, pathlib, sys
+args = sys.argv[1:]
+pathlib.Path({log!r}).write_text(json.dumps(args))
+profile = next(a for a in args if a.startswith("-env:UserInstallation=file://"))
+assert os.path.isdir(os.path.dirname(profile[len("-env:UserInstallation=file://"):]))
+if {fail!r}:
+    sys.exit("Error: source file could not be loaded")
+out = pathlib.Path(args[args.index("--outdir") + 1])
+out.mkdir()
+(out / (pathlib.Path(args[-1]).stem + ".pdf")).write_bytes(b"%PDF-1.4 made by the stand-in")
+"""
+
+
+def fake_office(tmp_path: Path, fail: bool = False) -> tuple[dict[str, str | None], Path]:
+    """A PATH holding only a stand-in ``soffice``, and the file it notes its arguments in."""
+    import sys
+
+    folder = tmp_path / ("failing" if fail else "working")
+    folder.mkdir()
+    log = tmp_path / f"{folder.name}.json"
+    office = folder / "soffice"
+    office.write_text(FAKE_OFFICE.format(python=sys.executable, log=str(log), fail=fail),
+                      encoding="utf-8")
+    office.chmod(0o700)
+    return {"PATH": str(folder)}, log
+
+
+def test_libreoffice_runs_headless_in_a_throwaway_profile(book: Path, tmp_path: Path) -> None:
+    import json
+
+    env, log = fake_office(tmp_path)
+    result = rj(book, "letter", "initial", "V-0001", "--format", "pdf", "--json", env=env)
+    assert result.exit_code == 0, result.output
+    written = book / json_of(result)["file"]
+    assert written.read_bytes() == b"%PDF-1.4 made by the stand-in"
+    args = json.loads(log.read_text(encoding="utf-8"))
+    assert "--headless" in args and args[args.index("--convert-to") + 1].startswith("pdf")
+    profile = Path(next(a for a in args if a.startswith("-env:UserInstallation=file://"))
+                   [len("-env:UserInstallation=file://"):])
+    assert not profile.parent.exists()  # thrown away with the Word file
+    assert not profile.is_relative_to(Path.home() / ".config")
+    assert contacts(book, "V-0001")[-1]["file"] == json_of(result)["file"]
+
+
+def test_a_failed_conversion_writes_and_logs_nothing(book: Path, tmp_path: Path) -> None:
+    env, _ = fake_office(tmp_path, fail=True)
+    result = rj(book, "letter", "initial", "V-0001", "--format", "pdf", env=env)
+    said = plain(result.output)
+    assert result.exit_code == 28, said
+    assert "LibreOffice could not make the PDF (Error: source file could not be loaded)" in said
+    assert "--format docx" in said
+    assert not (book / "output" / "letters").exists() or not any(
+        (book / "output" / "letters").iterdir())
+    assert contacts(book, "V-0001") == []
+
+
 # --- with LibreOffice ---------------------------------------------------------------------
 
 
