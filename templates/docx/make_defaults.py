@@ -52,8 +52,9 @@ WINDOW_WIDTH_MM = 90
 WINDOW_HEIGHT_MM = 34
 SIGNATURE_SPACE_MM = 15
 """Room to sign between the sign-off and the worker's name."""
-CONTINUATION_HEADER = "Our reference: {{ record }}"
-"""At the top of every page after the first (the first holds it below the address)."""
+CONTINUATION_HEADER = "{% if reference %}Our reference: {{ reference }}{% endif %}"
+"""At the top of every page after the first (the first holds it below the address); a
+copy for everyone who took part has no reference (rjcli.core.letters)."""
 FORM_WINDOW = "{% if recipient is defined and recipient %}{{ recipient.block | lines }}{% endif %}"
 """A form shows an address in the window when it has a recipient to post it to."""
 
