@@ -114,7 +114,8 @@ RECIPIENT = {
 }
 """The address block each victim's letters go to (the parent; the representative)."""
 SERVICE = ["Civic Offices", "High Street", "EX1 1AA"]
-OFFENCE = "criminal damage to a car"
+OFFENCE = "damage to your car"
+"""The offence as recorded for letters (offence_for_letters)."""
 SIGN_OFF = ("Yours sincerely", "Sam Worker", "Victim worker", "Telephone: 01632 960123",
             "E-mail: sam.worker@example.org", "Enclosed:")
 """The lines of the sign-off and what follows it: never alone on a page."""
@@ -126,7 +127,8 @@ def write_casebook(root: Path) -> Path:
     (root / "rj.yaml").write_text(RJ_YAML, encoding="utf-8")
     for n, (vid, text) in enumerate(VICTIMS.items(), start=1):
         record = (f"id: {vid}\n" + textwrap.dedent(text)
-                  + f"children: [{{child: C-0001, offence: {OFFENCE}}}]\n"
+                  + f"offence_for_letters: {OFFENCE}\n"
+                  + "children: [{child: C-0001, offence: smashed the car's wing mirror}]\n"
                   + textwrap.dedent(f"""\
                     consents:
                       - {{id: 01J00000000000000000000{n}01, kind: contact, answer: "yes",
@@ -380,10 +382,13 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
     if kind not in FORMS:
         text = "\n".join(x.text for page in pages for x in page)
         assert "Yours sincerely" in text and "Sam Worker" in text
-    # the offence is never named to the child's own family
+    # the offence is named in the initial letter, except to the child's own family; the
+    # copy of the agreement for everyone holds no victim reference
     words = " ".join(x.text for page in pages for x in page)
-    if record_id == "V-0004":
-        assert OFFENCE not in words
+    if kind == "initial":
+        assert (OFFENCE in words) is (record_id != "V-0004"), words
+    if kind in FORMS:
+        assert record_id not in words and "Signed:" in words
     # one font family throughout, headings and bullets included
     families = font_families(pdf)
     assert len(families) == 1, f"fonts of several families: {sorted(families)}"
