@@ -169,7 +169,7 @@ def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path) -> tuple[bytes
 
     refuse_irregular(root, "templates", "the casebook's letter templates")  # links: never
     paths = render.search_path(root)
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):  # a PDF is the Word letter, converted once it is checked
         return render.render_docx(draft.kind.name, draft.context, paths)
     text = render.render_text(draft.kind.name, draft.context, paths, fmt)
     if fmt == "txt":
@@ -243,6 +243,10 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
                        + "; ".join(problems),
                        hint="change the template (rj letter list shows which is in use)")
     target = _target(ctx, draft, fmt, out_path, is_draft, force)
+    if fmt == "pdf":
+        from rjcli.storage.pdf import docx_to_pdf
+
+        data = docx_to_pdf(data)
     atomic_write_bytes(target, data, private=True)
     remember(ctx.casebook.root, target, data)
     if not is_draft and send.log:
@@ -342,7 +346,8 @@ def _command(kind: letterkinds.LetterKind) -> Any:
         record: Annotated[str, typer.Argument(
             help=f"The {kind.record} record id ({EXAMPLE_IDS[kind.record][:2]}...).")],
         fmt: Annotated[str | None, typer.Option(
-            "--format", help="md, txt, html or docx (default: from --out, else md).",
+            "--format", help="md, txt, html, docx or pdf (pdf needs LibreOffice; default: from "
+            "--out, else md).",
             show_default=False)] = None,
         out_path: Annotated[Path | None, typer.Option(
             "--out", help="Where to write it (a file or a folder; default "
