@@ -152,9 +152,12 @@ def test_kpi10_counted_by_hand(book: Book) -> None:
         "consented_to_contact": 4,
         # V-0001 and V-0003 spoke to us, V-0007's parent was rung (no answer); V-0008 never
         "contacted": 3,
-        # V-0001 and V-0007 (V-0002's view was sought, but V-0002 is not consented)
-        "view_sought": 2,
-        # V-0001's conference; V-0003 declined, V-0007 accepted only after 30 June
+        # none: V-0001's view (2 April) and V-0007's (4 March) were sought after their
+        # child's court order began, when it was planned (issue 17: only views sought by
+        # the decision count); V-0002's was sought, but V-0002 is not consented
+        "view_sought": 0,
+        # V-0001's conference, with written consent to take part (YJB §24); V-0003
+        # declined, V-0007 accepted only after 30 June
         "engaged_rj": 1,
         # 1 engaged of 4 consented
         "engagement_rate": 25.0,
@@ -162,6 +165,9 @@ def test_kpi10_counted_by_hand(book: Book) -> None:
         "progress_requested": 2,
         # V-0001 was given an update on 20 May; V-0003 never
         "progress_provided": 1,
+        # nobody said no; V-0007 and V-0008 were never asked (no request, no answer)
+        "progress_declined": 0,
+        "progress_not_asked": 2,
         # V-0001 and V-0003
         "support_requested": 2,
         # V-0001 was given information on 3 April; V-0003 never
@@ -545,7 +551,7 @@ def test_explain_lists_the_cases_behind_each_figure_only_when_asked(book: Book) 
     assert behind[("activity", "first-contact", "late", "victims")] == ["V-0005"]
     assert behind[("timeliness", "timeliness", "child-first-contact", "late")] == ["C-0005"]
     screen = plain(book.run("quarterly", *Q1, "--explain").stdout)
-    assert "Victims engaged with restorative justice opportunities / Number: V-0001" in screen
+    assert "Victims engaged with restorative justice opportunities / All: V-0001" in screen
     assert "INTERNAL" in screen
 
 
@@ -600,7 +606,8 @@ def test_xlsx_has_one_sheet_per_section(book: Book) -> None:
     target = book.root / "output" / "sheets.xlsx"
     assert book.run("quarterly", *Q1, "--format", "xlsx", "--out", str(target)).exit_code == 0
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["YJB KPI 10 victims", "Service activity", "Timeliness"]
+    assert workbook.sheetnames == ["YJB KPI 10 victims", "Service activity", "Timeliness",
+                                   "Data quality"]
     rows = {r[0]: r[1] for r in workbook["YJB KPI 10 victims"].iter_rows(values_only=True)}
     assert rows["Victims counted this quarter"] == 6
     assert rows["Engagement rate (engaged / consented)"] == 0.25

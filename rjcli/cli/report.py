@@ -277,12 +277,14 @@ def quarterly(
     Example: rj report quarterly --quarter 2026-Q1 --format html
     """
     from rjcli.core.reports import quarterly_report
+    from rjcli.storage.policy import load_calendar
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(quarter, ctx.today, "quarter")
     work, problems = load_quarter(ctx, period)
-    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
+    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name,
+                              load_calendar(ctx.casebook, ctx.today))
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
          force)
 
