@@ -43,18 +43,20 @@ progress not asked (V-0003 | V-0007)             1    0  1  0            1    0 
 support asked for (V-0001 | V-0005)              1    1  0  0            1    0   1   0
   ... given information (V-0001 | none)          1    1  0  0            0    0   0   0
 
-Timeliness (national rules; deadline in the quarter)
-                        2026-Q1: due on-time late outst. share   2026-Q2: due on-time late outst. share
-first-contact                    4     3     1     0    25.0              2     1     0    1    50.0
+Timeliness (national rules; deadline in the quarter). Columns: fell due, met on time,
+met late, outstanding, share late or outstanding.
+                                2026-Q1                     2026-Q2
+                          due  met late  out share    due  met late  out share
+first-contact               4    3    1    0  25.0      2    1    0    1  50.0
   Q1: V-0001 due 22 Apr met 16 Apr; V-0002 due 22 Apr met 24 Apr (late); V-0008 due 19 May
       met 13 May; V-0009 due 8 Jun met 3 Jun. (V-0003 fell due 17 Mar, 2025-Q4.)
   Q2: V-0005 due 15 Jul met 9 Jul; V-0007 due 27 Jul, never met.
-progress-update                  1     1     0     0     0.0              1     0     0    1   100.0
+progress-update             1    1    0    0   0.0      1    0    0    1 100.0
   Q1: V-0001 due 15 May met 15 May.  Q2: V-0005 due 1 Sep, not given.
-child-first-contact              2     1     0     1    50.0              1     0     1    0   100.0
+child-first-contact         2    1    0    1  50.0      1    0    1    0 100.0
   Q1: C-0001 due 6 May met 20 Apr; C-0005 due 2 Jun, never met. (C-0002 fell due 23 Mar.)
   Q2: C-0003 due 27 Jul met 29 Jul (late).
-every other national rule        0     0     0     0       -              0     0     0    0       -
+every other national rule   0    0    0    0     -      0    0    0    0     -
 
 Contacts recorded late (written down more than 2 working days after they happened)
                         2026-Q1: recorded late share   2026-Q2: recorded late share

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from rjcli.core.activity import allocated_in, stage_group
+from rjcli.core.facts import consent_on
 from rjcli.core.kpi import (
     NOT_RECORDED,
     Counted,
@@ -24,7 +25,6 @@ from rjcli.core.kpi import (
     view_sought_on,
     written_consent_by,
 )
-from rjcli.core.facts import consent_on
 from rjcli.core.model import Child, Victim
 from rjcli.core.reports import (
     Casework,

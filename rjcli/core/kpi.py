@@ -275,7 +275,7 @@ class Counted:
 def cohort_of(work: Casework, period: Period, today: date) -> list[Counted]:
     """The victims KPI 10 counts in ``period``, by id."""
     found = []
-    for vid, v in sorted(work.victims.items()):
+    for _, v in sorted(work.victims.items()):
         day = counting_day(work, v, today)
         if day is None or day not in period:
             continue
