@@ -322,6 +322,9 @@ class Casework:
     people: tuple[Identifiers, ...] | None = None
     """Identifiers of every record of the casebook, when ``victims`` and ``children`` are
     not all of them."""
+    calendar: WorkingCalendar | None = None
+    """The working calendar the rule instances were worked out with, when the loader had
+    it at hand (the quarterly report counts contacts recorded late by it)."""
 
     def identifiers(self) -> Iterable[Identifiers]:
         if self.people is not None:
