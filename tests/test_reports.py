@@ -676,6 +676,9 @@ def casebooks(draw: st.DrawFn) -> Casework:
     children = {f"C-000{n}": child_from_dict({
         "id": f"C-000{n}", "status_history": [],
         "order_end": draw(st.one_of(st.none(), DAYS)),
+        "disposal": draw(st.sampled_from([None, "youth-caution", "referral-order",
+                                          "no-further-action"])),
+        "order_start": draw(st.one_of(st.none(), DAYS)),
         "victims": [{"ref": f"V-000{v}", "label": f"Victim {v}"}
                     for v in draw(st.lists(st.integers(1, 6), max_size=3, unique=True))],
     }) for n in range(1, 4)}
@@ -689,7 +692,9 @@ def casebooks(draw: st.DrawFn) -> Casework:
             "referral": {"allocated": draw(DAYS),
                          "stage": draw(st.sampled_from(["pre-court", "pre-sentence", None])),
                          "source": draw(st.sampled_from(["police", "court", None]))},
-            "consents": [{"id": draw(ENTRY), "kind": "contact", "date": draw(DAYS),
+            "consents": [{"id": draw(ENTRY), "date": draw(DAYS),
+                          "kind": draw(st.sampled_from(["contact", "contact",
+                                                        "progress-updates"])),
                           "answer": draw(st.sampled_from(["yes", "no", "withdrawn"]))}
                          for _ in range(draw(st.integers(0, 2)))],
             "contacts": [{"id": draw(ENTRY), "at": f"{draw(DAYS)} 10:00", "method": "phone",
@@ -705,6 +710,7 @@ def casebooks(draw: st.DrawFn) -> Casework:
                                 "status": draw(st.sampled_from(["open", "closed"])),
                                 "reason": "completed"} for _ in range(draw(st.integers(0, 2)))],
             "progress_request": draw(st.one_of(st.none(), st.fixed_dictionaries({"date": DAYS}))),
+            "view": draw(st.one_of(st.none(), st.fixed_dictionaries({"sought": DAYS}))),
             "progress_updates": [{"id": draw(ENTRY), "date": draw(DAYS)}
                                  for _ in range(draw(st.integers(0, 1)))],
         })
@@ -715,7 +721,7 @@ def casebooks(draw: st.DrawFn) -> Casework:
 @given(casebooks())
 def test_kpi10_lines_nest_and_totals_add_up_for_any_casebook(work: Casework) -> None:
     from rjcli.core.activity import activity_section
-    from rjcli.core.kpi import kpi10_counts
+    from rjcli.core.kpi import kpi10_columns, kpi10_counts
 
     period, today = quarter(2026, 1), date(2026, 8, 15)
     k = {key: fig.value for key, fig in kpi10_counts(work, period, today).items()}
@@ -725,6 +731,15 @@ def test_kpi10_lines_nest_and_totals_add_up_for_any_casebook(work: Casework) -> 
         assert k[line] <= k["consented_to_contact"], line
     assert k["progress_provided"] <= k["progress_requested"]
     assert k["engagement_rate"] is None or 0 <= k["engagement_rate"] <= 100
+    # every victim is asked, said no, or was not asked about progress information
+    assert k["progress_requested"] + k["progress_declined"] + k["progress_not_asked"] == \
+        k["consented_to_contact"]
+    # the pre-court, statutory and not-recorded columns add up to "All" on every count line
+    columns = kpi10_columns(work, period, today)
+    for key, fig in columns["number"].items():
+        if fig.kind == "count":
+            assert fig.value == sum(columns[g][key].value for g in
+                                    ("pre-court", "statutory", "not-recorded")), key
     section = activity_section(work, period, today, Redactor(work))
     referrals = section.table("referrals")
     for row in referrals.rows:
