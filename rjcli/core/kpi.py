@@ -13,7 +13,11 @@ Choices the YJB text leaves open, made here and printed with the report:
   counted once, in the quarter in which the *latest* of those orders ends: their
   contact with the service runs until then (Tower Hamlets, additional notes), and
   counting them earlier would report an engagement that may still be under way.
-  Children with no ``order_end`` recorded are left out of that choice.
+  Children with no ``order_end`` recorded are left out of that choice, and listed in
+  the report's data-quality section (``core/dataquality.py``).
+- Every line is split pre-court / statutory (YJB §27) by the disposal of the child whose
+  order ended; "view sought" and "engaged" are rj's readings, said in :data:`DEFINITIONS`
+  (the YJB's own data definitions are not among the seeds: DOMAIN §7).
 - An order ending after today has not ended: nothing is counted for it yet.
 - Consent is the ``contact`` consent in force on that order-end day (the latest one
   dated on or before it, as the deadline engine judges consent): a victim who
