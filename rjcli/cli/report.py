@@ -160,8 +160,8 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
 
     index = open_index(ctx.casebook, ctx.today, progress_bar) if ctx.use_cache else None
     if index is None:
-        work, problems, _ = load_casework(ctx)
-        return work, problems
+        work, problems, cal = load_casework(ctx)
+        return replace(work, calendar=cal), problems
     try:
         start, end = period.start, period.end
         allocated = index.ids_between("victim", "allocated", start, end)
@@ -176,7 +176,8 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
         work = Casework(
             victims={i: victim_from_dict(data[i]) for i in sorted(victim_ids) if i in data},
             children={i: child_from_dict(data[i]) for i in sorted(child_ids) if i in data},
-            evaluations=evaluations, rules=policy.enabled(), people=index.people())
+            evaluations=evaluations, rules=policy.enabled(), people=index.people(),
+            calendar=index.calendar(ctx.today))
         return work, index.problems()
     finally:
         index.close()
@@ -277,12 +278,15 @@ def quarterly(
     Example: rj report quarterly --quarter 2026-Q1 --format html
     """
     from rjcli.core.reports import quarterly_report
+    from rjcli.storage.policy import load_calendar
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(quarter, ctx.today, "quarter")
     work, problems = load_quarter(ctx, period)
-    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
+    calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
+    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name,
+                              calendar)
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
          force)
 
