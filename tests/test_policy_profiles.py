@@ -28,7 +28,8 @@ RULE_IDS = {
     "missed-appointments", "vcs-notify", "agreement-copy", "conference-feedback",
     "agreement-action", "progress-update", "closure-letter", "close-record",
     "child-first-contact", "risk-approval", "pre-conference-risk", "complaint-manager",
-    "home-service-liaison", "risk-approval-child",
+    "home-service-liaison", "risk-approval-child", "post-sentence-contact",
+    "final-opportunity-letter", "phone-day-and-evening",
 }
 # the documents in shared/seeds/README.md, as a source names them
 DOCUMENTS = ("Wokingham", "Somerset", "Tower Hamlets", "YJB", "Wait 'til Eight")
@@ -231,6 +232,18 @@ TIMESCALES = {
                                           "manager"),
     ("national", "pre-conference-risk"): ("conference-planned", -1, "working-days",
                                           "pre-conference-assessed", "rj-worker"),
+    # Wokingham post-sentence 5: "the RJW will contact the victim within five working days
+    # of sentencing"
+    ("wokingham", "post-sentence-contact"): ("sentence", 5, "working-days", "contact-attempt",
+                                             "rj-worker"),
+    # Somerset 6.1: "after three attempts, they will write to the victim offering a final
+    # opportunity" (no time: rj's own 5 working days, as the description says)
+    ("somerset", "final-opportunity-letter"): ("unanswered-attempts", 5, "working-days",
+                                               "letter-final-sent", "rj-worker"),
+    # Tower Hamlets app. 1: "make contact by phone twice, once in the day and once in the
+    # evening" (within the 5 working days of first contact)
+    ("tower-hamlets", "phone-day-and-evening"): ("allocation", 5, "working-days",
+                                                 "phone-day-and-evening", "rj-worker"),
     # Somerset 13.2: "immediately inform a manager"
     ("somerset", "complaint-manager"): ("complaint", 0, "calendar-days", "manager-told",
                                         "rj-worker"),
@@ -318,3 +331,23 @@ def test_a_resolved_policy_reads_back_equal_from_the_form_the_index_keeps(profil
     policy = resolve_policy(profiles, profile, {}, [])
     assert policy.rules
     assert policy_from_plain(marshal.loads(marshal.dumps(asdict(policy)))) == policy
+
+
+def test_somerset_counts_three_attempts() -> None:
+    # Somerset 6.1: "after three attempts"
+    assert rules_of("somerset")["final-opportunity-letter"]["attempts"] == 3
+
+
+def test_a_rule_counting_attempts_must_say_how_many() -> None:
+    from rjcli.core.policy import PolicyError, resolve_policy
+
+    rule = {"id": "x", "title": "X", "record": "victim", "from": "unanswered-attempts",
+            "offset": 1, "unit": "working-days", "met_by": ["letter-final-sent"],
+            "owner": "rj-worker", "source": "Somerset 6.1"}
+    assert validate("policy", {"profile": "p", "title": "P", "rules": [rule]}, "p.yaml")
+    with pytest.raises(PolicyError, match="say how many attempts with 'attempts'"):
+        resolve_policy({"p": {"profile": "p", "title": "P", "rules": [rule]}}, "p")
+    policy = resolve_policy({"p": {"profile": "p", "title": "P",
+                                   "rules": [{**rule, "attempts": 3}]}}, "p")
+    assert policy.rules[0].timing_text() == \
+        "1 working day after the third contact attempt with no response"

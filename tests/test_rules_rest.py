@@ -92,3 +92,71 @@ def test_no_post_sentence_contact_without_that_consent(casebook: CasebookUnderTe
     assert "post-sentence-contact" not in {i["rule"] for i in due(casebook)}
     explained = plain(ok(casebook.run("explain", victim)).output)
     assert "consent to contact after sentence is no" in explained
+
+
+# --- contact attempts counted -------------------------------------------------------------------
+
+
+def call(cb: CasebookUnderTest, at: str, outcome: str = "no-answer", method: str = "phone",
+         *extra: str) -> None:
+    ok(cb.run("contact", "log", cb.victim, "--method", method, "--outcome", outcome,
+              "--at", at, *extra))
+
+
+def rules_due(cb: CasebookUnderTest) -> dict[str, dict[str, Any]]:
+    return {i["rule"]: i for i in due(cb) if i["case"] == cb.victim}
+
+
+def test_somerset_three_unanswered_attempts_bring_the_final_opportunity_letter(
+        casebook: CasebookUnderTest) -> None:
+    """Somerset 6.1: "If the Restorative Justice Worker has not received a response from the
+    victim after three attempts, they will write to the victim offering a final opportunity
+    to engage with the service." One unanswered call is not three."""
+    set_profile(casebook, "somerset")
+    call(casebook, "2026-03-31 10:00")
+    assert "final-opportunity-letter" not in rules_due(casebook)
+    call(casebook, "2026-03-31 16:00", "left-message")
+    assert "final-opportunity-letter" not in rules_due(casebook)
+    call(casebook, "2026-04-01 11:00", "sent", "text")
+    item = rules_due(casebook)["final-opportunity-letter"]
+    assert item["due"] == "2026-04-10"  # 5 working days (rj's own); Easter 3 and 6 April
+    assert item["source"].startswith("Somerset 6.1")
+    explained = plain(ok(casebook.run("explain", casebook.victim)).output)
+    assert "counts from third contact attempt with no response 1 April 2026" in explained
+    call(casebook, "2026-04-02 10:00", "sent", "letter", "--letter", "final")
+    assert "final-opportunity-letter" not in rules_due(casebook)
+
+
+def test_somerset_a_response_before_the_third_attempt_needs_no_final_letter(
+        casebook: CasebookUnderTest) -> None:
+    set_profile(casebook, "somerset")
+    call(casebook, "2026-03-31 10:00")
+    call(casebook, "2026-03-31 16:00", "spoke")
+    call(casebook, "2026-04-01 11:00")
+    call(casebook, "2026-04-02 11:00")
+    assert "final-opportunity-letter" not in rules_due(casebook)
+
+
+def test_tower_hamlets_one_unanswered_call_is_not_a_day_and_an_evening_call(
+        casebook: CasebookUnderTest) -> None:
+    """Tower Hamlets appendix 1: "will need to make contact by phone twice, once in the day
+    and once in the evening"."""
+    set_profile(casebook, "tower-hamlets")
+    call(casebook, "2026-03-31 10:00")
+    item = rules_due(casebook)["phone-day-and-evening"]
+    assert item["source"].startswith("Tower Hamlets appendix 1")
+    assert "first-contact" not in rules_due(casebook)  # one attempt meets first contact
+    call(casebook, "2026-04-01 11:30")  # a second call in the day is still no evening call
+    assert "phone-day-and-evening" in rules_due(casebook)
+    call(casebook, "2026-04-01 18:30")
+    assert "phone-day-and-evening" not in rules_due(casebook)
+    explained = plain(ok(casebook.run("explain", casebook.victim)).output)
+    assert "met 1 April 2026: rung in the day (31 March 2026 10:00) and in the evening " \
+           "(1 April 2026 18:30)" in explained
+
+
+def test_tower_hamlets_reaching_the_victim_needs_no_evening_call(
+        casebook: CasebookUnderTest) -> None:
+    set_profile(casebook, "tower-hamlets")
+    call(casebook, "2026-03-31 10:00", "spoke")
+    assert "phone-day-and-evening" not in rules_due(casebook)

@@ -47,7 +47,7 @@ from rjcli.core.met import (  # noqa: F401  (MET_EVENTS and the rest re-exported
     met_pre_conference,
 )
 from rjcli.core.model import Child, Victim
-from rjcli.core.occurrences import START_EVENTS, Occurrence
+from rjcli.core.occurrences import Occurrence, occurrences_of
 from rjcli.core.policy import Policy, Rule
 
 ENDINGS = ("missed", "cancelled")
@@ -236,8 +236,7 @@ def evaluate_rule(case: Case, rule: Rule, cal: WorkingCalendar,
     reason = static_reason(case, rule)
     if reason:
         return [Evaluation(case_id, rule, False, reason)]
-    handler = START_EVENTS.get(rule.start)
-    occurrences = handler(case) if handler else []
+    occurrences = occurrences_of(case, rule)
     if not occurrences:
         latest = reason_on(case, rule, date.max, facts)  # as the record stands: the likelier why
         why = latest or f"nothing to count from yet ({rule.start.replace('-', ' ')})"

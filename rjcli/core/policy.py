@@ -61,10 +61,15 @@ class Rule:
     """Switched off by the casebook when False."""
     profile: str = ""
     """The profile (or ``rj.yaml``) that defined it last."""
+    attempts: int | None = None
+    """For ``from: unanswered-attempts``: how many contact attempts with no response start
+    it (Somerset 6.1: three)."""
 
     def timing_text(self) -> str:
         """"5 working days after allocation", "1 working day before a planned conference"."""
         event = EVENT_WORDS.get(self.start, self.start.replace("-", " "))
+        if self.start == "unanswered-attempts" and self.attempts:
+            event = f"the {ordinal(self.attempts)} contact attempt with no response"
         if self.offset == 0:
             return f"on the day of {event}"
         unit = self.unit.replace("-", " ")
@@ -72,6 +77,13 @@ class Rule:
             unit = unit.rstrip("s")
         side = "before" if self.offset < 0 else "after"
         return f"{abs(self.offset)} {unit} {side} {event}"
+
+
+def ordinal(n: int) -> str:
+    """first, second, third ... tenth, then 11th, 12th ..."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")
+    return words[n - 1] if 1 <= n <= len(words) else f"{n}th"
 
 
 EVENT_WORDS = {
@@ -93,6 +105,7 @@ EVENT_WORDS = {
     "support-completed": "completion of the chosen support",
     "risk-found": "the assessment that found risk",
     "complaint": "the complaint",
+    "unanswered-attempts": "the contact attempts with no response",
 }
 """How each start event reads in a sentence (rj explain)."""
 
@@ -149,13 +162,14 @@ def rule_from(data: Mapping[str, Any], profile: str) -> Rule:
         offset=int(data["offset"]), unit=str(data["unit"]), met_by=_tuple(data["met_by"]),
         owner=str(data["owner"]), source=str(data["source"]),
         enabled=bool(data.get("enabled", True)), profile=profile,
+        attempts=int(data["attempts"]) if data.get("attempts") is not None else None,
     )
 
 
 def _patched(rule: Rule, patch: Mapping[str, Any], origin: str) -> Rule:
     changes: dict[str, Any] = {"profile": origin}
     simple = {"title": str, "description": str, "offset": int, "unit": str, "owner": str,
-              "source": str, "enabled": bool}
+              "source": str, "enabled": bool, "attempts": int}
     for key, convert in simple.items():
         if key in patch:
             changes[key] = convert(patch[key])
@@ -204,5 +218,9 @@ def resolve_policy(
         rules[rule_id] = _patched(rules[rule_id], patch, "rj.yaml")
     for raw in additions:
         rules[str(raw["id"])] = rule_from(raw, "rj.yaml")
+    for rule in rules.values():
+        if rule.start == "unanswered-attempts" and not rule.attempts:
+            raise PolicyError(f"rule '{rule.id}' counts from unanswered-attempts: say how many "
+                              "attempts with 'attempts' (Somerset 6.1: 3)")
     title = str(profiles[chosen].get("title", chosen))
     return Policy(profile=chosen, title=title, rules=tuple(rules.values()))
