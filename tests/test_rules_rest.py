@@ -160,3 +160,52 @@ def test_tower_hamlets_reaching_the_victim_needs_no_evening_call(
     set_profile(casebook, "tower-hamlets")
     call(casebook, "2026-03-31 10:00", "spoke")
     assert "phone-day-and-evening" not in rules_due(casebook)
+
+
+# --- rj screen (Tower Hamlets appendix 1 (a-d)) --------------------------------------------------
+
+
+def screen(cb: CasebookUnderTest, record: str, *extra: str) -> Any:
+    return cb.run("screen", record, "--identifiable", "yes", "--vcs", "no", "--consented", "yes",
+                  *extra)
+
+
+def test_screening_is_recorded_with_rj_screen_and_meets_the_48_hours(
+        casebook: CasebookUnderTest) -> None:
+    """Tower Hamlets' 48-hour screening could only be met by hand-editing YAML."""
+    set_profile(casebook, "tower-hamlets")
+    v = casebook.victim
+    assert rules_due(casebook)["screen-referral"]["due"] == "2026-04-01"
+    result = ok(screen(casebook, v, "--date", "2026-03-31", "--note",
+                       "Referral template sent to the police"))
+    assert f"{v}: screened 31 March 2026" in plain(result.output)
+    assert casebook.data(v)["screening"] == {
+        "date": __import__("datetime").date(2026, 3, 31), "by": WORKER,
+        "identifiable_victim": True, "vcs_involved": False, "consented": True,
+        "note": "Referral template sent to the police"}
+    assert "screen-referral" not in rules_due(casebook)
+    explained = plain(ok(casebook.run("explain", v)).output)
+    assert "met 31 March 2026: screening recorded 31 March 2026 (on time)" in explained
+    timeline = plain(ok(casebook.run("timeline", v)).output)
+    assert "identifiable victim: yes" in timeline
+    assert ok(casebook.run("check")).exit_code == 0
+
+
+def test_screening_is_refused_twice_in_the_future_and_on_a_child(
+        casebook: CasebookUnderTest) -> None:
+    v = casebook.victim
+    later = screen(casebook, v, "--date", "2026-04-03")
+    assert later.exit_code == 2 and "in the future" in plain(later.output)
+    on_child = screen(casebook, casebook.child)
+    assert on_child.exit_code == 2
+    assert "recorded on the victim's record" in plain(on_child.output)
+    bad = casebook.run("screen", v, "--identifiable", "maybe", "--vcs", "no",
+                       "--consented", "yes")
+    assert bad.exit_code == 2
+    assert "--identifiable 'maybe' is not one of: yes, no" in plain(bad.output)
+    ok(screen(casebook, v))
+    before = casebook.text(v)
+    again = screen(casebook, v)
+    assert again.exit_code == 2
+    assert f"{v} was screened already on 2 April 2026" in plain(again.output)
+    assert casebook.text(v) == before
