@@ -21,6 +21,8 @@ from rjcli.storage.yamlio import read_fast
 
 PROFILE_DIR = shipped_dir("policy") / "profiles"
 LOCAL_PROFILES = ("wokingham", "somerset", "tower-hamlets")
+FILES = (*vocab.POLICY_PROFILES, *vocab.POLICY_ADDONS)
+"""Every shipped policy file: the profiles and the add-ons (issue 18: wait-til-eight)."""
 
 RULE_IDS = {
     "screen-referral", "first-contact", "initial-letter", "final-letter",
@@ -62,7 +64,7 @@ def effective(profile: str) -> dict[str, dict[str, Any]]:
 
 
 def all_rules() -> list[tuple[str, dict[str, Any]]]:
-    return [(p, r) for p in vocab.POLICY_PROFILES for r in load(p)["rules"]]
+    return [(p, r) for p in FILES for r in load(p)["rules"]]
 
 
 # --- shape ---------------------------------------------------------------------------
@@ -70,10 +72,12 @@ def all_rules() -> list[tuple[str, dict[str, Any]]]:
 
 def test_every_profile_rj_init_offers_has_a_file() -> None:
     shipped = {p.stem for p in PROFILE_DIR.glob("*.yaml")}
-    assert shipped == set(vocab.POLICY_PROFILES)
+    assert shipped == set(FILES)
+    assert all(load(p).get("addon") for p in vocab.POLICY_ADDONS)
+    assert not any(load(p).get("addon") for p in vocab.POLICY_PROFILES)
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_profile_validates_against_the_schema(profile: str) -> None:
     data = load(profile)
     assert validate("policy", data, f"policy/profiles/{profile}.yaml") == []
@@ -81,17 +85,18 @@ def test_profile_validates_against_the_schema(profile: str) -> None:
 
 
 def test_no_value_is_read_as_a_boolean_except_enabled() -> None:
-    # read_fast reads YAML 1.2, so a bare `no` stays a word; only `enabled` is true/false
+    # read_fast reads YAML 1.2, so a bare `no` stays a word; only `enabled` and an add-on's
+    # `addon` are true/false
     def booleans(value: Any, key: str = "") -> list[str]:
         if isinstance(value, bool):
-            return [] if key == "enabled" else [key]
+            return [] if key in ("enabled", "addon") else [key]
         if isinstance(value, dict):
             return [b for k, v in value.items() for b in booleans(v, str(k))]
         if isinstance(value, list):
             return [b for v in value for b in booleans(v, key)]
         return []
 
-    for profile in vocab.POLICY_PROFILES:
+    for profile in FILES:
         assert booleans(load(profile)) == [], profile
 
 
@@ -104,7 +109,7 @@ def test_national_extends_nothing() -> None:
     assert "extends" not in load("national")
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_no_duplicate_rule_ids_in_a_file(profile: str) -> None:
     ids = [rule["id"] for rule in load(profile)["rules"]]
     assert sorted(ids) == sorted(set(ids))
@@ -135,7 +140,7 @@ def test_every_rule_id_the_engine_knows_is_in_some_profile() -> None:
     assert RULE_IDS - defined == set()
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_every_rule_and_override_cites_a_seed_document(profile: str) -> None:
     data = load(profile)
     sources = {r["id"]: r["source"] for r in data["rules"]}
@@ -208,10 +213,10 @@ TIMESCALES = {
     # YJB §22: "notify the Victim Contact Scheme ... within one working day of sentencing"
     ("national", "vcs-notify"): ("sentence", 1, "working-days", "vcs-notified", "rj-worker"),
     # Wait 'til Eight app. 7E: "send it to participants within three working days"
-    ("national", "agreement-copy"): ("agreement-made", 3, "working-days",
+    ("wait-til-eight", "agreement-copy"): ("agreement-made", 3, "working-days",
                                      "agreement-copies-sent", "admin"),
     # Wait 'til Eight §6.7.2: "within 7 days from the date of the conference"
-    ("national", "conference-feedback"): ("conference-held", 7, "calendar-days",
+    ("wait-til-eight", "conference-feedback"): ("conference-held", 7, "calendar-days",
                                           "feedback-recorded", "rj-worker"),
     ("national", "agreement-action"): ("agreement-item", 0, "calendar-days",
                                        "agreement-item-closed", "rj-worker"),
@@ -225,7 +230,7 @@ TIMESCALES = {
                                    "rj-worker"),
     # Wait 'til Eight app. 7G: "Date of planned first contact *Within 15 working days of
     # sentence"
-    ("national", "child-first-contact"): ("sentence", 15, "working-days", "child-contact",
+    ("wait-til-eight", "child-first-contact"): ("sentence", 15, "working-days", "child-contact",
                                           "rj-worker"),
     ("national", "risk-approval"): ("risk-found", 1, "working-days", "risk-approved", "manager"),
     ("national", "risk-approval-child"): ("risk-found", 1, "working-days", "risk-approved",
@@ -274,7 +279,7 @@ def test_somerset_case_holder_checks_the_vcs_referral() -> None:
 @pytest.mark.parametrize(("profile", "rule_id", "days"), [
     ("wokingham", "final-letter", "10 days"),
     ("wokingham", "first-contact-pre-sentence", "5 days"),
-    ("national", "conference-feedback", "7 days"),
+    ("wait-til-eight", "conference-feedback", "7 days"),
 ])
 def test_days_without_working_are_calendar_days_and_say_so(
         profile: str, rule_id: str, days: str) -> None:

@@ -25,6 +25,7 @@ def due(cb: CasebookUnderTest, *args: str, **options: Any) -> list[dict[str, Any
 
 
 def test_work_of_a_role_nobody_holds_falls_to_the_case_worker(casebook: CasebookUnderTest) -> None:
+    switch_on_wait_til_eight(casebook)  # agreement-copy is admin's (Wait 'til Eight 7E)
     v = casebook.victim
     casebook.write(v, casebook.text(v) + HELD_WITH_AGREEMENT)
     (copies,) = [i for i in due(casebook) if i["rule"] == "agreement-copy"]
@@ -209,3 +210,73 @@ def test_screening_is_refused_twice_in_the_future_and_on_a_child(
     assert again.exit_code == 2
     assert f"{v} was screened already on 2 April 2026" in plain(again.output)
     assert casebook.text(v) == before
+
+
+# --- national holds only YJB and Victims' Code rules; wait-til-eight is an add-on ---------------
+
+
+def switch_on_wait_til_eight(cb: CasebookUnderTest) -> None:
+    config = cb.root / "rj.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("policy:\n", "policy:\n  addons: [wait-til-eight]\n", 1),
+                      encoding="utf-8")
+
+
+WAIT_TIL_EIGHT_RULES = {"child-first-contact", "conference-feedback", "agreement-copy"}
+"""Wait 'til Eight's own programme (appendix 7G, §6.7.2, appendix 7E)."""
+
+
+def test_national_does_not_give_a_child_with_no_victim_the_first_contact_rule(
+        casebook: CasebookUnderTest, child_factory: Any) -> None:
+    """child-first-contact (15 working days, from Wait 'til Eight 7G's footnote, the adult
+    Probation standard) was applied to every child, even one with no victim."""
+    alone = child_factory(name="Ash Child", disposal="referral-order", sentenced="2026-03-02",
+                          case_holder="Pat Holder")
+    assert "child-first-contact" not in {i["rule"] for i in due(casebook) if i["case"] == alone}
+    explained = plain(ok(casebook.run("explain", alone)).output)
+    assert "child-first-contact" not in explained
+    switch_on_wait_til_eight(casebook)
+    item = next(i for i in due(casebook) if i["case"] == alone)
+    assert item["rule"] == "child-first-contact"
+    assert item["source"].startswith("Wait 'til Eight")
+
+
+def test_the_wait_til_eight_add_on_is_switched_on_per_casebook(casebook: CasebookUnderTest) -> None:
+    v = casebook.victim
+    casebook.write(v, casebook.text(v) + HELD_WITH_AGREEMENT)
+    assert not WAIT_TIL_EIGHT_RULES & {i["rule"] for i in due(casebook)}
+    switch_on_wait_til_eight(casebook)
+    assert {"conference-feedback", "agreement-copy"} <= {i["rule"] for i in due(casebook)}
+    explained = plain(ok(casebook.run("explain", v)).output)
+    assert "policy profile national, with wait-til-eight" in explained
+
+
+def test_an_add_on_is_not_a_profile_and_an_unknown_add_on_is_refused(
+        casebook: CasebookUnderTest) -> None:
+    config = casebook.root / "rj.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("policy:\n", "policy:\n  addons: [wait-til-ten]\n", 1),
+                      encoding="utf-8")
+    result = casebook.run("due")
+    assert result.exit_code != 0
+    assert "unknown policy add-on 'wait-til-ten' (known: wait-til-eight)" in plain(result.output)
+    config.write_text(original.replace("policy:\n", "policy:\n  addons: [wokingham]\n", 1),
+                      encoding="utf-8")
+    result = casebook.run("due")
+    assert result.exit_code != 0
+    assert "wokingham is a profile, not an add-on" in plain(result.output)
+
+
+def test_national_holds_only_rules_citing_the_yjb_or_the_victims_code_or_shared_by_every_service(
+) -> None:
+    from rjcli.shipped import shipped_dir
+    from rjcli.storage.yamlio import read_fast
+
+    national = read_fast(shipped_dir("policy") / "profiles" / "national.yaml")
+    ids = {r["id"] for r in national["rules"]}
+    assert not WAIT_TIL_EIGHT_RULES & ids
+    addon = read_fast(shipped_dir("policy") / "profiles" / "wait-til-eight.yaml")
+    assert addon["addon"] is True
+    assert {r["id"] for r in addon["rules"]} == WAIT_TIL_EIGHT_RULES
+    for rule in addon["rules"]:
+        assert rule["source"].startswith("Wait 'til Eight")

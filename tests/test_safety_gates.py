@@ -370,6 +370,9 @@ def test_letters_to_a_family_victim_do_not_name_the_offence_and_honour_preferenc
 
 
 def test_check_warns_of_work_that_goes_to_no_one(casebook: CasebookUnderTest) -> None:
+    config = casebook.root / "rj.yaml"  # agreement-copy is Wait 'til Eight's (issue 18)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "policy:\n", "policy:\n  addons: [wait-til-eight]\n", 1), encoding="utf-8")
     v = casebook.victim
     casebook.write(v, casebook.text(v) + HELD_WITH_AGREEMENT)
     result = casebook.run("check")

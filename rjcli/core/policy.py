@@ -2,8 +2,10 @@
 
 Profiles live in ``policy/profiles/*.yaml`` (schema: ``schemas/policy.schema.json``).
 Every local profile extends ``national`` (the YJB / Victims' Code minimum); a casebook
-picks one in ``rj.yaml`` and may change (``policy.rules``) or add (``policy.add``)
-rules. This module resolves that chain into one :class:`Policy`.
+picks one in ``rj.yaml``, may switch on add-ons (``policy.addons``: files marked
+``addon: true``, such as ``wait-til-eight``, a guide's own programme rules), and may change
+(``policy.rules``) or add (``policy.add``) rules. This module resolves that chain into one
+:class:`Policy`.
 """
 
 from __future__ import annotations
@@ -120,6 +122,13 @@ class Policy:
     """Its title."""
     rules: tuple[Rule, ...]
     """Every rule, enabled or not, in file order."""
+    addons: tuple[str, ...] = ()
+    """The add-ons switched on in rj.yaml."""
+
+    @property
+    def named(self) -> str:
+        """"national", "national, with wait-til-eight"."""
+        return self.profile + (f", with {', '.join(self.addons)}" if self.addons else "")
 
     def enabled(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)
@@ -132,7 +141,8 @@ def policy_from_plain(data: Mapping[str, Any]) -> Policy:
     """A Policy from ``dataclasses.asdict(policy)`` (the index keeps a resolved policy so,
     in a form cheaper to read back than a pickle)."""
     rules = tuple(Rule(**{**r, "applies": Applies(**r["applies"])}) for r in data["rules"])
-    return Policy(profile=data["profile"], title=data["title"], rules=rules)
+    return Policy(profile=data["profile"], title=data["title"], rules=rules,
+                  addons=tuple(data.get("addons") or ()))
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -191,13 +201,19 @@ def resolve_policy(
     chosen: str,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     additions: Sequence[Mapping[str, Any]] = (),
+    addons: Sequence[str] = (),
 ) -> Policy:
-    """The rules in force: ``chosen``'s chain of profiles, then rj.yaml's changes."""
+    """The rules in force: ``chosen``'s chain of profiles, then each add-on's rules, then
+    rj.yaml's changes."""
+    if chosen in profiles and profiles[chosen].get("addon"):
+        raise PolicyError(f"{chosen} is an add-on, not a profile: list it under policy.addons "
+                          "and choose a profile (national, wokingham, somerset, tower-hamlets)")
     chain = []
     name: str | None = chosen
     while name:
         if name not in profiles:
-            raise PolicyError(f"unknown policy profile '{name}' (known: {', '.join(sorted(profiles))})")
+            raise PolicyError(f"unknown policy profile '{name}' (known: "
+                              f"{', '.join(sorted(p for p in profiles if not profiles[p].get('addon')))})")
         if name in chain:
             raise PolicyError(f"policy profiles extend each other in a loop: {' -> '.join(chain)}")
         chain.append(name)
@@ -211,6 +227,8 @@ def resolve_policy(
             rules[rule_id] = _patched(rules[rule_id], patch, name)
         for raw in data.get("rules") or []:
             rules[str(raw["id"])] = rule_from(raw, name)
+    for addon in addons:
+        _add_on(rules, profiles, addon)
     for rule_id, patch in (overrides or {}).items():
         if rule_id not in rules:
             raise PolicyError(f"rj.yaml changes rule '{rule_id}', which profile {chosen} does not have "
@@ -223,4 +241,20 @@ def resolve_policy(
             raise PolicyError(f"rule '{rule.id}' counts from unanswered-attempts: say how many "
                               "attempts with 'attempts' (Somerset 6.1: 3)")
     title = str(profiles[chosen].get("title", chosen))
-    return Policy(profile=chosen, title=title, rules=tuple(rules.values()))
+    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons))
+
+
+def _add_on(rules: dict[str, Rule], profiles: Mapping[str, Mapping[str, Any]], name: str) -> None:
+    """Add an add-on's rules; it may not replace a rule the profile has."""
+    known = sorted(p for p, data in profiles.items() if data.get("addon"))
+    if name not in profiles:
+        raise PolicyError(f"unknown policy add-on '{name}' (known: {', '.join(known) or 'none'})")
+    if not profiles[name].get("addon"):
+        raise PolicyError(f"{name} is a profile, not an add-on: choose it with policy.profile "
+                          f"(add-ons: {', '.join(known) or 'none'})")
+    for raw in profiles[name].get("rules") or []:
+        rule_id = str(raw["id"])
+        if rule_id in rules:
+            raise PolicyError(f"add-on {name} has rule '{rule_id}', which profile "
+                              f"{rules[rule_id].profile} has already")
+        rules[rule_id] = rule_from(raw, name)
