@@ -104,3 +104,19 @@ def test_communication_needs_are_a_support_need_not_a_risk(casebook: CasebookUnd
     assert stored["risk"] is False and stored["support"] is True
     due = json_of(ok(casebook.run("due", "--all", "--json", "--rule", "risk-approval-child")))
     assert due == []
+
+
+# --- what the victim says may reach the court (Wokingham PSR 3; Tower Hamlets; Somerset 9.2) -----
+
+
+def test_the_consultation_tells_the_victim_their_views_may_reach_the_court() -> None:
+    """The victim's views go into the report to court (Wokingham PSR 3; Tower Hamlets:
+    "potentially liable to be shared in open Court"); the consultation only said what they
+    say is shared with colleagues."""
+    found = questions("victim-consultation")
+    question = found["views-may-reach-court"]
+    assert "open court" in question["text"]
+    assert "pre-sentence report" in question["text"]
+    for cited in ("Wokingham PSR 3", "Tower Hamlets", "Somerset 9.2"):
+        assert cited in question["source"]
+    assert list(found)[0] == "views-may-reach-court"  # told before anything is asked

@@ -183,7 +183,8 @@ def test_choosing_a_checklist(cb: CasebookUnderTest) -> None:
 
 
 def test_checklist_without_rating_refuses_one(cb: CasebookUnderTest) -> None:
-    answers = {"what-happened": "A window was broken", "thinking": "Shock",
+    answers = {"views-may-reach-court": "yes",  # issue 18: asked first
+               "what-happened": "A window was broken", "thinking": "Shock",
                "feeling": "Scared", "feeling-now": "Calmer", "needs-now": "An apology",
                "impact": "Slept badly", "others-affected": "none",
                "financial-loss-initial": "Window, 200 pounds",
