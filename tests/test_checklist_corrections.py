@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import CasebookUnderTest, json_of, plain
+
 from rjcli.core.checklist import Answer, assess, checklist_from_dict
 from rjcli.shipped import shipped_dir
 from rjcli.storage.yamlio import parse_text
@@ -119,4 +120,4 @@ def test_the_consultation_tells_the_victim_their_views_may_reach_the_court() -> 
     assert "pre-sentence report" in question["text"]
     for cited in ("Wokingham PSR 3", "Tower Hamlets", "Somerset 9.2"):
         assert cited in question["source"]
-    assert list(found)[0] == "views-may-reach-court"  # told before anything is asked
+    assert next(iter(found)) == "views-may-reach-court"  # told before anything is asked

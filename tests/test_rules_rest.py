@@ -71,7 +71,8 @@ def test_sentence_recorded_brings_post_sentence_contact(casebook: CasebookUnderT
     path.write_text(path.read_text(encoding="utf-8") + "sentence_date: 2026-03-30\n",
                     encoding="utf-8")
     (item,) = [i for i in due(casebook) if i["rule"] == "post-sentence-contact"]
-    assert (item["case"], item["due"], item["worker"]) == (victim, "2026-04-08", WORKER)  # Easter: 3 and 6 April
+    # 5 working days; Easter: 3 and 6 April
+    assert (item["case"], item["due"], item["worker"]) == (victim, "2026-04-08", WORKER)
     assert "Wokingham post-sentence 5" in item["source"]
     explained = plain(ok(casebook.run("explain", victim)).output)
     assert "5 working days after sentence; Wokingham post-sentence 5" in explained

@@ -379,7 +379,8 @@ def test_check_warns_of_work_that_goes_to_no_one(casebook: CasebookUnderTest) ->
     assert result.exit_code == 0, result.output
     message = plain(result.output)
     assert "rj.yaml: nobody on the staff list has the role admin, so this work falls to the " \
-           f"case's worker: agreement-copy ({v}): add one (rj staff add NAME --role admin)" in message
+           f"case's worker: agreement-copy ({v}): add one (rj staff add NAME --role admin)" \
+           in message
     ok(casebook.run("staff", "add", "Al Admin", "--role", "admin"))
     assert "role admin" not in plain(casebook.run("check").output)
 

@@ -12,6 +12,7 @@ from rjcli.cli.context import current
 from rjcli.core.dates import uk_date
 from rjcli.core.screening import screening_entry, screening_problems
 
+
 def screen(
     record: Annotated[str, typer.Argument(help="The victim's record id.")],
     identifiable: Annotated[str, typer.Option(
@@ -23,15 +24,18 @@ def screen(
     consented: Annotated[str, typer.Option(
         "--consented", help="Did the victim agree to be contacted (YOT1)? yes or no.",
         show_default=False)],
-    day: Annotated[str | None, typer.Option("--date", help="When the screening was done (default today).")] = None,
-    note: Annotated[str | None, typer.Option(help="What was done: details recorded, the referral template sent to the police...")] = None,
+    day: Annotated[str | None, typer.Option(
+        "--date", help="When the screening was done (default today).")] = None,
+    note: Annotated[str | None, typer.Option(
+        help="What was done: details recorded, the referral template sent to the police...")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Record the screening of a new referral: an identifiable victim, the Victim Contact
     Scheme involved, consent to contact (Tower Hamlets appendix 1 (a-d): within 48 hours of
     allocation). Recorded once; change it with rj edit.
 
-    Example: rj screen V-0001 --identifiable yes --vcs no --consented yes --note "Referral template sent to the police"
+    Example: rj screen V-0001 --identifiable yes --vcs no --consented yes --note "Template sent"
     """
     ctx = current()
     record_id = victim_arg(record, "the screening")

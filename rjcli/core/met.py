@@ -11,10 +11,9 @@ from datetime import date, time
 from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.facts import RESPONSES, Case, entries, record_of, victim_contacts
-from rjcli.core.model import Contact, Child, Victim
+from rjcli.core.model import Child, Contact, Victim
 from rjcli.core.occurrences import Occurrence, start_update_points
 from rjcli.core.policy import Rule
-
 
 # --- met events ----------------------------------------------------------------------
 

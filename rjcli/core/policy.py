@@ -10,7 +10,7 @@ picks one in ``rj.yaml``, may switch on add-ons (``policy.addons``: files marked
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -205,25 +205,13 @@ def resolve_policy(
 ) -> Policy:
     """The rules in force: ``chosen``'s chain of profiles, then each add-on's rules, then
     rj.yaml's changes."""
-    if chosen in profiles and profiles[chosen].get("addon"):
-        raise PolicyError(f"{chosen} is an add-on, not a profile: list it under policy.addons "
-                          "and choose a profile (national, wokingham, somerset, tower-hamlets)")
-    chain = []
-    name: str | None = chosen
-    while name:
-        if name not in profiles:
-            raise PolicyError(f"unknown policy profile '{name}' (known: "
-                              f"{', '.join(sorted(p for p in profiles if not profiles[p].get('addon')))})")
-        if name in chain:
-            raise PolicyError(f"policy profiles extend each other in a loop: {' -> '.join(chain)}")
-        chain.append(name)
-        name = profiles[name].get("extends")
     rules: dict[str, Rule] = {}
-    for name in reversed(chain):
+    for name in reversed(_chain(profiles, chosen)):
         data = profiles[name]
         for rule_id, patch in (data.get("overrides") or {}).items():
             if rule_id not in rules:
-                raise PolicyError(f"profile {name} changes rule '{rule_id}', which it does not inherit")
+                raise PolicyError(f"profile {name} changes rule '{rule_id}', "
+                                  "which it does not inherit")
             rules[rule_id] = _patched(rules[rule_id], patch, name)
         for raw in data.get("rules") or []:
             rules[str(raw["id"])] = rule_from(raw, name)
@@ -231,17 +219,40 @@ def resolve_policy(
         _add_on(rules, profiles, addon)
     for rule_id, patch in (overrides or {}).items():
         if rule_id not in rules:
-            raise PolicyError(f"rj.yaml changes rule '{rule_id}', which profile {chosen} does not have "
-                              f"(its rules: {', '.join(rules)})")
+            raise PolicyError(f"rj.yaml changes rule '{rule_id}', which profile {chosen} "
+                              f"does not have (its rules: {', '.join(rules)})")
         rules[rule_id] = _patched(rules[rule_id], patch, "rj.yaml")
     for raw in additions:
         rules[str(raw["id"])] = rule_from(raw, "rj.yaml")
-    for rule in rules.values():
+    _check_attempts(rules.values())
+    title = str(profiles[chosen].get("title", chosen))
+    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons))
+
+
+def _chain(profiles: Mapping[str, Mapping[str, Any]], chosen: str) -> list[str]:
+    """``chosen`` and the profiles it extends, nearest first."""
+    if chosen in profiles and profiles[chosen].get("addon"):
+        raise PolicyError(f"{chosen} is an add-on, not a profile: list it under policy.addons "
+                          "and choose a profile (national, wokingham, somerset, tower-hamlets)")
+    chain: list[str] = []
+    name: str | None = chosen
+    while name:
+        if name not in profiles:
+            known = sorted(p for p, data in profiles.items() if not data.get("addon"))
+            raise PolicyError(f"unknown policy profile '{name}' (known: {', '.join(known)})")
+        if name in chain:
+            raise PolicyError(f"policy profiles extend each other in a loop: {' -> '.join(chain)}")
+        chain.append(name)
+        name = profiles[name].get("extends")
+    return chain
+
+
+def _check_attempts(rules: Iterable[Rule]) -> None:
+    """A rule counting from unanswered attempts says how many (no silent default)."""
+    for rule in rules:
         if rule.start == "unanswered-attempts" and not rule.attempts:
             raise PolicyError(f"rule '{rule.id}' counts from unanswered-attempts: say how many "
                               "attempts with 'attempts' (Somerset 6.1: 3)")
-    title = str(profiles[chosen].get("title", chosen))
-    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons))
 
 
 def _add_on(rules: dict[str, Rule], profiles: Mapping[str, Mapping[str, Any]], name: str) -> None:
