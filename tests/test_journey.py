@@ -9,8 +9,9 @@ feedback is taken, the agreed progress update is given, the support is completed
 the case is closed. At each step ``rj due --json`` (a fixed --today) shows the work
 appearing and disappearing, and ``rj timeline`` tells the story at the end.
 
-The casebook uses the Wokingham profile, plus Somerset's "close the record within 10
-working days" (Somerset 12.1) added in rj.yaml as a service would.
+The casebook uses the Wokingham profile with the Wait 'til Eight add-on (its feedback and
+agreement-copy timescales), plus Somerset's "close the record within 10 working days"
+(Somerset 12.1) added in rj.yaml as a service would.
 
 Dates: Easter 2026 is 3-6 April; 4 May and 25 May are bank holidays.
 """
@@ -98,7 +99,8 @@ def case(tmp_path: Path) -> Case:
                   "--no-autocommit", casebook=None, today="2026-04-09").exit_code == 0
     config = root / "rj.yaml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("policy:\n", "policy:\n" + CLOSE_RECORD_RULE, 1),
+    config.write_text(text.replace("policy:\n", "policy:\n  addons: [wait-til-eight]\n"
+                                   + CLOSE_RECORD_RULE, 1),
                       encoding="utf-8")
     c = Case(root)
     c.rj("2026-04-09", "staff", "add", WORKER, "--role", "rj-worker", "--phone", "01632 960101")

@@ -21,6 +21,8 @@ from rjcli.storage.yamlio import read_fast
 
 PROFILE_DIR = shipped_dir("policy") / "profiles"
 LOCAL_PROFILES = ("wokingham", "somerset", "tower-hamlets")
+FILES = (*vocab.POLICY_PROFILES, *vocab.POLICY_ADDONS)
+"""Every shipped policy file: the profiles and the add-ons (issue 18: wait-til-eight)."""
 
 RULE_IDS = {
     "screen-referral", "first-contact", "initial-letter", "final-letter",
@@ -28,7 +30,8 @@ RULE_IDS = {
     "missed-appointments", "vcs-notify", "agreement-copy", "conference-feedback",
     "agreement-action", "progress-update", "closure-letter", "close-record",
     "child-first-contact", "risk-approval", "pre-conference-risk", "complaint-manager",
-    "home-service-liaison", "risk-approval-child",
+    "home-service-liaison", "risk-approval-child", "post-sentence-contact",
+    "final-opportunity-letter", "phone-day-and-evening",
 }
 # the documents in shared/seeds/README.md, as a source names them
 DOCUMENTS = ("Wokingham", "Somerset", "Tower Hamlets", "YJB", "Wait 'til Eight")
@@ -61,7 +64,7 @@ def effective(profile: str) -> dict[str, dict[str, Any]]:
 
 
 def all_rules() -> list[tuple[str, dict[str, Any]]]:
-    return [(p, r) for p in vocab.POLICY_PROFILES for r in load(p)["rules"]]
+    return [(p, r) for p in FILES for r in load(p)["rules"]]
 
 
 # --- shape ---------------------------------------------------------------------------
@@ -69,10 +72,12 @@ def all_rules() -> list[tuple[str, dict[str, Any]]]:
 
 def test_every_profile_rj_init_offers_has_a_file() -> None:
     shipped = {p.stem for p in PROFILE_DIR.glob("*.yaml")}
-    assert shipped == set(vocab.POLICY_PROFILES)
+    assert shipped == set(FILES)
+    assert all(load(p).get("addon") for p in vocab.POLICY_ADDONS)
+    assert not any(load(p).get("addon") for p in vocab.POLICY_PROFILES)
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_profile_validates_against_the_schema(profile: str) -> None:
     data = load(profile)
     assert validate("policy", data, f"policy/profiles/{profile}.yaml") == []
@@ -80,17 +85,18 @@ def test_profile_validates_against_the_schema(profile: str) -> None:
 
 
 def test_no_value_is_read_as_a_boolean_except_enabled() -> None:
-    # read_fast reads YAML 1.2, so a bare `no` stays a word; only `enabled` is true/false
+    # read_fast reads YAML 1.2, so a bare `no` stays a word; only `enabled` and an add-on's
+    # `addon` are true/false
     def booleans(value: Any, key: str = "") -> list[str]:
         if isinstance(value, bool):
-            return [] if key == "enabled" else [key]
+            return [] if key in ("enabled", "addon") else [key]
         if isinstance(value, dict):
             return [b for k, v in value.items() for b in booleans(v, str(k))]
         if isinstance(value, list):
             return [b for v in value for b in booleans(v, key)]
         return []
 
-    for profile in vocab.POLICY_PROFILES:
+    for profile in FILES:
         assert booleans(load(profile)) == [], profile
 
 
@@ -103,7 +109,7 @@ def test_national_extends_nothing() -> None:
     assert "extends" not in load("national")
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_no_duplicate_rule_ids_in_a_file(profile: str) -> None:
     ids = [rule["id"] for rule in load(profile)["rules"]]
     assert sorted(ids) == sorted(set(ids))
@@ -134,7 +140,7 @@ def test_every_rule_id_the_engine_knows_is_in_some_profile() -> None:
     assert RULE_IDS - defined == set()
 
 
-@pytest.mark.parametrize("profile", vocab.POLICY_PROFILES)
+@pytest.mark.parametrize("profile", FILES)
 def test_every_rule_and_override_cites_a_seed_document(profile: str) -> None:
     data = load(profile)
     sources = {r["id"]: r["source"] for r in data["rules"]}
@@ -207,10 +213,10 @@ TIMESCALES = {
     # YJB §22: "notify the Victim Contact Scheme ... within one working day of sentencing"
     ("national", "vcs-notify"): ("sentence", 1, "working-days", "vcs-notified", "rj-worker"),
     # Wait 'til Eight app. 7E: "send it to participants within three working days"
-    ("national", "agreement-copy"): ("agreement-made", 3, "working-days",
+    ("wait-til-eight", "agreement-copy"): ("agreement-made", 3, "working-days",
                                      "agreement-copies-sent", "admin"),
     # Wait 'til Eight §6.7.2: "within 7 days from the date of the conference"
-    ("national", "conference-feedback"): ("conference-held", 7, "calendar-days",
+    ("wait-til-eight", "conference-feedback"): ("conference-held", 7, "calendar-days",
                                           "feedback-recorded", "rj-worker"),
     ("national", "agreement-action"): ("agreement-item", 0, "calendar-days",
                                        "agreement-item-closed", "rj-worker"),
@@ -224,13 +230,25 @@ TIMESCALES = {
                                    "rj-worker"),
     # Wait 'til Eight app. 7G: "Date of planned first contact *Within 15 working days of
     # sentence"
-    ("national", "child-first-contact"): ("sentence", 15, "working-days", "child-contact",
+    ("wait-til-eight", "child-first-contact"): ("sentence", 15, "working-days", "child-contact",
                                           "rj-worker"),
     ("national", "risk-approval"): ("risk-found", 1, "working-days", "risk-approved", "manager"),
     ("national", "risk-approval-child"): ("risk-found", 1, "working-days", "risk-approved",
                                           "manager"),
     ("national", "pre-conference-risk"): ("conference-planned", -1, "working-days",
                                           "pre-conference-assessed", "rj-worker"),
+    # Wokingham post-sentence 5: "the RJW will contact the victim within five working days
+    # of sentencing"
+    ("wokingham", "post-sentence-contact"): ("sentence", 5, "working-days", "contact-attempt",
+                                             "rj-worker"),
+    # Somerset 6.1: "after three attempts, they will write to the victim offering a final
+    # opportunity" (no time: rj's own 5 working days, as the description says)
+    ("somerset", "final-opportunity-letter"): ("unanswered-attempts", 5, "working-days",
+                                               "letter-final-sent", "rj-worker"),
+    # Tower Hamlets app. 1: "make contact by phone twice, once in the day and once in the
+    # evening" (within the 5 working days of first contact)
+    ("tower-hamlets", "phone-day-and-evening"): ("allocation", 5, "working-days",
+                                                 "phone-day-and-evening", "rj-worker"),
     # Somerset 13.2: "immediately inform a manager"
     ("somerset", "complaint-manager"): ("complaint", 0, "calendar-days", "manager-told",
                                         "rj-worker"),
@@ -261,7 +279,7 @@ def test_somerset_case_holder_checks_the_vcs_referral() -> None:
 @pytest.mark.parametrize(("profile", "rule_id", "days"), [
     ("wokingham", "final-letter", "10 days"),
     ("wokingham", "first-contact-pre-sentence", "5 days"),
-    ("national", "conference-feedback", "7 days"),
+    ("wait-til-eight", "conference-feedback", "7 days"),
 ])
 def test_days_without_working_are_calendar_days_and_say_so(
         profile: str, rule_id: str, days: str) -> None:
@@ -318,3 +336,23 @@ def test_a_resolved_policy_reads_back_equal_from_the_form_the_index_keeps(profil
     policy = resolve_policy(profiles, profile, {}, [])
     assert policy.rules
     assert policy_from_plain(marshal.loads(marshal.dumps(asdict(policy)))) == policy
+
+
+def test_somerset_counts_three_attempts() -> None:
+    # Somerset 6.1: "after three attempts"
+    assert rules_of("somerset")["final-opportunity-letter"]["attempts"] == 3
+
+
+def test_a_rule_counting_attempts_must_say_how_many() -> None:
+    from rjcli.core.policy import PolicyError, resolve_policy
+
+    rule = {"id": "x", "title": "X", "record": "victim", "from": "unanswered-attempts",
+            "offset": 1, "unit": "working-days", "met_by": ["letter-final-sent"],
+            "owner": "rj-worker", "source": "Somerset 6.1"}
+    assert validate("policy", {"profile": "p", "title": "P", "rules": [rule]}, "p.yaml")
+    with pytest.raises(PolicyError, match="say how many attempts with 'attempts'"):
+        resolve_policy({"p": {"profile": "p", "title": "P", "rules": [rule]}}, "p")
+    policy = resolve_policy({"p": {"profile": "p", "title": "P",
+                                   "rules": [{**rule, "attempts": 3}]}}, "p")
+    assert policy.rules[0].timing_text() == \
+        "1 working day after the third contact attempt with no response"

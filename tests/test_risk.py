@@ -76,7 +76,7 @@ def test_answers_file_saves_the_whole_assessment(cb: CasebookUnderTest, tmp_path
     assert entry["participant"] == "victim"
     assert entry["assessor"] == "Sam Worker"
     assert str(entry["started"]) == str(entry["completed"]) == TODAY
-    assert len(entry["answers"]) == 29
+    assert len(entry["answers"]) == 31  # self-harm of the child and the victim (issue 18)
     first = entry["answers"][0]
     assert first == {
         "question": "targeting", "section": "The offence",
@@ -165,7 +165,7 @@ def test_a_file_completes_an_unfinished_assessment(cb: CasebookUnderTest) -> Non
     assert entry["id"] == "01JQZ5Y7N0000000000000000A"
     assert str(entry["started"]) == "2026-03-30" and str(entry["completed"]) == TODAY
     assert entry["answers"][0]["answer"] == "yes"
-    assert len(entry["answers"]) == 29
+    assert len(entry["answers"]) == 31  # self-harm of the child and the victim (issue 18)
 
 
 def test_choosing_a_checklist(cb: CasebookUnderTest) -> None:
@@ -183,7 +183,8 @@ def test_choosing_a_checklist(cb: CasebookUnderTest) -> None:
 
 
 def test_checklist_without_rating_refuses_one(cb: CasebookUnderTest) -> None:
-    answers = {"what-happened": "A window was broken", "thinking": "Shock",
+    answers = {"views-may-reach-court": "yes",  # issue 18: asked first
+               "what-happened": "A window was broken", "thinking": "Shock",
                "feeling": "Scared", "feeling-now": "Calmer", "needs-now": "An apology",
                "impact": "Slept badly", "others-affected": "none",
                "financial-loss-initial": "Window, 200 pounds",
@@ -257,7 +258,7 @@ def test_checklists_listing_and_overrides(cb: CasebookUnderTest) -> None:
     result = cb.run("risk", "checklists")
     assert result.exit_code == 0
     out = plain(result.output)
-    assert "Conference risk assessment: 29 questions, for victim and child records" in out
+    assert "Conference risk assessment: 31 questions, for victim and child records" in out
     assert "Wait 'til Eight appendix 5B; file: shipped" in out
     own = cb.root / "policy" / "checklists"
     own.mkdir(parents=True)

@@ -370,13 +370,17 @@ def test_letters_to_a_family_victim_do_not_name_the_offence_and_honour_preferenc
 
 
 def test_check_warns_of_work_that_goes_to_no_one(casebook: CasebookUnderTest) -> None:
+    config = casebook.root / "rj.yaml"  # agreement-copy is Wait 'til Eight's (issue 18)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "policy:\n", "policy:\n  addons: [wait-til-eight]\n", 1), encoding="utf-8")
     v = casebook.victim
     casebook.write(v, casebook.text(v) + HELD_WITH_AGREEMENT)
     result = casebook.run("check")
     assert result.exit_code == 0, result.output
     message = plain(result.output)
-    assert "rj.yaml: nobody on the staff list has the role admin, so this work goes to no " \
-           f"one: agreement-copy ({v}): add one (rj staff add NAME --role admin)" in message
+    assert "rj.yaml: nobody on the staff list has the role admin, so this work falls to the " \
+           f"case's worker: agreement-copy ({v}): add one (rj staff add NAME --role admin)" \
+           in message
     ok(casebook.run("staff", "add", "Al Admin", "--role", "admin"))
     assert "role admin" not in plain(casebook.run("check").output)
 
@@ -427,10 +431,11 @@ def test_unstaffed_work_pure() -> None:
     from rjcli.core.gates import unstaffed_work
 
     items = [("V-AAAAAA", "agreement-copy", "admin"), ("V-BBBBBB", "agreement-copy", "admin"),
-             ("V-AAAAAA", "risk-approval", "Mo Manager"), ("V-AAAAAA", "first-contact", "Sam")]
+             ("V-AAAAAA", "risk-approval", "manager"), ("V-AAAAAA", "first-contact", "rj-worker")]
     (problem,) = unstaffed_work(items, ["rj-worker", "manager"], "rj.yaml")
     assert problem.severity == "warning" and problem.path == "rj.yaml"
-    assert "role admin, so this work goes to no one: agreement-copy (V-AAAAAA, V-BBBBBB)" in \
+    assert "role admin, so this work falls to the case's worker: agreement-copy (V-AAAAAA, " \
+           "V-BBBBBB)" in \
         problem.message
     assert unstaffed_work(items, ["admin", "manager"], "rj.yaml") == []
 

@@ -152,7 +152,7 @@ COMMAND_MODULES = {
     "init": "setup", "demo": "setup",
     "show": "browse", "list": "browse",
     "victim": "records familyapproval bestplaced", "child": "records childwork",
-    "contact": "contact", "consent": "consent",
+    "contact": "contact", "consent": "consent", "screen": "screen",
     "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
     "check": "check", "reindex": "check",
     "staff": "staff", "service": "service",

@@ -100,7 +100,7 @@ def explain(
         evaluations = evaluate_case(child_case(c, victims, roles), policy, cal)
         name, status, history = c.name or "", c.status, c.status_history
         overrides = []
-    status_line = f"{status}, policy profile {policy.profile}"
+    status_line = f"{status}, policy profile {policy.named}"
     if status == "closed":
         last = max(history, key=lambda e: (e.date, e.id))
         status_line += f" - closed {last.date} ({last.reason}): nothing is due while closed"

@@ -16,6 +16,9 @@ Rules applied here, with their sources:
   appendix 5B).
 - The risk assessment is completed before preparation starts (Wokingham 20.1), so an
   unfinished checklist also holds preparation.
+- A yes-no question may instead name the answer that means a support need
+  (``support_if``): speech, language and communication needs call for additional support
+  (YJB §16), not a manager's decision. It never holds the work; it adds a next step.
 
 Pure code: no file IO, no printing, no clock.
 """
@@ -79,6 +82,8 @@ class Question:
     """A short hint for the worker, if any."""
     source: str | None
     """Citation when it differs from the checklist's own."""
+    support_if: str | None = None
+    """For yes-no: the answer that means a support need (YJB §16), never a risk."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ class Outcome:
     """Why it is blocked, one plain sentence each; empty when not blocked."""
     next_steps: tuple[str, ...]
     """What to do now, plain-English sentences; commands use the literal ``<ID>``."""
+    support: tuple[tuple[Question, Answer], ...] = ()
+    """Each support-need answer with its question (YJB §16), in checklist order."""
 
 
 def _optional_text(value: object) -> str | None:
@@ -150,6 +157,7 @@ def _questions_of(section: Mapping[str, Any]) -> tuple[Question, ...]:
             risk_if=_optional_text(q.get("risk_if")),
             help=_optional_text(q.get("help")),
             source=_optional_text(q.get("source")),
+            support_if=_optional_text(q.get("support_if")),
         )
         for q in section["questions"]
     )
@@ -191,6 +199,12 @@ def is_risk(question: Question, answer: str) -> bool:
     if question.type != "yes-no" or question.risk_if is None:
         return False
     return answer in (question.risk_if, "unknown")
+
+
+def is_support(question: Question, answer: str) -> bool:
+    """True if ``answer`` is the question's support-need answer (``support_if``)."""
+    return question.type == "yes-no" and question.support_if is not None \
+        and answer == question.support_if
 
 
 def answer_problems(
@@ -270,11 +284,22 @@ def _rating_reasons(rating: str | None) -> list[str]:
     return []
 
 
+def _support_steps(support: Sequence[tuple[Question, Answer]], who: str) -> list[str]:
+    """One next step for the support needs found (YJB §16: additional support)."""
+    if not support:
+        return []
+    needs = "; ".join(q.text.rstrip("?") + (f" ({a.note.strip()})" if a.note and a.note.strip()
+                                           else "") for q, a in support)
+    return [f"Arrange the support the {who} needs to take part (YJB §16), and say what it is "
+            f"in the answer's note: {needs}."]
+
+
 def _next_steps(
     checklist: Checklist,
     answers: Mapping[str, Answer],
     rating: str | None,
     needs_manager: bool,
+    support: Sequence[tuple[Question, Answer]] = (),
 ) -> list[str]:
     """Plain-English next steps for the worker."""
     steps: list[str] = []
@@ -294,7 +319,8 @@ def _next_steps(
         )
     if not steps:
         steps.append("No risks found: preparation can continue.")
-    return steps
+    who = "child" if checklist.applies_to == ("child",) else "person"
+    return steps + _support_steps(support, who)
 
 
 def assess(
@@ -310,6 +336,8 @@ def assess(
     if rating is not None and rating not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
     risks = _risk_answers(checklist, answers)
+    found = ((q, answers.get(q.id)) for q in checklist.questions)
+    support = tuple((q, a) for q, a in found if a is not None and is_support(q, a.answer))
     manager_reasons = [_risk_reason(q, a) for q, a in risks] + _rating_reasons(rating)
     reasons = manager_reasons + _incomplete_reasons(checklist, answers, rating)
     return Outcome(
@@ -317,5 +345,6 @@ def assess(
         rating=rating,
         blocked=bool(reasons),
         reasons=tuple(reasons),
-        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons))),
+        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons), support)),
+        support=support,
     )

@@ -73,6 +73,8 @@ class CasebookConfig:
     """Commit every change to git."""
     raw: Mapping[str, Any] = field(compare=False, default_factory=dict)
     """The parsed file."""
+    addons: tuple[str, ...] = ()
+    """Policy add-ons switched on (``wait-til-eight``)."""
 
     def staff_member(self, name: str | None) -> StaffMember | None:
         if not name:
@@ -133,4 +135,5 @@ def config_from_dict(data: Mapping[str, Any]) -> CasebookConfig:
         retention_years={str(k): _years(k, v) for k, v in retention.items()},
         autocommit=bool(git.get("autocommit", False)),
         raw=data,
+        addons=tuple(str(a) for a in policy.get("addons") or ()),
     )

@@ -47,7 +47,7 @@ from rjcli.core.met import (  # noqa: F401  (MET_EVENTS and the rest re-exported
     met_pre_conference,
 )
 from rjcli.core.model import Child, Victim
-from rjcli.core.occurrences import START_EVENTS, Occurrence
+from rjcli.core.occurrences import Occurrence, occurrences_of
 from rjcli.core.policy import Policy, Rule
 
 ENDINGS = ("missed", "cancelled")
@@ -167,19 +167,27 @@ class Evaluation:
 
 
 def _owner(case: Case, rule: Rule) -> str | None:
+    """Who does the work: the staff member holding the rule's role (manager, admin), else
+    the case's worker; work of a role nobody on the staff list holds falls to the case's
+    worker too (issue 18), so it is never nobody's (rj check warns of it)."""
     if rule.owner in ("manager", "admin"):
-        return case.staff_by_role.get(rule.owner) or rule.owner
+        return case.staff_by_role.get(rule.owner) or _case_worker(case) or rule.owner
+    if case.victim is not None and rule.owner == "case-holder":
+        holders = [c.case_holder for c in case.children.values() if c.case_holder]
+        return holders[0] if holders else case.victim.referral.worker
+    if case.child is not None and rule.owner == "case-holder":
+        return case.child.case_holder
+    return _case_worker(case)
+
+
+def _case_worker(case: Case) -> str | None:
+    """The victim's worker; for a child, the worker of a linked victim, else the case holder."""
     if case.victim is not None:
-        if rule.owner == "case-holder":
-            holders = [c.case_holder for c in case.children.values() if c.case_holder]
-            return holders[0] if holders else case.victim.referral.worker
         return case.victim.referral.worker
-    child = case.child
-    if rule.owner == "rj-worker":
-        workers = [v.referral.worker for v in case.victims.values() if v.referral.worker]
-        if workers:
-            return workers[0]
-    return child.case_holder if child else None
+    workers = [v.referral.worker for v in case.victims.values() if v.referral.worker]
+    if workers:
+        return workers[0]
+    return case.child.case_holder if case.child else None
 
 
 def _instance(case: Case, rule: Rule, occ: Occurrence, cal: WorkingCalendar, facts: Facts,
@@ -228,8 +236,7 @@ def evaluate_rule(case: Case, rule: Rule, cal: WorkingCalendar,
     reason = static_reason(case, rule)
     if reason:
         return [Evaluation(case_id, rule, False, reason)]
-    handler = START_EVENTS.get(rule.start)
-    occurrences = handler(case) if handler else []
+    occurrences = occurrences_of(case, rule)
     if not occurrences:
         latest = reason_on(case, rule, date.max, facts)  # as the record stands: the likelier why
         why = latest or f"nothing to count from yet ({rule.start.replace('-', ' ')})"

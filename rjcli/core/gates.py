@@ -381,15 +381,15 @@ def preference_warnings(victim: Victim, method: str) -> list[str]:
 def unstaffed_work(items: Sequence[tuple[str, str, str | None]], roles: Sequence[str],
                    path: str) -> list[Problem]:
     """A warning for each owner role (``manager``, ``admin``) that nobody on the staff list
-    holds while work of that role is outstanding: the deadline engine names the role as the
-    worker, so ``rj due`` gives the work to no one. ``items``: (case, rule, worker) of the
-    outstanding work; ``roles``: the roles on the staff list."""
+    holds while work of that role is outstanding: the deadline engine gives that work to the
+    case's worker (issue 18), who may not know it is theirs. ``items``: (case, rule, owner
+    role) of the outstanding work; ``roles``: the roles on the staff list."""
     unowned: dict[str, dict[str, list[str]]] = {}
-    for case, rule, worker in items:
-        if worker in ("manager", "admin") and worker not in roles:
-            unowned.setdefault(worker, {}).setdefault(rule, []).append(case)
+    for case, rule, owner in items:
+        if owner in ("manager", "admin") and owner not in roles:
+            unowned.setdefault(owner, {}).setdefault(rule, []).append(case)
     return [Problem(path, None, f"nobody on the staff list has the role {role}, so this work "
-                                f"goes to no one: "
+                                f"falls to the case's worker: "
                                 + "; ".join(f"{rule} ({', '.join(sorted(set(cases)))})"
                                             for rule, cases in sorted(rules.items()))
                                 + f": add one (rj staff add NAME --role {role}) or give the "

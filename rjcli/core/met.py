@@ -6,15 +6,14 @@ it can no longer be met (pure; shared/DOMAIN.md §4). Events are named in the po
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, time
 
 from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.facts import RESPONSES, Case, entries, record_of, victim_contacts
-from rjcli.core.model import Contact, Child, Victim
+from rjcli.core.model import Child, Contact, Victim
 from rjcli.core.occurrences import Occurrence, start_update_points
 from rjcli.core.policy import Rule
-
 
 # --- met events ----------------------------------------------------------------------
 
@@ -67,6 +66,28 @@ def _met_home_service(case: Case, occ: Occurrence) -> Met:
         if c.day and c.day >= occ.day and c.outcome != "cancelled":
             return c.day, f"liaison with the home service: {c.method} ({c.outcome}) {uk_date(c.day)}"
     return None
+
+
+EVENING_FROM = time(17, 0)
+"""A call at or after 17:00 is an evening call (Tower Hamlets appendix 1 asks for one call in
+the day and one in the evening and sets no hour: 17:00, the end of an office day, is rj's)."""
+
+
+def _met_day_and_evening(case: Case, occ: Occurrence) -> Met:
+    """The victim rung both in the day and in the evening since the start (Tower Hamlets
+    appendix 1: "make contact by phone twice, once in the day and once in the evening")."""
+    v = case.victim
+    if v is None:
+        return None
+    calls = [c for c in victim_contacts(v) if c.method == "phone" and c.outcome != "cancelled"
+             and c.at and c.day and c.day >= occ.day]
+    daytime = next((c for c in calls if c.at and c.at.time() < EVENING_FROM), None)
+    evening = next((c for c in calls if c.at and c.at.time() >= EVENING_FROM), None)
+    if daytime is None or evening is None or daytime.at is None or evening.at is None:
+        return None
+    last = max(daytime.at, evening.at)
+    return last.date(), (f"rung in the day ({uk_date(daytime.at.date())} {daytime.at:%H:%M}) "
+                         f"and in the evening ({uk_date(evening.at.date())} {evening.at:%H:%M})")
 
 
 def _met_screening(case: Case, occ: Occurrence) -> Met:
@@ -208,6 +229,7 @@ MET_EVENTS: dict[str, Callable[[Case, Occurrence], Met]] = {
     "letter-final-sent": _met_letter("final"),
     "letter-closure-sent": _met_letter("closure"),
     "screening": _met_screening,
+    "phone-day-and-evening": _met_day_and_evening,
     "liaison-home-service": _met_home_service,
     "contact-recorded": _met_recorded,
     "appointment-recorded": _met_appointment_recorded,

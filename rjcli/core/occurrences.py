@@ -13,6 +13,7 @@ from typing import Any
 
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.facts import (
+    RESPONSES,
     Case,
     entries,
     found_risk,
@@ -20,7 +21,9 @@ from rjcli.core.facts import (
     record_of,
     sentence_date,
     support_completed_on,
+    victim_contacts,
 )
+from rjcli.core.policy import Rule, ordinal
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,34 @@ def _start_complaint(case: Case) -> list[Occurrence]:
         return []
     return [Occurrence(d, str(c.get("id")), f"complaint {uk_date(d)}", c)
             for c in entries(v, "complaints") if (d := as_date(c.get("date")))]
+
+
+def unanswered_attempts(case: Case, count: int) -> list[Occurrence]:
+    """The ``count``-th contact attempt with the victim while none had a response (Somerset
+    6.1: "after three attempts"): calls, texts, e-mails, letters, visits, less cancelled
+    ones and the final letter itself. None once the victim responded before it."""
+    v = case.victim
+    if v is None or count < 1:
+        return []
+    tried = 0
+    for c in victim_contacts(v):
+        if c.outcome in RESPONSES:
+            return []
+        if c.outcome == "cancelled" or (c.method == "letter" and c.letter == "final"):
+            continue
+        tried += 1
+        if tried == count and c.day:
+            return [Occurrence(c.day, c.id, f"{ordinal(count)} contact attempt with no response "
+                                            f"{uk_date(c.day)}", c)]
+    return []
+
+
+def occurrences_of(case: Case, rule: Rule) -> list[Occurrence]:
+    """Every start of ``rule`` for the case."""
+    if rule.start == "unanswered-attempts":
+        return unanswered_attempts(case, rule.attempts or 0)
+    handler = START_EVENTS.get(rule.start)
+    return handler(case) if handler else []
 
 
 START_EVENTS: dict[str, Callable[[Case], list[Occurrence]]] = {

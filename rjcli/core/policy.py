@@ -2,13 +2,15 @@
 
 Profiles live in ``policy/profiles/*.yaml`` (schema: ``schemas/policy.schema.json``).
 Every local profile extends ``national`` (the YJB / Victims' Code minimum); a casebook
-picks one in ``rj.yaml`` and may change (``policy.rules``) or add (``policy.add``)
-rules. This module resolves that chain into one :class:`Policy`.
+picks one in ``rj.yaml``, may switch on add-ons (``policy.addons``: files marked
+``addon: true``, such as ``wait-til-eight``, a guide's own programme rules), and may change
+(``policy.rules``) or add (``policy.add``) rules. This module resolves that chain into one
+:class:`Policy`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -61,10 +63,15 @@ class Rule:
     """Switched off by the casebook when False."""
     profile: str = ""
     """The profile (or ``rj.yaml``) that defined it last."""
+    attempts: int | None = None
+    """For ``from: unanswered-attempts``: how many contact attempts with no response start
+    it (Somerset 6.1: three)."""
 
     def timing_text(self) -> str:
         """"5 working days after allocation", "1 working day before a planned conference"."""
         event = EVENT_WORDS.get(self.start, self.start.replace("-", " "))
+        if self.start == "unanswered-attempts" and self.attempts:
+            event = f"the {ordinal(self.attempts)} contact attempt with no response"
         if self.offset == 0:
             return f"on the day of {event}"
         unit = self.unit.replace("-", " ")
@@ -72,6 +79,13 @@ class Rule:
             unit = unit.rstrip("s")
         side = "before" if self.offset < 0 else "after"
         return f"{abs(self.offset)} {unit} {side} {event}"
+
+
+def ordinal(n: int) -> str:
+    """first, second, third ... tenth, then 11th, 12th ..."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")
+    return words[n - 1] if 1 <= n <= len(words) else f"{n}th"
 
 
 EVENT_WORDS = {
@@ -93,6 +107,7 @@ EVENT_WORDS = {
     "support-completed": "completion of the chosen support",
     "risk-found": "the assessment that found risk",
     "complaint": "the complaint",
+    "unanswered-attempts": "the contact attempts with no response",
 }
 """How each start event reads in a sentence (rj explain)."""
 
@@ -107,6 +122,13 @@ class Policy:
     """Its title."""
     rules: tuple[Rule, ...]
     """Every rule, enabled or not, in file order."""
+    addons: tuple[str, ...] = ()
+    """The add-ons switched on in rj.yaml."""
+
+    @property
+    def named(self) -> str:
+        """"national", "national, with wait-til-eight"."""
+        return self.profile + (f", with {', '.join(self.addons)}" if self.addons else "")
 
     def enabled(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)
@@ -119,7 +141,8 @@ def policy_from_plain(data: Mapping[str, Any]) -> Policy:
     """A Policy from ``dataclasses.asdict(policy)`` (the index keeps a resolved policy so,
     in a form cheaper to read back than a pickle)."""
     rules = tuple(Rule(**{**r, "applies": Applies(**r["applies"])}) for r in data["rules"])
-    return Policy(profile=data["profile"], title=data["title"], rules=rules)
+    return Policy(profile=data["profile"], title=data["title"], rules=rules,
+                  addons=tuple(data.get("addons") or ()))
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -149,13 +172,14 @@ def rule_from(data: Mapping[str, Any], profile: str) -> Rule:
         offset=int(data["offset"]), unit=str(data["unit"]), met_by=_tuple(data["met_by"]),
         owner=str(data["owner"]), source=str(data["source"]),
         enabled=bool(data.get("enabled", True)), profile=profile,
+        attempts=int(data["attempts"]) if data.get("attempts") is not None else None,
     )
 
 
 def _patched(rule: Rule, patch: Mapping[str, Any], origin: str) -> Rule:
     changes: dict[str, Any] = {"profile": origin}
     simple = {"title": str, "description": str, "offset": int, "unit": str, "owner": str,
-              "source": str, "enabled": bool}
+              "source": str, "enabled": bool, "attempts": int}
     for key, convert in simple.items():
         if key in patch:
             changes[key] = convert(patch[key])
@@ -177,32 +201,71 @@ def resolve_policy(
     chosen: str,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     additions: Sequence[Mapping[str, Any]] = (),
+    addons: Sequence[str] = (),
 ) -> Policy:
-    """The rules in force: ``chosen``'s chain of profiles, then rj.yaml's changes."""
-    chain = []
+    """The rules in force: ``chosen``'s chain of profiles, then each add-on's rules, then
+    rj.yaml's changes."""
+    rules: dict[str, Rule] = {}
+    for name in reversed(_chain(profiles, chosen)):
+        data = profiles[name]
+        for rule_id, patch in (data.get("overrides") or {}).items():
+            if rule_id not in rules:
+                raise PolicyError(f"profile {name} changes rule '{rule_id}', "
+                                  "which it does not inherit")
+            rules[rule_id] = _patched(rules[rule_id], patch, name)
+        for raw in data.get("rules") or []:
+            rules[str(raw["id"])] = rule_from(raw, name)
+    for addon in addons:
+        _add_on(rules, profiles, addon)
+    for rule_id, patch in (overrides or {}).items():
+        if rule_id not in rules:
+            raise PolicyError(f"rj.yaml changes rule '{rule_id}', which profile {chosen} "
+                              f"does not have (its rules: {', '.join(rules)})")
+        rules[rule_id] = _patched(rules[rule_id], patch, "rj.yaml")
+    for raw in additions:
+        rules[str(raw["id"])] = rule_from(raw, "rj.yaml")
+    _check_attempts(rules.values())
+    title = str(profiles[chosen].get("title", chosen))
+    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons))
+
+
+def _chain(profiles: Mapping[str, Mapping[str, Any]], chosen: str) -> list[str]:
+    """``chosen`` and the profiles it extends, nearest first."""
+    if chosen in profiles and profiles[chosen].get("addon"):
+        raise PolicyError(f"{chosen} is an add-on, not a profile: list it under policy.addons "
+                          "and choose a profile (national, wokingham, somerset, tower-hamlets)")
+    chain: list[str] = []
     name: str | None = chosen
     while name:
         if name not in profiles:
-            raise PolicyError(f"unknown policy profile '{name}' (known: {', '.join(sorted(profiles))})")
+            known = sorted(p for p, data in profiles.items() if not data.get("addon"))
+            raise PolicyError(f"unknown policy profile '{name}' (known: {', '.join(known)})")
         if name in chain:
             raise PolicyError(f"policy profiles extend each other in a loop: {' -> '.join(chain)}")
         chain.append(name)
         name = profiles[name].get("extends")
-    rules: dict[str, Rule] = {}
-    for name in reversed(chain):
-        data = profiles[name]
-        for rule_id, patch in (data.get("overrides") or {}).items():
-            if rule_id not in rules:
-                raise PolicyError(f"profile {name} changes rule '{rule_id}', which it does not inherit")
-            rules[rule_id] = _patched(rules[rule_id], patch, name)
-        for raw in data.get("rules") or []:
-            rules[str(raw["id"])] = rule_from(raw, name)
-    for rule_id, patch in (overrides or {}).items():
-        if rule_id not in rules:
-            raise PolicyError(f"rj.yaml changes rule '{rule_id}', which profile {chosen} does not have "
-                              f"(its rules: {', '.join(rules)})")
-        rules[rule_id] = _patched(rules[rule_id], patch, "rj.yaml")
-    for raw in additions:
-        rules[str(raw["id"])] = rule_from(raw, "rj.yaml")
-    title = str(profiles[chosen].get("title", chosen))
-    return Policy(profile=chosen, title=title, rules=tuple(rules.values()))
+    return chain
+
+
+def _check_attempts(rules: Iterable[Rule]) -> None:
+    """A rule counting from unanswered attempts says how many (no silent default)."""
+    for rule in rules:
+        if rule.start == "unanswered-attempts" and not rule.attempts:
+            raise PolicyError(f"rule '{rule.id}' counts from unanswered-attempts: say how many "
+                              "attempts with 'attempts' (Somerset 6.1: 3)")
+
+
+def _add_on(rules: dict[str, Rule], profiles: Mapping[str, Mapping[str, Any]], name: str) -> None:
+    """Add an add-on's rules; it may not replace a rule the profile has."""
+    known = sorted(p for p, data in profiles.items() if data.get("addon"))
+    if name not in profiles:
+        raise PolicyError(f"unknown policy add-on '{name}' (known: {', '.join(known) or 'none'})")
+    if not profiles[name].get("addon"):
+        raise PolicyError(f"{name} is a profile, not an add-on: choose it with policy.profile "
+                          f"(add-ons: {', '.join(known) or 'none'})")
+    for raw in profiles[name].get("rules") or []:
+        rule_id = str(raw["id"])
+        if rule_id in rules:
+            raise PolicyError(f"add-on {name} has rule '{rule_id}', which profile "
+                              f"{rules[rule_id].profile} has already")
+        rules[rule_id] = rule_from(raw, name)

@@ -37,6 +37,7 @@ from rjcli.core.checklist import (
     answer_problems,
     assess,
     is_risk,
+    is_support,
 )
 from rjcli.core.dates import as_date, uk_date
 
@@ -94,6 +95,7 @@ def answer_entry(question: Question, answer: Answer) -> dict[str, Any]:
     return _compact({
         "question": question.id, "section": question.section_title, "text": question.text,
         "answer": answer.answer, "risk": is_risk(question, answer.answer),
+        "support": True if is_support(question, answer.answer) else None,
         "note": (answer.note or "").strip() or None,
     })
 

@@ -75,6 +75,8 @@ ENTITLEMENTS = (
 )
 REGIONS = ("england", "wales")
 POLICY_PROFILES = ("national", "wokingham", "somerset", "tower-hamlets")
+POLICY_ADDONS = ("wait-til-eight",)
+"""Shipped add-ons a casebook may switch on over its profile (rj.yaml policy.addons)."""
 RECORD_STATUSES = ("open", "closed")
 SEXES = ("female", "male", "other", "not-known")
 

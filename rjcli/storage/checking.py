@@ -46,13 +46,15 @@ def check_config(casebook: Casebook) -> list[Problem]:
 def check_owners(casebook: Casebook, today: date, use_cache: bool) -> list[Problem]:
     """Outstanding work owned by a role nobody on the staff list holds (rjcli.core.gates)."""
     from rjcli.core.gates import unstaffed_work
+    from rjcli.storage.policy import load_policy
     from rjcli.storage.snapshot import due_work
 
     try:
         roles = [s.role for s in casebook.config.staff]
         if "manager" in roles and "admin" in roles:
             return []
-        items = [(i.case, i.rule, i.worker) for i in due_work(casebook, today, use_cache).items]
+        owners = {r.id: r.owner for r in load_policy(casebook).rules}
+        items = [(i.case, i.rule, owners.get(i.rule)) for i in due_work(casebook, today, use_cache).items]
     except RjError:  # rj.yaml or a policy that cannot be read: reported by check_config
         return []
     return unstaffed_work(items, roles, CONFIG_FILE)

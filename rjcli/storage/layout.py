@@ -34,9 +34,11 @@ service:                        # rj service shows these; rj service set changes
 staff: []
 policy:
   profile: {profile}            # national, wokingham, somerset or tower-hamlets
+  # addons: [wait-til-eight]    # Wait 'til Eight's programme: the child contacted in
+  #                             # 15 working days, feedback in 7 days, copies in 3
   # rules:                      # change a rule of the profile, by id
   #   first-contact: {{offset: 3}}
-  #   child-first-contact: {{enabled: false}}
+  #   risk-approval: {{offset: 2}}
 calendar:
   region: {region}              # england or wales: whose bank holidays count
   closures: []                  # days the service is closed, e.g. [2026-12-24]

@@ -84,7 +84,8 @@ def load_policy(casebook: Casebook) -> Policy:
     profiles = {name: _load_profile(casebook, path) for name, path in profile_files(casebook).items()}
     config = casebook.config
     try:
-        return resolve_policy(profiles, config.profile, config.rule_overrides, config.extra_rules)
+        return resolve_policy(profiles, config.profile, config.rule_overrides, config.extra_rules,
+                              config.addons)
     except PolicyError as exc:
         raise RecordInvalid(str(exc)) from None
 

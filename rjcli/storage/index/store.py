@@ -135,7 +135,7 @@ class IndexStore:
 
         config = self.casebook.config
         policy = hashlib.sha256(repr((config.profile, config.rule_overrides,
-                                      config.extra_rules)).encode())
+                                      config.extra_rules, config.addons)).encode())
         for name, path in sorted(profile_files(self.casebook).items()):
             policy.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         calendar = hashlib.sha256(repr((config.region, config.closures)).encode())
