@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
 from rjcli.core import letters, sentletters
 from rjcli.core.ids import kind_of
@@ -157,12 +158,18 @@ def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Pat
     return resolved_file(ctx.casebook.root, target, "a letter", force)
 
 
-def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
-    """(file contents, text) of the letter in ``fmt``."""
+def _render(draft: letters.LetterDraft, fmt: str, root: Path,
+            versions: list[tuple[str, letters.Context]] | None = None) -> tuple[bytes, str]:
+    """(file contents, text) of the letter in ``fmt`` (``versions``: its (language,
+    context) in print order, when not English alone)."""
     from rjcli.render import letters as render
     from rjcli.storage.filekinds import refuse_irregular
 
     refuse_irregular(root, "templates", "the casebook's letter templates")  # links: never
+    if versions is not None and [lang for lang, _ in versions] != ["en"]:
+        from rjcli.render.bilingual import render_versions
+
+        return render_versions(draft.kind.name, versions, root, fmt)
     paths = render.search_path(root)
     if fmt == "docx":
         return render.render_docx(draft.kind.name, draft.context, paths)
@@ -176,7 +183,7 @@ def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, st
 
 
 def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
-            resend_reason: str | None) -> None:
+            resend_reason: str | None, language_words: str = "") -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent; a
     resend also holds why it was sent again)."""
     from rjcli.core.records import NewContact, contact_entry
@@ -185,7 +192,8 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
     contact = NewContact(method="letter", outcome="sent", at=parse_moment(None, ctx.now),
                          party=draft.party,
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
-                         note=letters.contact_note(draft))
+                         note=letters.contact_note(draft)
+                         + (f"; {language_words}" if language_words else ""))
     entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
     if resend_reason:
         entry["resend"] = resend_reason
@@ -201,7 +209,7 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
 def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
-                 reason: str | None = None) -> None:
+                 reason: str | None = None, language: str | None = None) -> None:
     """Build, check, render, write, and (unless a draft or sent already) log one letter."""
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
@@ -221,6 +229,7 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
                        f"{', '.join('--' + u for u in unused)}")
     fmt = _format(fmt, out_path)
     facts = _facts(ctx, kind, record_id, signed_by, note, at, venue)
+    chosen = _language.languages(language, facts)
     send = _sending(kind, record_id, facts, resend, reason, is_draft)
     draft = letters.build_letter(kind, facts)
     if draft.missing:
@@ -229,10 +238,11 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
             f"the {kind.name} letter for {record_id} was not written; it needs:\n{listed}",
             hint=f"nothing was written: rj edit {record_id} changes the record, rj.yaml the "
                  "service and staff; then run it again")
-    data, text = _render(draft, fmt, ctx.casebook.root)
+    versions = _language.versions(draft, chosen, ctx.casebook.config.raw)
+    data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
-    problems = letters.rendered_problems(draft, text)
+    problems = _language.rendered_problems(draft, chosen, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
                        + "; ".join(problems),
@@ -242,12 +252,12 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
     remember(ctx.casebook.root, target, data)
     if not is_draft and send.log:
         try:
-            _record(ctx, draft, target, send.resend_reason)
+            _record(ctx, draft, target, send.resend_reason, _language.WORDS[chosen])
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
     _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
-            send=None if is_draft else send)
+            send=None if is_draft else send, languages=chosen)
 
 
 def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFacts,
@@ -293,7 +303,8 @@ def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record
 
 
 def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,
-            as_json: bool, send: sentletters.Sending | None) -> None:
+            as_json: bool, send: sentletters.Sending | None,
+            languages: tuple[str, ...] = ("en",)) -> None:
     from rjcli.core.dates import uk_date
 
     shown = ctx.casebook.rel(target)
@@ -303,7 +314,7 @@ def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded:
                        "sent again: --resend --reason TEXT).")
     if as_json:
         data = {"kind": draft.kind.name, "record": draft.record_id, "file": shown,
-                "reply_by": draft.reply_by, "recorded": recorded}
+                "reply_by": draft.reply_by, "recorded": recorded, "languages": list(languages)}
         if sent_before:
             data["not_logged"] = sent_before
         print_json(data)
@@ -364,9 +375,13 @@ def _command(kind: letters.LetterKind) -> Any:
             "--json", help="Print what was written as JSON.")] = False,
         force: Annotated[bool, typer.Option(
             "--force", help="Replace the --out file even if rj did not write it.")] = False,
+        language: Annotated[str | None, typer.Option(
+            "--language", help="en (English), cy (Welsh) or both (Welsh, then English, in "
+            "one document); default: the victim's language, else en.",
+            show_default=False)] = None,
     ) -> None:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
-                     force, resend, reason)
+                     force, resend, reason, language)
 
     needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"
