@@ -333,7 +333,8 @@ def test_a_bilingual_web_page_marks_each_language_and_starts_the_english_on_a_ne
                 "--format", "html")
     page = written(book, result).read_text(encoding="utf-8")
     assert '<html lang="cy">' in page
-    assert page.index('<div lang="cy">') < page.index('<div lang="en-GB" class="next-language">')
+    assert page.index('<div lang="cy">') < page.index(
+        '<div lang="en-GB" class="next-language" style="break-before: page">')
     assert "break-before: page" in page
     assert "<title>Llythyr cyswllt cyntaf / Initial contact letter</title>" in page
 

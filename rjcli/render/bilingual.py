@@ -54,7 +54,7 @@ def _html(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], root: Path)
     for n, (lang, context) in enumerate(versions):
         markdown = render.render_markdown(kind, context, render.search_path(root, lang),
                                           autoescape=True)
-        css = ' class="next-language"' if n else ""
+        css = ' class="next-language" style="break-before: page"' if n else ""
         sections.append(f'<div lang="{escape(HTML_LANG.get(lang, lang))}"{css}>\n'
                         f"{render.markdown_body(markdown)}</div>\n")
     title = " / ".join(str(c.get("title", kind)) for _, c in versions)
