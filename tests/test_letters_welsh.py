@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke, json_of, plain
 
-from rjcli.core import letters
+from rjcli.core import letterkinds
 from rjcli.core.welsh import (
     MONTHS,
     WEEKDAYS,
@@ -221,7 +221,7 @@ def split_both(text: str) -> tuple[str, str]:
 
 def kinds_for(who: str) -> list[str]:
     """The victim letter kinds a victim of this kind is written (parent-consent: under 18)."""
-    return [k.name for k in letters.KINDS
+    return [k.name for k in letterkinds.KINDS
             if k.record == "victim" and (k.name != "parent-consent" or who == "under-18")]
 
 
@@ -284,7 +284,7 @@ def test_every_kind_is_written_in_welsh_for_every_victim(book: Path, who: str) -
         assert english_left_in(text, kind) == [], (kind, english_left_in(text, kind))
         assert "Ein cyfeirnod: " + victim in text, kind
         assert "13 Ebrill 2026" in text, kind
-        if letters.KINDS[letters.KIND_NAMES.index(kind)].layout == "letter":
+        if letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].layout == "letter":
             assert "Annwyl " in text and "Yn gywir" in text, kind
         if who == "family":  # never the offence to the child's own household (Somerset 6.6)
             assert "damage to the family home" not in text, kind

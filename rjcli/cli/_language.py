@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from rjcli.core import letters, welsh_letters
+from rjcli.core import letterfacts, letterprivacy, welsh_letters
 from rjcli.errors import BadInput, MissingFields
 
 WORDS = {("en",): "", ("cy",): "in Welsh", ("cy", "en"): "in Welsh and English"}
 """How a letter's languages are noted on the contact it leaves."""
 
 
-def languages(option: str | None, facts: letters.LetterFacts) -> tuple[str, ...]:
+def languages(option: str | None, facts: letterfacts.LetterFacts) -> tuple[str, ...]:
     """The letter's languages in print order, or BadInput naming the accepted values."""
     recorded = facts.victim.extra.get("language") if facts.victim is not None else None
     try:
@@ -30,8 +30,8 @@ def languages(option: str | None, facts: letters.LetterFacts) -> tuple[str, ...]
                             "document") from None
 
 
-def versions(draft: letters.LetterDraft, chosen: tuple[str, ...],
-             config_raw: Mapping[str, Any]) -> list[tuple[str, letters.Context]]:
+def versions(draft: letterfacts.LetterDraft, chosen: tuple[str, ...],
+             config_raw: Mapping[str, Any]) -> list[tuple[str, letterfacts.Context]]:
     """(language, context) of each version, in print order; MissingFields when the Welsh
     letter lacks something."""
     if "cy" not in chosen:
@@ -53,11 +53,11 @@ def versions(draft: letters.LetterDraft, chosen: tuple[str, ...],
     return [(lang, contexts[lang]) for lang in chosen]
 
 
-def rendered_problems(draft: letters.LetterDraft, chosen: tuple[str, ...],
+def rendered_problems(draft: letterfacts.LetterDraft, chosen: tuple[str, ...],
                       text: str) -> list[str]:
     """The checks every letter passes, with the Welsh ones when it is in Welsh."""
     if "cy" not in chosen:
-        return letters.rendered_problems(draft, text)
+        return letterprivacy.rendered_problems(draft, text)
     welsh = replace(draft, private_terms=welsh_letters.private_terms(draft.private_terms))
-    return [*letters.rendered_problems(welsh, text),
+    return [*letterprivacy.rendered_problems(welsh, text),
             *welsh_letters.initial_problems(draft, text)]

@@ -15,7 +15,7 @@ import typer
 
 from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
-from rjcli.core import letters, sentletters
+from rjcli.core import letterfacts, letterkinds, letterprivacy, letters, sentletters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
@@ -44,9 +44,9 @@ def letter_list(
     root = _casebook_root()
     paths = search_path(root) if root else [shipped_dir("templates")]
     rows = []
-    for kind in letters.KINDS:
-        row = letters.describe(kind)
-        row["addressed_to"] = letters.addressed_to(kind)
+    for kind in letterkinds.KINDS:
+        row = letterkinds.describe(kind)
+        row["addressed_to"] = letterkinds.addressed_to(kind)
         row["template"] = _shown(template_in_use(kind.name, "md", paths), root)
         row["docx_template"] = _shown(template_in_use(kind.name, "docx", paths), root)
         rows.append(row)
@@ -59,10 +59,10 @@ def letter_list(
     table = Table(box=None, pad_edge=False)
     for column in ("kind", "to", "needs, besides the common ones", "template (md / docx)"):
         table.add_column(column, overflow="fold")
-    for kind, row in zip(letters.KINDS, rows, strict=True):
-        needs = ", ".join(letters.NEEDS_SHORT[n] for n in kind.needs if n not in common)
+    for kind, row in zip(letterkinds.KINDS, rows, strict=True):
+        needs = ", ".join(letterkinds.NEEDS_SHORT[n] for n in kind.needs if n not in common)
         origins = " / ".join(str(row[t]).split(":")[0] for t in ("template", "docx_template"))
-        table.add_row(kind.name, letters.addressed_to(kind, short=True), needs or "-", origins)
+        table.add_row(kind.name, letterkinds.addressed_to(kind, short=True), needs or "-", origins)
     out().print(table)
     say("Every letter needs the service's address and the signing worker's phone number; "
         "every letter to the victim's side, their consent to contact. Templates: 'rj' is rj's "
@@ -102,8 +102,8 @@ def _note_text(note: str | None) -> str | None:
         raise BadInput(f"--note {note}: cannot read {path}: {exc.strerror}") from None
 
 
-def _facts(ctx: AppContext, kind: letters.LetterKind, record_id: str, signed_by: str | None,
-           note: str | None, at: str | None, venue: str | None) -> letters.LetterFacts:
+def _facts(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str, signed_by: str | None,
+           note: str | None, at: str | None, venue: str | None) -> letterfacts.LetterFacts:
     """Read what the letter is built from: the record, linked children, the calendar."""
     from rjcli.storage.bank_holidays import build_calendar
 
@@ -119,10 +119,10 @@ def _facts(ctx: AppContext, kind: letters.LetterKind, record_id: str, signed_by:
     if kind.record == "victim":
         victim = book.victim(record_id)
         children = tuple(book.child(c) for c in victim.child_ids if book.exists(c))
-        return letters.LetterFacts(victim=victim, linked_children=children,
+        return letterfacts.LetterFacts(victim=victim, linked_children=children,
                                    signer=signed_by or victim.worker or ctx.worker, **common)
     child = book.child(record_id)
-    return letters.LetterFacts(child=child, signer=signed_by or ctx.worker or child.case_holder,
+    return letterfacts.LetterFacts(child=child, signer=signed_by or ctx.worker or child.case_holder,
                                **common)
 
 
@@ -137,7 +137,7 @@ def _format(fmt: str | None, out_path: Path | None) -> str:
     return fmt
 
 
-def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Path | None,
+def _target(ctx: AppContext, draft: letterfacts.LetterDraft, fmt: str, out_path: Path | None,
             is_draft: bool, force: bool) -> Path:
     """Where the letter goes: --out, else output/letters/ID-KIND-DATE.EXT (never over a
     letter already sent; never into the casebook's own folders: rjcli/storage/outpaths.py)."""
@@ -158,8 +158,8 @@ def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Pat
     return resolved_file(ctx.casebook.root, target, "a letter", force)
 
 
-def _render(draft: letters.LetterDraft, fmt: str, root: Path,
-            versions: list[tuple[str, letters.Context]] | None = None) -> tuple[bytes, str]:
+def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path,
+            versions: list[tuple[str, letterfacts.Context]] | None = None) -> tuple[bytes, str]:
     """(file contents, text) of the letter in ``fmt`` (``versions``: its (language,
     context) in print order, when not English alone)."""
     from rjcli.render import letters as render
@@ -182,7 +182,7 @@ def _render(draft: letters.LetterDraft, fmt: str, root: Path,
     return text.encode("utf-8"), render.markdown_to_text(markdown)
 
 
-def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
+def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
             resend_reason: str | None, language_words: str = "") -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent; a
     resend also holds why it was sent again)."""
@@ -206,7 +206,7 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
     ctx.casebook.change(draft.record_id, add, f"send {draft.kind.name} letter for")
 
 
-def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
+def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
                  reason: str | None = None, language: str | None = None) -> None:
@@ -223,7 +223,7 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
     if kind.record == "victim":
         _hold_victim_letter(ctx, kind, record_id, is_draft)
     given = {"note": note, "at": at, "venue": venue}
-    unused = letters.unused_options(kind, [k for k, v in given.items() if v is not None])
+    unused = letterkinds.unused_options(kind, [k for k, v in given.items() if v is not None])
     if unused:
         raise BadInput(f"the {kind.name} letter does not take "
                        f"{', '.join('--' + u for u in unused)}")
@@ -260,7 +260,7 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
             send=None if is_draft else send, languages=chosen)
 
 
-def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFacts,
+def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.LetterFacts,
              resend: bool, reason: str | None, is_draft: bool) -> sentletters.Sending:
     """Log this letter, or not (the same letter sent already), or as a resend."""
     subject = facts.victim if facts.victim is not None else facts.child
@@ -271,7 +271,7 @@ def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFact
     return sentletters.sending(earlier, resend, reason)
 
 
-def _hold_victim_letter(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+def _hold_victim_letter(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
                         is_draft: bool) -> None:
     """The safety gates on a letter to a victim (rjcli.core.gates): the best-placed decision
     for a family-or-carer victim (Somerset 6.6), an address not to be used; the victim's
@@ -288,7 +288,7 @@ def _hold_victim_letter(ctx: AppContext, kind: letters.LetterKind, record_id: st
     warn_all(preference_warnings(victim, "letter"))
 
 
-def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+def _refuse_victim_identifiers(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
                                text: str) -> None:
     """A letter to the child and family never holds a victim's details (Somerset 5.4)."""
     from rjcli.storage.childgate import identifiers_in_child_text
@@ -302,7 +302,7 @@ def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record
                             "(rj check lists its lines); refer to victims only as 'Victim 1'")
 
 
-def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,
+def _report(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path, recorded: bool,
             as_json: bool, send: sentletters.Sending | None,
             languages: tuple[str, ...] = ("en",)) -> None:
     from rjcli.core.dates import uk_date
@@ -330,7 +330,7 @@ def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded:
         say("Draft only: nothing was logged. Run it again without --draft when it is sent.")
 
 
-def _command(kind: letters.LetterKind) -> Any:
+def _command(kind: letterkinds.LetterKind) -> Any:
     """The ``rj letter KIND`` command for one kind."""
     takes = set(kind.options)
     example = f"rj letter {kind.name} {EXAMPLE_IDS[kind.record]}"
@@ -383,15 +383,15 @@ def _command(kind: letters.LetterKind) -> Any:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
                      force, resend, reason, language)
 
-    needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
+    needs = "; ".join(letterkinds.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"
-                       f"To: {letters.addressed_to(kind)}. Needs: {needs}.\n\n"
+                       f"To: {letterkinds.addressed_to(kind)}. Needs: {needs}.\n\n"
                        f"Example: {example}")
     command.__name__ = f"letter_{kind.name.replace('-', '_')}"
     return command
 
 
-for _kind in letters.KINDS:
+for _kind in letterkinds.KINDS:
     letter_app.command(_kind.name, help=None)(_command(_kind))
 
 

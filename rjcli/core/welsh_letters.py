@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rjcli.core import letters
+from rjcli.core import letterfacts, letterkinds
 from rjcli.core.welsh import (
     time_from_uk,
     weekday_from_english,
@@ -56,11 +56,11 @@ TITLES: Mapping[str, str] = {
 """Each kind's title in Welsh (the HTML page title)."""
 
 ENCLOSURES: Mapping[str, str] = {
-    letters.LEAFLET: "Ein taflen am sut rydym yn helpu pobl y mae trosedd wedi effeithio "
+    letterkinds.LEAFLET: "Ein taflen am sut rydym yn helpu pobl y mae trosedd wedi effeithio "
                      "arnynt",
-    letters.COMPLAINTS: "Sut i wneud cwyn",
-    letters.FEEDBACK_FORM: "Ffurflen adborth fer ac amlen ateb",
-    letters.CHILD_LEAFLET: "Ein taflen i bobl ifanc am gyfiawnder adferol",
+    letterkinds.COMPLAINTS: "Sut i wneud cwyn",
+    letterkinds.FEEDBACK_FORM: "Ffurflen adborth fer ac amlen ateb",
+    letterkinds.CHILD_LEAFLET: "Ein taflen i bobl ifanc am gyfiawnder adferol",
 }
 
 ROLE_TITLES: Mapping[str, str] = {
@@ -86,7 +86,7 @@ OPTION_WORDS: Mapping[str, str] = {
     "progress-updates": "diweddariadau am gynnydd y person ifanc",
     "support-referral": "atgyfeiriad at wasanaeth cymorth arall",
 }
-"""Restorative options in plain Welsh, by option (as :data:`letters.OPTION_WORDS`)."""
+"""Restorative options in plain Welsh, by option (as :data:`letterfacts.OPTION_WORDS`)."""
 
 _YOUNG_PERSON = {"the young person": "y person ifanc", "the young people": "y bobl ifanc"}
 _PANEL = {"Referral Order panel": "panel y Gorchymyn Atgyfeirio", "panel": "panel"}
@@ -128,13 +128,13 @@ def conjoined(names: Sequence[str]) -> str:
 class WelshContext:
     """A Welsh context, or what stops a Welsh letter being written."""
 
-    context: letters.Context
+    context: letterfacts.Context
     """What a template in templates/cy/ sees."""
     missing: tuple[str, ...]
     """What a Welsh letter needs and does not have, in words."""
 
 
-def welsh_context(context: letters.Context, kind: letters.LetterKind,
+def welsh_context(context: letterfacts.Context, kind: letterkinds.LetterKind,
                   service_cy: Mapping[str, Any]) -> WelshContext:
     """The Welsh of an English letter context (a deep copy; ``context`` is unchanged).
 
@@ -157,7 +157,7 @@ def _iso(text: object) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) and text else None
 
 
-def _dates(cy: letters.Context) -> None:
+def _dates(cy: letterfacts.Context) -> None:
     """Every date rj prints: the letter date, the reply-by day (with its weekday, after
     ``erbyn``, which needs no mutation), and the dates of the record."""
     today = _iso(cy.get("letter_date_iso"))
@@ -180,7 +180,7 @@ def _dates(cy: letters.Context) -> None:
         appointment["time"] = time_from_uk(appointment.get("time"))
 
 
-def _people(cy: letters.Context) -> None:
+def _people(cy: letterfacts.Context) -> None:
     """The salutation and "the young person" (or the children's names) in Welsh."""
     salutation = cy.get("salutation")
     if isinstance(salutation, str) and salutation.startswith("Dear "):
@@ -206,8 +206,8 @@ def _translated_lines(lines: Sequence[str]) -> list[str]:
     return out
 
 
-def _service(cy: letters.Context, context: letters.Context, service_cy: Mapping[str, Any],
-             kind: letters.LetterKind, missing: list[str]) -> None:
+def _service(cy: letterfacts.Context, context: letterfacts.Context, service_cy: Mapping[str, Any],
+             kind: letterkinds.LetterKind, missing: list[str]) -> None:
     service = cy.get("service")
     if not isinstance(service, dict):
         return
@@ -230,7 +230,7 @@ def _service(cy: letters.Context, context: letters.Context, service_cy: Mapping[
         missing.append("how to complain, in Welsh (service.cy.complaints in rj.yaml)")
 
 
-def _worker(cy: letters.Context) -> None:
+def _worker(cy: letterfacts.Context) -> None:
     worker = cy.get("worker")
     if not isinstance(worker, dict):
         return
@@ -249,8 +249,8 @@ def _word(words: Mapping[str, str], english: str, what: str, missing: list[str])
     return english
 
 
-def _options(cy: letters.Context, missing: list[str]) -> None:
-    by_words = {words: option for option, words in letters.OPTION_WORDS.items()}
+def _options(cy: letterfacts.Context, missing: list[str]) -> None:
+    by_words = {words: option for option, words in letterfacts.OPTION_WORDS.items()}
     welsh = {words: OPTION_WORDS[option] for words, option in by_words.items()
              if option in OPTION_WORDS}
     for key in ("options", "completed"):
@@ -259,7 +259,7 @@ def _options(cy: letters.Context, missing: list[str]) -> None:
 
 
 INITIAL_FORBIDDEN = ("wyneb yn wyneb", "cynhadledd", "cyfarfod", "cwrdd")
-"""Welsh words the initial letter must not contain (as :data:`letters.INITIAL_FORBIDDEN`):
+"""Welsh words the initial letter must not contain (as :data:`letterprivacy.INITIAL_FORBIDDEN`):
 meeting the young person is raised in person (Wait 'til Eight §6.4.3)."""
 
 
@@ -267,7 +267,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def initial_problems(draft: letters.LetterDraft, text: str) -> list[str]:
+def initial_problems(draft: letterfacts.LetterDraft, text: str) -> list[str]:
     """A Welsh initial letter that raises meeting the young person or a conference (the
     words of the record, such as an address, are not the template's)."""
     if draft.kind.name != "initial":
