@@ -15,7 +15,7 @@ import typer
 
 from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
-from rjcli.core import letterfacts, letterkinds, letterprivacy, letters, sentletters
+from rjcli.core import letterfacts, letterkinds, letters, sentletters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
