@@ -134,8 +134,8 @@ VICTIMS = {
         name: Pat Householder
         address: {lines: [7 Sample Street, Exampletown], postcode: XE1 9ZY}
         children: [{child: C-0001, offence: damage to the family home}]
-        referral: {stage: post-sentence, disposal: youth-rehabilitation-order,
-                   allocated: 2026-04-01, worker: Sam Worker}
+        referral: {stage: post-sentence, disposal: yro, allocated: 2026-04-01,
+                   worker: Sam Worker}
         best_placed: {date: 2026-04-02, who: rj-worker, case_holder: Casey Holder}
         consents:
           - {id: 01J00000000000000000000031, kind: contact, answer: "yes", date: 2026-04-01}
@@ -351,6 +351,11 @@ def test_a_bilingual_word_letter_puts_the_english_after_a_page_break(book: Path)
     welsh = texts.index("Cau'r achos")
     english = texts.index("Closing the case")
     assert len(breaks) == 1 and welsh < breaks[0] < english
+    # Welsh is the document's language; the English text is marked as English
+    assert document.core_properties.language == "cy-GB"
+    english_run = document.paragraphs[english].runs[0]._r
+    assert english_run.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
+    assert document.paragraphs[welsh].runs[0]._r.xpath("./w:rPr/w:lang/@w:val") == []
 
 
 def test_a_child_letter_is_written_in_welsh_with_the_day_and_time_in_welsh(book: Path) -> None:
@@ -429,6 +434,9 @@ def test_a_language_the_record_does_not_know_is_refused(book: Path) -> None:
     assert result.exit_code != 0
     assert "'fr' is not one of: en, cy" in plain(result.output)
     assert not (book / "output" / "letters").exists()
+    check = rj(book, "check")
+    assert "victims/V-0001.yaml:" in plain(check.output)
+    assert "language: 'fr' is not one of ['en', 'cy']" in plain(check.output)
 
 
 def test_a_bilingual_letter_is_logged_once(book: Path) -> None:

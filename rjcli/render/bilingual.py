@@ -31,8 +31,8 @@ def render_versions(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], r
         parts = [render.render_docx(kind, context, render.search_path(root, lang))
                  for lang, context in versions]
         data = parts[0][0]
-        for more, _ in parts[1:]:
-            data = joined_docx(data, more)
+        for (lang, _), (more, _) in zip(versions[1:], parts[1:], strict=True):
+            data = joined_docx(data, more, HTML_LANG.get(lang, lang))
         return data, render.docx_text(data) if len(parts) > 1 else parts[0][1]
     markdowns = [render.render_markdown(kind, context, render.search_path(root, lang))
                  for lang, context in versions]
@@ -62,8 +62,9 @@ def _html(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], root: Path)
     return render.html_page("".join(sections), title, HTML_LANG.get(first_lang, first_lang))
 
 
-def joined_docx(first: bytes, second: bytes) -> bytes:
-    """One Word file: ``first``, a page break, then the body of ``second``.
+def joined_docx(first: bytes, second: bytes, second_lang: str) -> bytes:
+    """One Word file: ``first``, a page break, then the body of ``second``, its text marked
+    as in ``second_lang`` (``en-GB``: for spelling and screen readers).
 
     The pages keep ``first``'s page set-up, headers and footers. A body that refers to
     parts of its own file (a picture, a link) cannot be moved into another file safely,
@@ -87,13 +88,32 @@ def joined_docx(first: bytes, second: bytes) -> bytes:
     for element in list(body):
         if element.tag == qn("w:sectPr"):
             continue
+        moved = _in_language(copy.deepcopy(element), second_lang)
         if end is not None:
-            end.addprevious(copy.deepcopy(element))
+            end.addprevious(moved)
         else:
-            target.element.body.append(copy.deepcopy(element))
+            target.element.body.append(moved)
     buffer = io.BytesIO()
     target.save(buffer)
     return buffer.getvalue()
+
+
+def _in_language(element: Any, lang: str) -> Any:
+    """``element`` with every run of text marked as in ``lang``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for run in element.iter(qn("w:r")):
+        props = run.find(qn("w:rPr"))
+        if props is None:
+            props = OxmlElement("w:rPr")
+            run.insert(0, props)
+        mark = props.find(qn("w:lang"))
+        if mark is None:
+            mark = OxmlElement("w:lang")
+            props.append(mark)
+        mark.set(qn("w:val"), lang)
+    return element
 
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -4,7 +4,8 @@ templates (``templates/cy/*.md.j2``), the same way as the English ones.
     python templates/cy/docx/make_defaults.py            # rewrite templates/cy/docx/*.docx
     python templates/cy/docx/make_defaults.py --check    # exit 1 if any is out of date
 
-It runs ``templates/docx/make_defaults.py`` over the Welsh folder, so a change to how the
+It runs ``templates/docx/make_defaults.py`` over the Welsh folder (with Welsh as the
+text's language), so a change to how the
 English defaults are built applies to the Welsh ones too: run both.
 """
 
@@ -28,6 +29,19 @@ def builder() -> ModuleType:
     spec.loader.exec_module(module)
     module.HERE = HERE
     module.TEMPLATES = HERE.parent
+    english_style = module._style
+
+    def welsh_style(document: object) -> None:
+        """The English styles, with Welsh as the text's language (spelling, screen readers)."""
+        from docx.oxml.ns import qn
+
+        english_style(document)
+        document.core_properties.language = "cy-GB"  # type: ignore[attr-defined]
+        styles = document.styles.element  # type: ignore[attr-defined]
+        for lang in styles.iter(qn("w:lang")):
+            lang.set(qn("w:val"), "cy-GB")
+
+    module._style = welsh_style
     return module
 
 
