@@ -66,6 +66,7 @@ RECORDS = {
         kind: individual
         name: Alex Example
         address: {lines: [1 Example Road, Exampletown], postcode: EX1 2BB}
+        offence_for_letters: damage to your car
         children: [{child: C-0001, offence: criminal damage to a car}]
         referral: {stage: post-sentence, disposal: referral-order, allocated: 2026-04-01,
                    worker: Sam Worker}
@@ -109,6 +110,7 @@ RECORDS = {
         name: Riley Example
         address: {lines: [2 Example Road, Exampletown], postcode: EX1 2BC}
         parent_guardian: {name: Morgan Example, relationship: mother}
+        offence_category: theft
         children: [{child: C-0002, offence: theft of a bicycle}]
         referral: {stage: pre-court, disposal: youth-caution, allocated: 2026-04-01,
                    worker: Sam Worker}
@@ -327,7 +329,7 @@ def test_initial_letter_offers_support_gives_contact_reply_by_and_leaflet(
     assert "phone me on 01632 960123 or e-mail me at sam.worker@example.org" in text
     assert "Please get in touch by 20 April 2026" in text  # Wokingham 5: 5 working days
     assert "Enclosed: - Our leaflet about how we help people affected by crime" in text
-    assert "you have the right to complain" in text
+    assert "Your right to complain To make a complaint, write to the Service Manager" in text
     for phrase in letterprivacy.INITIAL_FORBIDDEN:  # Wait 'til Eight §6.4.3
         assert phrase not in text.lower()
 

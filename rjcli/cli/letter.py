@@ -117,8 +117,13 @@ def _facts(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str, signed
         "appointment_at": parse_moment(at, ctx.now, "--at") if at else None,
     }
     if kind.record == "victim":
+        from rjcli.storage.offences import load_offence_categories
+
         victim = book.victim(record_id)
         children = tuple(book.child(c) for c in victim.child_ids if book.exists(c))
+        categories = load_offence_categories(book) if "offence" in kind.uses else None
+        if categories is not None:
+            common["offence_categories"] = categories
         return letterfacts.LetterFacts(victim=victim, linked_children=children,
                                    signer=signed_by or victim.worker or ctx.worker, **common)
     child = book.child(record_id)
@@ -256,6 +261,9 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
+    from rjcli.cli._work import warn_all
+
+    warn_all(draft.warnings)  # once the letter is written: a refusal says only why
     _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
             send=None if is_draft else send, languages=chosen)
 

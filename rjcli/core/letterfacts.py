@@ -25,6 +25,7 @@ from rjcli.core.config import CasebookConfig
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.letterkinds import LetterKind
 from rjcli.core.model import Child, Victim
+from rjcli.core.offences import NO_CATEGORIES, OffenceCategories, offence_words
 
 Context = dict[str, Any]
 """What a template sees: plain text, lists and mappings only."""
@@ -87,6 +88,8 @@ class LetterFacts:
     """--at: the appointment's time (child-appointment)."""
     venue: str | None = None
     """--venue: where the appointment is (child-appointment)."""
+    offence_categories: OffenceCategories = NO_CATEGORIES
+    """The offence categories in force (policy/offence-categories.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,10 @@ class LetterDraft:
     """Who it is sent to, in the contact log's words (``victim``, ``parent-guardian``...)."""
     private_terms: tuple[str, ...] = field(default=())
     """The child's name and date of birth, never to appear in the letter (no permission)."""
+    warnings: tuple[str, ...] = ()
+    """What the worker should know, though the letter is written (each said once)."""
+    victim: Victim | None = None
+    """The victim it is written from (a copy for everyone is checked for their details)."""
 
 
 class Build:
@@ -117,6 +124,7 @@ class Build:
         self.facts = facts
         self.context: Context = {}
         self.missing: list[str] = []
+        self.warnings: list[str] = []
         self.party = "victim" if kind.record == "victim" else "child"
         self.reply_by: date | None = None
 
@@ -197,12 +205,22 @@ def _young_person(b: Build) -> None:
 
 
 def _offence(b: Build) -> None:
-    offences = [link.offence for link in b.victim.links if link.offence]
-    # never named to the child's own family or household: the letter may be read at a
-    # shared address (Somerset 6.6; rjcli.core.gates)
-    if b.victim.kind == "family-or-carer":
-        offences = []
-    b.context["offence"] = "; ".join(dict.fromkeys(offences)) or None
+    """The offence in words recorded for letters, never the notes (rjcli.core.offences)."""
+    v = b.victim
+    categories = b.facts.offence_categories
+    said = offence_words(v, categories)
+    b.context["offence"] = said.words
+    listed = ", ".join(categories.words) or "none: policy/offence-categories.yaml lists none"
+    if said.unknown_category:
+        b.need(f"an offence category on the list: '{said.unknown_category}' is not one of "
+               f"{listed} (offence_category in victims/{v.id}.yaml; the list is "
+               "policy/offence-categories.yaml)")
+    elif said.unnamed:
+        b.warnings.append(
+            f"the letter says 'the offence': nothing about it is recorded for letters, and "
+            f"the offence notes are never printed. To name it, set offence_for_letters (plain "
+            f"words, e.g. \"damage to your car\") or offence_category (one of: {listed}) "
+            f"in victims/{v.id}.yaml (rj edit {v.id})")
 
 
 def _earlier_letter(b: Build) -> None:

@@ -38,6 +38,9 @@ class LetterKind:
     """What goes in the envelope."""
     options: tuple[str, ...] = ()
     """Command-line facts it takes: ``note``, ``at``, ``venue``."""
+    shared: bool = False
+    """A copy goes to the child and everyone who took part: it holds no victim record id
+    and no victim contact details."""
 
     @property
     def has_reply_by(self) -> bool:
@@ -103,17 +106,20 @@ KINDS: tuple[LetterKind, ...] = (
         "consent-form", "Consent to take part in restorative justice", "victim", "victim",
         "form", "YJB §24; Wait 'til Eight 9.1-9.2",
         needs=("service", "worker", "contact-consent", "participant", "accepted-options"),
+        uses=("signatures",),
     ),
     LetterKind(
         "confidentiality-agreement", "Confidentiality agreement", "victim", "victim", "form",
         "Tower Hamlets appendix 8 and additional notes",
         needs=("service", "worker", "contact-consent", "participant"),
-        uses=("planned-meeting",),
+        uses=("planned-meeting", "signatures"),
     ),
     LetterKind(
         "outcome-agreement", "Outcome agreement", "victim", "victim", "form",
         "Wait 'til Eight appendix 7; Tower Hamlets appendix 12",
         needs=("service", "worker", "contact-consent", "agreement"),
+        uses=("signatures",),
+        shared=True,
     ),
     LetterKind(
         "child-appointment", "Invitation to a restorative justice appointment", "child",
@@ -170,7 +176,8 @@ NEEDS_SHORT: Mapping[str, str] = {
 
 USES: Mapping[str, str] = {
     "young-person": "the child's name, only with the child's permission",
-    "offence": "the offence, in plain words",
+    "offence": "the offence in words recorded for letters (offence_for_letters, else "
+               "offence_category); never the offence notes; none for a family victim",
     "earlier-letter": "the date of the initial letter",
     "completed-options": "the support the victim completed",
     "closure-reason": "why the case closed",
@@ -178,6 +185,7 @@ USES: Mapping[str, str] = {
     "statement": "the victim's words (--note)",
     "planned-meeting": "the planned meeting's date",
     "case-holder": "the child's case holder",
+    "signatures": "a signature and date line for each party",
 }
 
 
@@ -195,6 +203,7 @@ def describe(kind: LetterKind) -> dict[str, Any]:
         "options": [f"--{o}" for o in kind.options],
         "source": kind.source,
         "reply_by": kind.has_reply_by,
+        "shared": kind.shared,
     }
 
 
@@ -205,9 +214,14 @@ def addressed_to(kind: LetterKind, short: bool = False) -> str:
             return "child and carer"
         if kind.name == "parent-consent":
             return "parent or guardian"
+        if kind.shared:
+            return "everyone, to sign"
         return "victim, to sign" if kind.layout == "form" else "victim's side"
     if kind.record == "child":
         return "the child and their parent or carer"
+    if kind.shared:
+        return ("everyone who took part, to sign: one copy each, with no victim reference "
+                "or contact details")
     if kind.layout == "form":
         return "the victim, to read and sign" if kind.name != "panel-statement" else (
             "the victim, then read at the panel")

@@ -8,6 +8,7 @@ child's letter, the child and their parent or carer; and who signs a form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from rjcli.core import vocab
 from rjcli.core.age import victim_under_18
 from rjcli.core.config import StaffMember
 from rjcli.core.dates import uk_date
+from rjcli.core.greeting import addressee, greeting_fields, salutation
 from rjcli.core.letterfacts import Build
 from rjcli.core.model import Address, Person, Victim, address_from, person_from
 
@@ -46,6 +48,19 @@ def _first_name(name: str | None) -> str | None:
     return name.split()[0] if name else None
 
 
+_COMPLAINTS_LABEL = re.compile(r"^\s*(?:how\s+to\s+(?:make\s+a\s+)?complain(?:t)?|complaints)"
+                               r"\s*[:\-\u2013\u2014]\s*", re.I)
+
+
+def complaints_text(text: str | None) -> str | None:
+    """The service's complaints text under the letter's own heading ("Your right to
+    complain"): without a "How to complain:" label of its own, which would say it twice."""
+    if not text:
+        return None
+    rest = _COMPLAINTS_LABEL.sub("", text, count=1).strip()
+    return (rest[:1].upper() + rest[1:]) if rest else text
+
+
 def _service(b: Build) -> None:
     s = b.facts.config.service
     heading = [*s.letterhead] or ([s.name] if s.name else [])
@@ -60,6 +75,7 @@ def _service(b: Build) -> None:
         "phone": s.phone,
         "email": s.email,
         "complaints": s.complaints,
+        "complaints_text": complaints_text(s.complaints),
         "sign_off": s.sign_off or "Yours sincerely",
         "heading_lines": [*heading, *_address_lines(s.address), *contact],
     }
@@ -116,12 +132,14 @@ def _recipient(b: Build) -> None:
     else:
         b.party = "victim"
         b.context["addressed_to"] = "victim"
+        title, own, problems = greeting_fields(v.extra, "the victim's record")
+        b.missing += problems
         b.context["recipient"] = {
-            "name": v.name, "role": None, "organisation": None,
+            "name": v.name, "title": title, "role": None, "organisation": None,
             "address_lines": _address_lines(v.address),
-            "block": [x for x in (v.name, *_address_lines(v.address)) if x],
+            "block": [x for x in (addressee(v.name, title), *_address_lines(v.address)) if x],
         }
-        b.context["salutation"] = f"Dear {v.name}"
+        b.context["salutation"] = salutation(v.name, title, own)
         b.missing += _address_gaps(v.address, "the victim's")
 
 
@@ -136,13 +154,16 @@ def _to_person(b: Build, person: Person | None, party: str, words: str, key: str
     address = (person.address if person and person.address else None) or fallback
     organisation = v.name if party == "representative" else None
     role = person.relationship if person else None
+    raw = v.extra.get(key)
+    title, own, problems = greeting_fields(raw if isinstance(raw, Mapping) else {}, key)
+    b.missing += problems
     b.context["recipient"] = {
-        "name": name, "role": role, "organisation": organisation,
+        "name": name, "title": title, "role": role, "organisation": organisation,
         "address_lines": _address_lines(address),
-        "block": [x for x in (name, role if organisation else None, organisation,
-                              *_address_lines(address)) if x],
+        "block": [x for x in (addressee(name, title), role if organisation else None,
+                              organisation, *_address_lines(address)) if x],
     }
-    b.context["salutation"] = f"Dear {name}" if name else None
+    b.context["salutation"] = salutation(name, title, own)
     b.missing += _address_gaps(address, f"the {words}'s")
 
 
@@ -189,7 +210,8 @@ def _child_recipient(b: Build) -> None:
     b.context["child"] = {"name": c.name, "first_name": _first_name(c.name)}
     b.context["parent_carer"] = {"name": carer_name} if carer_name else None
     b.context["recipient"] = {
-        "name": " and ".join(names) or None, "role": None, "organisation": None,
+        "name": " and ".join(names) or None, "title": None, "role": None,
+        "organisation": None,
         "address_lines": _address_lines(address),
         "block": [*names, *_address_lines(address)],
     }
@@ -202,6 +224,50 @@ def _child_recipient(b: Build) -> None:
                   for gap in _address_gaps(address, "the child's")]
 
 
+PARENT_AGREES: Mapping[str, str] = {
+    "consent-form": "I agree that {first_name} may take part.",
+}
+"""What the parent or guardian of a victim under 18 agrees to, above their signature."""
+
+
+def _signatory(label: str, role: str, name: str | None = None,
+               statement: str | None = None) -> dict[str, str | None]:
+    return {"label": label, "role": role, "name": name, "statement": statement}
+
+
+def _signatures(b: Build) -> None:
+    """A signature and date line for each party: who takes part and the worker, on a
+    victim's own form; on the outcome agreement, whose copy goes to everyone who took
+    part, each party by their part in it (no name: each signs their own)."""
+    v = b.victim
+    worker = (b.context.get("worker") or {}).get("name")
+    service = b.facts.config.service.name
+    parent = v.parent_guardian.name if victim_under_18(v) and v.parent_guardian else None
+    if b.kind.shared:
+        rows = [_signatory("For the organisation harmed" if v.kind == "corporate"
+                           else "The person harmed", "victim")]
+        if victim_under_18(v):
+            rows.append(_signatory("Their parent or guardian", "parent-guardian"))
+        rows += [_signatory("The young person", "child"),
+                 _signatory("The young person's parent or carer", "parent-carer"),
+                 _signatory(f"Facilitator: {worker}" if worker else "Facilitator",
+                            "facilitator", worker)]
+        b.context["signatories"] = rows
+        return
+    rep = v.representative if v.kind == "corporate" else None
+    name = rep.name if rep else v.name
+    rows = [_signatory(f"{name}, for {v.name}" if rep else str(name or ""),
+                       "representative" if rep else "victim", name)]
+    if parent:
+        statement = PARENT_AGREES.get(b.kind.name)
+        rows.append(_signatory(
+            f"Parent or guardian: {parent}", "parent-guardian", parent,
+            statement.format(first_name=_first_name(v.name)) if statement else None))
+    rows.append(_signatory(f"{worker}, for {service}" if worker else f"For {service}",
+                           "worker", worker))
+    b.context["signatories"] = rows
+
+
 SECTIONS: Mapping[str, Callable[[Build], None]] = {
     "service": _service,
     "worker": _worker,
@@ -209,5 +275,6 @@ SECTIONS: Mapping[str, Callable[[Build], None]] = {
     "contact-consent": _contact_consent,
     "participant": _participant,
     "child-recipient": _child_recipient,
+    "signatures": _signatures,
 }
 """The sections about the sender and the recipient, by the name a kind gives them."""

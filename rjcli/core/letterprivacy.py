@@ -12,6 +12,15 @@ from __future__ import annotations
 import re
 
 from rjcli.core.dates import uk_date
+from rjcli.core.identifiers import (
+    ADDRESS,
+    BIRTHDAY,
+    EMAIL,
+    PHONE,
+    POSTCODE,
+    find,
+    victim_identifiers,
+)
 from rjcli.core.letterfacts import Context, LetterDraft, LetterFacts
 from rjcli.core.model import Child
 
@@ -41,7 +50,7 @@ def private_terms(facts: LetterFacts) -> tuple[str, ...]:
 
 def _free_texts(context: Context) -> list[tuple[str, str]]:
     """(what, text) for every text a worker typed that a victim letter prints."""
-    texts = [("the offence", context.get("offence")), ("--note", context.get("news")),
+    texts = [("the offence for letters", context.get("offence")), ("--note", context.get("news")),
              ("--note", context.get("statement"))]
     for row in context.get("agreement") or []:
         texts += [(f"agreement item {row['n']}", row["action"]),
@@ -95,7 +104,28 @@ def rendered_problems(draft: LetterDraft, text: str) -> list[str]:
                 problems.append(f"the initial letter mentions '{phrase}': meeting the young "
                                 "person is raised in person, not in the first letter "
                                 "(Wait 'til Eight §6.4.3)")
+    if draft.kind.shared:
+        problems += shared_copy_problems(draft, text)
     return problems
+
+
+_VICTIM_ID = re.compile(r"\bV-[0-9A-HJKMNP-TV-Z]{4,8}\b")
+_CONTACT_DETAILS = (PHONE, EMAIL, POSTCODE, ADDRESS, BIRTHDAY)
+
+
+def shared_copy_problems(draft: LetterDraft, text: str) -> list[str]:
+    """A copy that goes to the child and everyone who took part (the outcome agreement)
+    shows no victim record id and none of the victim's contact details (their side's
+    phone, e-mail, address, postcode, date of birth), whatever the template or the
+    typed agreement says (Somerset 5.4)."""
+    everyone = "which a copy for everyone who took part must not show"
+    problems = [f"it shows a victim's record id ({found}), {everyone}"
+                for found in dict.fromkeys(_VICTIM_ID.findall(text))]
+    if draft.victim is not None:
+        matcher = victim_identifiers([draft.victim])
+        problems += [f"it shows {f.what}, {everyone}: reword the agreement or the template"
+                     for f in find(text, matcher) if f.what in _CONTACT_DETAILS]
+    return list(dict.fromkeys(problems))
 
 
 def _fold(text: str) -> str:

@@ -31,11 +31,13 @@ def build_letter(kind: LetterKind, facts: LetterFacts) -> LetterDraft:
     if subject is None:
         raise ValueError(f"a {kind.name} letter is written from a {kind.record} record")
     b = Build(kind, facts)
+    if not kind.shared:  # a copy for everyone shows no victim record id (issue 21)
+        b.context["record"] = subject.id
     b.context.update({
         "kind": kind.name,
         "title": kind.title,
         "layout": kind.layout,
-        "record": subject.id,
+        "reference": None if kind.shared else subject.id,
         "letter_date": uk_date(facts.today),
         "letter_date_iso": facts.today.isoformat(),
         "reply_by": None,
@@ -49,7 +51,8 @@ def build_letter(kind: LetterKind, facts: LetterFacts) -> LetterDraft:
         b.missing += free_text_problems(b.context, facts)
     return LetterDraft(kind=kind, record_id=subject.id, context=b.context,
                        missing=tuple(b.missing), reply_by=b.reply_by, party=b.party,
-                       private_terms=private)
+                       private_terms=private, warnings=tuple(dict.fromkeys(b.warnings)),
+                       victim=facts.victim)
 
 
 def missing_fields(kind: LetterKind, facts: LetterFacts) -> list[str]:
