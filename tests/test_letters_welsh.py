@@ -91,6 +91,8 @@ VICTIMS = {
         id: V-0001
         kind: individual
         name: Alex Example
+        title: Mx
+        offence_category: criminal-damage
         address: {lines: [1 Example Road, Exampletown], postcode: XE1 2BB}
         children: [{child: C-0001, offence: criminal damage to a car}]
         referral: {stage: post-sentence, disposal: referral-order, allocated: 2026-04-01,
@@ -106,6 +108,8 @@ VICTIMS = {
         name: Riley Example
         address: {lines: [2 Example Road, Exampletown], postcode: XE1 2BC}
         parent_guardian: {name: Morgan Example, relationship: mother}
+        offence_for_letters: the theft of your child's bicycle
+        offence_for_letters_cy: dwyn beic eich plentyn
         children: [{child: C-0002, offence: theft of a bicycle}]
         referral: {stage: pre-court, disposal: youth-caution, allocated: 2026-04-01,
                    worker: Sam Worker}
@@ -119,6 +123,7 @@ VICTIMS = {
         kind: corporate
         name: Example Stores Ltd
         representative: {name: Dana Manager, role: Store Manager}
+        offence_category: theft
         address: {lines: [Unit 4, Market Street, Exampletown], postcode: XE1 3CD}
         children: [{child: C-0001, offence: shoplifting}]
         referral: {stage: pre-sentence, disposal: psr-requested, allocated: 2026-04-01,
@@ -132,6 +137,7 @@ VICTIMS = {
         id: V-0004
         kind: family-or-carer
         name: Pat Householder
+        offence_category: criminal-damage
         address: {lines: [7 Sample Street, Exampletown], postcode: XE1 9ZY}
         children: [{child: C-0001, offence: damage to the family home}]
         referral: {stage: post-sentence, disposal: yro, allocated: 2026-04-01,
@@ -212,9 +218,9 @@ def written(book: Path, result: object) -> Path:
 
 def split_both(text: str) -> tuple[str, str]:
     """The Welsh and the English of a ``--language both`` Markdown letter: divided by the
-    last dividing line before the English reference (parent-consent has its own, before
-    its slip)."""
-    cut = text.rfind("\n---\n", 0, text.index("Our reference"))
+    last dividing line before the English letterhead's "Telephone:" (parent-consent has
+    its own line, before its slip)."""
+    cut = text.rfind("\n---\n", 0, text.index("Telephone: "))
     assert cut > 0, text
     return text[:cut], text[cut + len("\n---\n"):]
 
@@ -282,12 +288,14 @@ def test_every_kind_is_written_in_welsh_for_every_victim(book: Path, who: str) -
         assert result.exit_code == 0, (kind, result.output)
         text = written(book, result).read_text(encoding="utf-8")
         assert english_left_in(text, kind) == [], (kind, english_left_in(text, kind))
-        assert "Ein cyfeirnod: " + victim in text, kind
+        # the outcome agreement goes to everyone who took part: no victim reference
+        shared = letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].shared
+        assert ("Ein cyfeirnod: " + victim in text) != shared, kind
         assert "13 Ebrill 2026" in text, kind
         if letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].layout == "letter":
             assert "Annwyl " in text and "Yn gywir" in text, kind
         if who == "family":  # never the offence to the child's own household (Somerset 6.6)
-            assert "damage to the family home" not in text, kind
+            assert "difrod troseddol" not in text, kind
 
 
 @pytest.mark.parametrize("who", list(VICTIMS))
@@ -301,8 +309,10 @@ def test_every_kind_is_written_in_welsh_then_english_for_every_victim(
         text = written(book, result).read_text(encoding="utf-8")
         welsh, english = split_both(text)
         assert english_left_in(welsh, kind) == [], (kind, english_left_in(welsh, kind))
-        assert "Ein cyfeirnod: " + victim in welsh and "Our reference: " + victim in english
-        assert text.index("Ein cyfeirnod") < text.index("Our reference"), kind
+        shared = letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].shared
+        assert ("Ein cyfeirnod: " + victim in welsh) != shared, kind
+        assert ("Our reference: " + victim in english) != shared, kind
+        assert text.index("Ffôn: ") < text.index("Telephone: "), kind
         assert len(english_left_in(english, kind)) >= 3, kind
 
 
@@ -319,10 +329,10 @@ def test_every_kind_is_written_in_welsh_and_both_in_each_format(book: Path, fmt:
             assert path.suffix == f".{fmt}"
             data = path.read_bytes()
             text = docx_text(data) if fmt == "docx" else data.decode("utf-8")
-            assert "Ein cyfeirnod" in text and "Ebrill 2026" in text, (kind, language)
-            assert ("Our reference" in text) == (language == "both"), (kind, language)
+            assert "Ffôn: " in text and "Ebrill 2026" in text, (kind, language)
+            assert ("Telephone: " in text) == (language == "both"), (kind, language)
             if language == "both":
-                assert text.index("Ein cyfeirnod") < text.index("Our reference")
+                assert text.index("Ffôn: ") < text.index("Telephone: ")
             else:
                 assert english_left_in(text, kind) == [], (kind, english_left_in(text, kind))
 
@@ -420,11 +430,11 @@ def test_the_victims_language_chooses_welsh_and_language_en_overrides_it(book: P
     path = book / "victims" / "V-0001.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "language: cy\n", encoding="utf-8")
     welsh = written(book, rj(book, "letter", "initial", "V-0001", "--draft"))
-    assert "Annwyl Alex Example" in welsh.read_text(encoding="utf-8")
+    assert "Annwyl Mx Example" in welsh.read_text(encoding="utf-8")
     english = written(book, rj(book, "letter", "final", "V-0001", "--draft", "--language",
                                "en"))
     text = english.read_text(encoding="utf-8")
-    assert "Dear Alex Example" in text and "Annwyl" not in text
+    assert "Dear Mx Example" in text and "Annwyl" not in text
 
 
 def test_a_language_the_record_does_not_know_is_refused(book: Path) -> None:
@@ -588,3 +598,57 @@ def test_names_are_joined_with_a_or_ac() -> None:
     assert conjoined(["Pat Testchild", "Jordan Testchild"]) == "Pat Testchild a Jordan Testchild"
     assert conjoined(["Jordan", "Ellis"]) == "Jordan ac Ellis"
     assert conjoined(["Jordan"]) == "Jordan" and conjoined([]) == ""
+
+
+# --- the offence and the signatures in Welsh ---------------------------------------------
+
+
+def test_a_welsh_letter_names_the_offence_in_welsh_words(book: Path) -> None:
+    def initial(victim: str) -> str:
+        result = rj(book, "letter", "initial", victim, "--draft", "--language", "cy")
+        assert result.exit_code == 0, result.output
+        return written(book, result).read_text(encoding="utf-8")
+
+    assert "ynghylch y drosedd yn eich erbyn (difrod troseddol)." in initial("V-0001")
+    assert "yn erbyn Riley (dwyn beic eich plentyn)." in initial("V-0002")
+    assert "yn erbyn eich sefydliad (lladrad)." in initial("V-0003")
+    family = initial("V-0004")
+    assert "ynghylch y drosedd yn eich erbyn." in family and "difrod" not in family
+
+
+def test_english_words_for_the_offence_are_not_printed_in_a_welsh_letter(book: Path) -> None:
+    path = book / "victims" / "V-0002.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "        offence_for_letters_cy: dwyn beic eich plentyn\n", "").replace(
+        "offence_for_letters_cy: dwyn beic eich plentyn\n", ""), encoding="utf-8")
+    result = rj(book, "letter", "initial", "V-0002", "--draft", "--language", "cy")
+    assert result.exit_code != 0
+    assert ("the offence in Welsh words (offence_for_letters_cy in victims/V-0002.yaml): "
+            "offence_for_letters is 'the theft of your child's bicycle'") in plain(result.output)
+    assert not (book / "output" / "letters").exists()
+    english = rj(book, "letter", "initial", "V-0002", "--draft")
+    assert "(the theft of your child's bicycle)" in written(book, english).read_text(
+        encoding="utf-8")
+
+
+def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> None:
+    def form(kind: str, victim: str) -> str:
+        result = rj(book, "letter", kind, victim, "--draft", "--language", "cy")
+        assert result.exit_code == 0, result.output
+        return " ".join(written(book, result).read_text(encoding="utf-8").split())
+
+    line = "Llofnod: ........................................ Dyddiad: ...................."
+    consent = form("consent-form", "V-0002")
+    assert f"Riley Example {line}" in consent
+    assert (f"Rwy'n cytuno y caiff Riley gymryd rhan. Rhiant neu warcheidwad: Morgan Example "
+            f"{line}") in consent
+    assert f"Sam Worker, ar ran Exampletown Youth Justice Service {line}" in consent
+    assert f"Dana Manager, ar ran Example Stores Ltd {line}" in form(
+        "confidentiality-agreement", "V-0003")
+    agreement = form("outcome-agreement", "V-0001")
+    for label in ("Y person a gafodd ei niweidio", "Y person ifanc",
+                  "Rhiant neu ofalwr y person ifanc", "Hwylusydd: Sam Worker"):
+        assert f"{label} {line}" in agreement, label
+    assert "V-0001" not in agreement and "Ein cyfeirnod" not in agreement
+    assert f"Ar ran y sefydliad a gafodd ei niweidio {line}" in form("outcome-agreement",
+                                                                     "V-0003")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from rjcli.core import letterfacts, letterprivacy, welsh_letters
 from rjcli.errors import BadInput, MissingFields
@@ -31,15 +30,17 @@ def languages(option: str | None, facts: letterfacts.LetterFacts) -> tuple[str, 
 
 
 def versions(draft: letterfacts.LetterDraft, chosen: tuple[str, ...],
-             config_raw: Mapping[str, Any]) -> list[tuple[str, letterfacts.Context]]:
+             facts: letterfacts.LetterFacts) -> list[tuple[str, letterfacts.Context]]:
     """(language, context) of each version, in print order; MissingFields when the Welsh
     letter lacks something."""
     if "cy" not in chosen:
         return [("en", draft.context)]
-    service = config_raw.get("service") or {}
+    service = facts.config.raw.get("service") or {}
     service_cy = service.get("cy") if isinstance(service.get("cy"), Mapping) else {}
     try:
-        welsh = welsh_letters.welsh_context(draft.context, draft.kind, service_cy)
+        offence = (welsh_letters.welsh_offence(facts.victim, facts.offence_categories)
+                   if facts.victim is not None else welsh_letters.WelshOffence(None))
+        welsh = welsh_letters.welsh_context(draft.context, draft.kind, service_cy, offence)
     except ValueError as exc:  # a date or time rj could not put into Welsh
         raise BadInput(f"the {draft.kind.name} letter for {draft.record_id} was not written "
                        f"in Welsh: {exc}") from None

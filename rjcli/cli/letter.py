@@ -243,7 +243,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
             f"the {kind.name} letter for {record_id} was not written; it needs:\n{listed}",
             hint=f"nothing was written: rj edit {record_id} changes the record, rj.yaml the "
                  "service and staff; then run it again")
-    versions = _language.versions(draft, chosen, ctx.casebook.config.raw)
+    versions = _language.versions(draft, chosen, facts)
     data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)

@@ -23,6 +23,8 @@ from datetime import date
 from typing import Any
 
 from rjcli.core import letterfacts, letterkinds
+from rjcli.core.model import Victim, clean_text
+from rjcli.core.offences import OffenceCategories, offence_words
 from rjcli.core.welsh import (
     time_from_uk,
     weekday_from_english,
@@ -125,6 +127,41 @@ def conjoined(names: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
+class WelshOffence:
+    """What a Welsh letter says of the offence."""
+
+    words: str | None
+    """The Welsh words printed, or None (the letter says "y drosedd")."""
+    missing: tuple[str, ...] = ()
+    """Why the Welsh letter cannot name it (English words only are recorded)."""
+
+
+def welsh_offence(victim: Victim, categories: OffenceCategories) -> WelshOffence:
+    """The offence as a Welsh letter to ``victim`` says it, as
+    :func:`rjcli.core.offences.offence_words` chooses it in English: the victim's
+    ``offence_for_letters_cy``, else the Welsh words (``words_cy``) of their category;
+    English words typed for letters are never printed in a Welsh one."""
+    english = offence_words(victim, categories)
+    if english.words is None:
+        return WelshOffence(None)
+    own = clean_text(victim.extra.get("offence_for_letters_cy"))
+    if own:
+        return WelshOffence(" ".join(own.split()))
+    category = clean_text(victim.extra.get("offence_category"))
+    described = clean_text(victim.extra.get("offence_for_letters"))
+    if category and not described and category in categories.words_cy:
+        return WelshOffence(categories.words_cy[category])
+    if described:
+        return WelshOffence(None, (
+            f"the offence in Welsh words (offence_for_letters_cy in victims/{victim.id}.yaml): "
+            f"offence_for_letters is '{described}'",))
+    return WelshOffence(None, (
+        f"Welsh words for the offence category '{category}' (words_cy in "
+        "policy/offence-categories.yaml), or offence_for_letters_cy in "
+        f"victims/{victim.id}.yaml",))
+
+
+@dataclass(frozen=True)
 class WelshContext:
     """A Welsh context, or what stops a Welsh letter being written."""
 
@@ -135,10 +172,11 @@ class WelshContext:
 
 
 def welsh_context(context: letterfacts.Context, kind: letterkinds.LetterKind,
-                  service_cy: Mapping[str, Any]) -> WelshContext:
+                  service_cy: Mapping[str, Any], offence: WelshOffence) -> WelshContext:
     """The Welsh of an English letter context (a deep copy; ``context`` is unchanged).
 
-    ``service_cy`` is ``service.cy`` of rj.yaml: the service's own words in Welsh.
+    ``service_cy`` is ``service.cy`` of rj.yaml: the service's own words in Welsh;
+    ``offence`` the offence in Welsh (:func:`welsh_offence`).
     """
     cy = copy.deepcopy(context)
     missing: list[str] = []
@@ -150,6 +188,11 @@ def welsh_context(context: letterfacts.Context, kind: letterkinds.LetterKind,
     cy["enclosures"] = [_word(ENCLOSURES, e, "enclosure", missing)
                         for e in context.get("enclosures") or []]
     _options(cy, missing)
+    if "signatories" in cy:
+        cy["signatories"] = [_signatory(row, missing) for row in cy["signatories"] or []]
+    if "offence" in cy:
+        cy["offence"] = offence.words
+        missing += offence.missing
     return WelshContext(cy, tuple(dict.fromkeys(missing)))
 
 
@@ -226,6 +269,7 @@ def _service(cy: letterfacts.Context, context: letterfacts.Context, service_cy: 
     service["sign_off"] = str(service_cy.get("sign_off") or SIGN_OFF)
     complaints = service_cy.get("complaints")
     service["complaints"] = str(complaints) if complaints else None
+    service["complaints_text"] = service["complaints"]
     if "complaints" in kind.needs and context["service"].get("complaints") and not complaints:
         missing.append("how to complain, in Welsh (service.cy.complaints in rj.yaml)")
 
@@ -240,6 +284,51 @@ def _worker(cy: letterfacts.Context) -> None:
     lines = [welsh if welsh and line == english else line
              for line in worker.get("signature_lines") or []]
     worker["signature_lines"] = _translated_lines(lines)
+
+
+_SIGNATORY_LABELS: Mapping[str, str] = {
+    "For the organisation harmed": "Ar ran y sefydliad a gafodd ei niweidio",
+    "The person harmed": "Y person a gafodd ei niweidio",
+    "Their parent or guardian": "Rhiant neu warcheidwad y person a gafodd ei niweidio",
+    "The young person": "Y person ifanc",
+    "The young person's parent or carer": "Rhiant neu ofalwr y person ifanc",
+    "Facilitator": "Hwylusydd",
+}
+_SIGNATORY_PATTERNS = (
+    (re.compile(r"Facilitator: (.+)"), "Hwylusydd: {0}"),
+    (re.compile(r"Parent or guardian: (.+)"), "Rhiant neu warcheidwad: {0}"),
+    (re.compile(r"(.+), for (.+)"), "{0}, ar ran {1}"),
+    (re.compile(r"For (.+)"), "Ar ran {0}"),
+)
+_STATEMENTS = ((re.compile(r"I agree that (.+) may take part\."),
+                "Rwy'n cytuno y caiff {0} gymryd rhan."),)
+
+
+def _pattern_word(patterns: Sequence[tuple[re.Pattern[str], str]], english: str) -> str | None:
+    for pattern, welsh in patterns:
+        found = pattern.fullmatch(english)
+        if found:
+            return welsh.format(*found.groups())
+    return None
+
+
+def _signatory(row: Mapping[str, Any], missing: list[str]) -> dict[str, Any]:
+    """A signature line's label and statement in Welsh (the names as written)."""
+    out = dict(row)
+    label = str(row.get("label") or "")
+    if row.get("role") == "victim" and label == (row.get("name") or ""):
+        pass  # the victim's own name: no words to put into Welsh
+    elif label in _SIGNATORY_LABELS:
+        out["label"] = _SIGNATORY_LABELS[label]
+    else:
+        out["label"] = _pattern_word(_SIGNATORY_PATTERNS, label) or _word({}, label,
+                                                                           "signature line",
+                                                                           missing)
+    statement = row.get("statement")
+    if statement:
+        out["statement"] = _pattern_word(_STATEMENTS, str(statement)) or _word(
+            {}, str(statement), "statement above a signature", missing)
+    return out
 
 
 def _word(words: Mapping[str, str], english: str, what: str, missing: list[str]) -> str:
