@@ -505,6 +505,11 @@ def test_a_casebooks_own_welsh_template_wins_and_english_ones_do_not_reach_welsh
     assert english.lstrip().startswith("ENGLISH PAPER") and "Closing the case" in english
     final = written(book, rj(book, "letter", "final", "V-0001", "--draft", "--language", "cy"))
     assert final.read_text(encoding="utf-8").startswith("PAPUR CYMRAEG")
+    listed = {row["kind"]: row for row in json_of(rj(book, "letter", "list", "--json"))}
+    assert listed["closure"]["cy_template"] == "casebook: templates/cy/closure.md.j2"
+    assert listed["closure"]["template"] == "rj: templates/closure.md.j2"
+    assert listed["final"]["cy_template"] == "rj: templates/cy/final.md.j2"
+    assert listed["final"]["cy_docx_template"] == "rj: templates/cy/docx/final.docx"
 
 
 def test_a_welsh_initial_letter_that_raises_a_meeting_is_refused(book: Path) -> None:

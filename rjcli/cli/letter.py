@@ -35,7 +35,8 @@ def letter_list(
 ) -> None:
     """The kinds of letter, what each needs, and which template file is in use.
 
-    A casebook's own templates/ folder wins over rj's (same file name).
+    A casebook's own templates/ folder wins over rj's (same file name); Welsh ones are in
+    templates/cy/ (rj letter KIND ID --language cy).
     Example: rj letter list
     """
     from rjcli.render.letters import search_path, template_in_use
@@ -49,6 +50,9 @@ def letter_list(
         row["addressed_to"] = letterkinds.addressed_to(kind)
         row["template"] = _shown(template_in_use(kind.name, "md", paths), root)
         row["docx_template"] = _shown(template_in_use(kind.name, "docx", paths), root)
+        cy_paths = search_path(root, "cy") if root else [shipped_dir("templates") / "cy"]
+        row["cy_template"] = _shown(template_in_use(kind.name, "md", cy_paths), root)
+        row["cy_docx_template"] = _shown(template_in_use(kind.name, "docx", cy_paths), root)
         rows.append(row)
     if as_json:
         print_json(rows)
@@ -84,6 +88,11 @@ def _shown(path: Path | None, root: Path | None) -> str:
         return "(none)"
     if root is not None and path.is_relative_to(root):
         return f"casebook: {path.relative_to(root).as_posix()}"
+    from rjcli.shipped import shipped_dir
+
+    shipped = shipped_dir("templates")
+    if path.is_relative_to(shipped):
+        return f"rj: templates/{path.relative_to(shipped).as_posix()}"
     folder = "docx/" if path.parent.name == "docx" else ""
     return f"rj: templates/{folder}{path.name}"
 
