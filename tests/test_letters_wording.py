@@ -323,7 +323,7 @@ SIGNED = "Signed: ........................................ Date: ...............
         "The person harmed", "The young person", "The young person's parent or carer",
         "Facilitator: Sam Worker"]),
     ("outcome-agreement", "under-18", [
-        "The person harmed", "Their parent or guardian", "The young person",
+        "The person harmed", "Parent or guardian of the person harmed", "The young person",
         "The young person's parent or carer", "Facilitator: Sam Worker"]),
 ])
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -390,3 +390,87 @@ def test_letter_list_says_the_outcome_agreement_goes_to_everyone(book: Path) -> 
     result = rj(book, "letter", "list")
     row = next(line for line in result.output.splitlines() if "outcome-agreement" in line)
     assert "everyone, to sign" in row
+
+
+# --- recording them -------------------------------------------------------------------------
+
+
+def test_rj_check_accepts_the_fields_letters_use(book: Path) -> None:
+    said = plain(rj(book, "check").output)
+    for field in ("title", "salutation", "offence_for_letters", "offence_category"):
+        assert field not in said
+
+
+def test_rj_victim_new_records_the_title_salutation_and_offence_for_letters(
+        tmp_path: Path) -> None:
+    import json
+
+    own = write_casebook(tmp_path / "casebook")
+    result = rj(own, "victim", "new", "--name", "Ann Example", "--child", "C-0001",
+                "--consent-contact", "yes", "--title", "Dr", "--address", "3 Example Road",
+                "--postcode", "XE1 4DD", "--stage", "post-sentence",
+                "--offence", "(notes: bag snatched at the bus stop)",
+                "--offence-category", "robbery", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert (record["title"], record["offence_category"]) == ("Dr", "robbery")
+    text = seen(letter(own, "initial", record["id"]))
+    assert "Dear Dr Example" in text and "Dr Ann Example" in text
+    assert "about the offence against you (robbery)." in text
+    assert "bag snatched" not in text
+
+    result = rj(own, "victim", "new", "--name", "Young Example", "--child", "C-0001",
+                "--consent-contact", "yes", "--kind", "under-18", "--dob", "03/02/2012",
+                "--parent", "Pat Example", "--parent-title", "Mx",
+                "--salutation", "Dear Young", "--offence-for-letters", "the theft of your bike",
+                "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["parent_guardian"] == {"name": "Pat Example", "title": "Mx"}
+    assert (record["salutation"], record["offence_for_letters"]) == (
+        "Dear Young", "the theft of your bike")
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    (("--title", "Lord"), "title 'Lord' is not one of: Mrs, Mr, Ms, Mx, Dr, Miss"),
+    (("--offence-category", "shoplifting"), "offence category 'shoplifting' is not on the "
+                                            "list: theft, burglary"),
+    (("--salutation", "Dear\x1b[2JAnn"), "--salutation holds a control character"),
+    (("--parent-title", "Mrs"), "--parent-title is the title of --parent: give --parent too"),
+])
+def test_rj_victim_new_refuses_what_a_letter_could_not_use(tmp_path: Path,
+                                                           options: tuple[str, ...],
+                                                           said: str) -> None:
+    own = write_casebook(tmp_path / "casebook")
+    result = rj(own, "victim", "new", "--name", "Ann Example", "--child", "C-0001",
+                "--consent-contact", "yes", *options)
+    assert result.exit_code == 2, result.output
+    assert said in plain(result.output)
+    assert sorted(p.name for p in (own / "victims").iterdir()) == [
+        "V-0001.yaml", "V-0002.yaml", "V-0003.yaml", "V-0004.yaml"]
+
+
+def test_a_salutation_with_a_control_character_stops_the_letter(tmp_path: Path) -> None:
+    own = write_casebook(tmp_path / "casebook")
+    path = own / "victims" / "V-0004.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "salutation: Dear Lisa", 'salutation: "Dear\\u0007 Lisa"'), encoding="utf-8")
+    result = rj(own, "letter", "closure", "V-0004", "--draft")
+    assert result.exit_code != 0
+    assert "salutation" in plain(result.output) and "U+0007" in plain(result.output)
+
+
+@pytest.mark.parametrize(("name", "title", "own", "dear"), [
+    ("Margaret Hollis", "Mrs", None, "Dear Mrs Hollis"),
+    ("Mary van der Berg", "Mrs", None, "Dear Mrs van der Berg"),
+    ("Cher", "Ms", None, "Dear Ms Cher"),
+    ("Margaret Hollis", None, None, "Dear Margaret Hollis"),
+    ("Margaret Hollis", "Mrs", "Dear Maggie", "Dear Maggie"),
+    (None, "Mrs", None, None),
+])
+def test_the_greeting_from_name_title_and_salutation(name: str | None, title: str | None,
+                                                     own: str | None,
+                                                     dear: str | None) -> None:
+    from rjcli.core.greeting import salutation
+
+    assert salutation(name, title, own) == dear

@@ -38,13 +38,20 @@ def addressee(name: str | None, title: str | None) -> str | None:
     return f"{title} {name}" if title else name
 
 
+def greeting_name(name: str | None, title: str | None) -> str | None:
+    """Who "Dear" is followed by: "Mrs Hollis", or the full name (for a template in
+    another language, which has its own word for "Dear")."""
+    if not name:
+        return None
+    return f"{title} {family_name(name)}" if title else name
+
+
 def salutation(name: str | None, title: str | None, own: str | None) -> str | None:
     """The greeting (see the module's docstring); None when there is no name to use."""
     if own:
         return own
-    if not name:
-        return None
-    return f"Dear {title} {family_name(name)}" if title else f"Dear {name}"
+    named = greeting_name(name, title)
+    return f"Dear {named}" if named else None
 
 
 def greeting_fields(raw: Mapping[str, Any], where: str) -> tuple[str | None, str | None,

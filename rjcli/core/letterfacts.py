@@ -210,6 +210,7 @@ def _offence(b: Build) -> None:
     categories = b.facts.offence_categories
     said = offence_words(v, categories)
     b.context["offence"] = said.words
+    b.context["offence_cy"] = said.words_cy
     listed = ", ".join(categories.words) or "none: policy/offence-categories.yaml lists none"
     if said.unknown_category:
         b.need(f"an offence category on the list: '{said.unknown_category}' is not one of "

@@ -16,7 +16,7 @@ from rjcli.core import vocab
 from rjcli.core.age import victim_under_18
 from rjcli.core.config import StaffMember
 from rjcli.core.dates import uk_date
-from rjcli.core.greeting import addressee, greeting_fields, salutation
+from rjcli.core.greeting import addressee, greeting_fields, greeting_name, salutation
 from rjcli.core.letterfacts import Build
 from rjcli.core.model import Address, Person, Victim, address_from, person_from
 
@@ -140,6 +140,7 @@ def _recipient(b: Build) -> None:
             "block": [x for x in (addressee(v.name, title), *_address_lines(v.address)) if x],
         }
         b.context["salutation"] = salutation(v.name, title, own)
+        b.context["greeting_name"] = None if own else greeting_name(v.name, title)
         b.missing += _address_gaps(v.address, "the victim's")
 
 
@@ -164,6 +165,7 @@ def _to_person(b: Build, person: Person | None, party: str, words: str, key: str
                               organisation, *_address_lines(address)) if x],
     }
     b.context["salutation"] = salutation(name, title, own)
+    b.context["greeting_name"] = None if own else greeting_name(name, title)
     b.missing += _address_gaps(address, f"the {words}'s")
 
 
@@ -216,6 +218,7 @@ def _child_recipient(b: Build) -> None:
         "block": [*names, *_address_lines(address)],
     }
     b.context["salutation"] = "Dear " + " and ".join(names) if names else None
+    b.context["greeting_name"] = " and ".join(names) or None
     if not c.name:
         b.need("the child's name")
     if not carer_name:
@@ -247,7 +250,7 @@ def _signatures(b: Build) -> None:
         rows = [_signatory("For the organisation harmed" if v.kind == "corporate"
                            else "The person harmed", "victim")]
         if victim_under_18(v):
-            rows.append(_signatory("Their parent or guardian", "parent-guardian"))
+            rows.append(_signatory("Parent or guardian of the person harmed", "parent-guardian"))
         rows += [_signatory("The young person", "child"),
                  _signatory("The young person's parent or carer", "parent-carer"),
                  _signatory(f"Facilitator: {worker}" if worker else "Facilitator",

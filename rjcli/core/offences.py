@@ -60,12 +60,22 @@ def duplicate_ids(data: Mapping[str, Any]) -> list[str]:
     return twice
 
 
+def category_problem(category: str, categories: OffenceCategories) -> str | None:
+    """Why ``category`` cannot be recorded (None: it is on the list)."""
+    if category in categories.words:
+        return None
+    return (f"offence category '{category}' is not on the list: "
+            f"{', '.join(categories.words) or 'none'} (policy/offence-categories.yaml)")
+
+
 @dataclass(frozen=True)
 class OffenceWords:
     """What a letter to this victim says of the offence."""
 
     words: str | None
     """The words printed, or None (the letter says "the offence")."""
+    words_cy: str | None = None
+    """The category's words in Welsh, where the list gives them."""
     unknown_category: str | None = None
     """A recorded category that is not on the list (the letter is not written)."""
     unnamed: bool = False
@@ -86,4 +96,4 @@ def offence_words(victim: Victim, categories: OffenceCategories) -> OffenceWords
     words = categories.words.get(category)
     if words is None:
         return OffenceWords(None, unknown_category=category)
-    return OffenceWords(words)
+    return OffenceWords(words, categories.words_cy.get(category))
