@@ -657,3 +657,17 @@ def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> N
     assert "V-0001" not in agreement and "Ein cyfeirnod" not in agreement
     assert f"Ar ran y sefydliad a gafodd ei niweidio {line}" in form("outcome-agreement",
                                                                      "V-0003")
+    assert f"Rhiant neu warcheidwad y person a gafodd ei niweidio {line}" in form(
+        "outcome-agreement", "V-0002")
+
+
+def test_a_recorded_greeting_is_put_into_welsh_or_refused(book: Path) -> None:
+    path = book / "victims" / "V-0001.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "salutation: Dear Alex\n", encoding="utf-8")
+    welsh = rj(book, "letter", "initial", "V-0001", "--draft", "--language", "cy")
+    assert "\nAnnwyl Alex\n" in written(book, welsh).read_text(encoding="utf-8")
+    path.write_text(original + "salutation: Hello Alex\n", encoding="utf-8")
+    refused = rj(book, "letter", "final", "V-0001", "--draft", "--language", "cy")
+    assert refused.exit_code != 0
+    assert "a Welsh greeting: the salutation recorded is 'Hello Alex'" in plain(refused.output)

@@ -182,7 +182,7 @@ def welsh_context(context: letterfacts.Context, kind: letterkinds.LetterKind,
     missing: list[str] = []
     cy["title"] = TITLES.get(kind.name, context.get("title"))
     _dates(cy)
-    _people(cy)
+    _people(cy, missing)
     _service(cy, context, service_cy, kind, missing)
     _worker(cy)
     cy["enclosures"] = [_word(ENCLOSURES, e, "enclosure", missing)
@@ -223,11 +223,16 @@ def _dates(cy: letterfacts.Context) -> None:
         appointment["time"] = time_from_uk(appointment.get("time"))
 
 
-def _people(cy: letterfacts.Context) -> None:
+def _people(cy: letterfacts.Context, missing: list[str]) -> None:
     """The salutation and "the young person" (or the children's names) in Welsh."""
-    salutation = cy.get("salutation")
-    if isinstance(salutation, str) and salutation.startswith("Dear "):
-        cy["salutation"] = "Annwyl " + conjoined(salutation[len("Dear "):].split(" and "))
+    salutation, named = cy.get("salutation"), cy.get("greeting_name")
+    if named:  # "Mrs Hollis", the full name, or the child and their carer
+        cy["salutation"] = "Annwyl " + conjoined(str(named).split(" and "))
+    elif isinstance(salutation, str) and salutation.startswith("Dear "):
+        cy["salutation"] = "Annwyl " + salutation[len("Dear "):]  # the greeting recorded
+    elif isinstance(salutation, str) and not salutation.startswith("Annwyl "):
+        missing.append(f"a Welsh greeting: the salutation recorded is '{salutation}' "
+                       "(write it as 'Annwyl ...' or 'Dear ...')")
     recipient = cy.get("recipient")
     if isinstance(recipient, dict) and recipient.get("name") and cy.get("child"):
         recipient["name"] = conjoined(str(recipient["name"]).split(" and "))
@@ -289,7 +294,8 @@ def _worker(cy: letterfacts.Context) -> None:
 _SIGNATORY_LABELS: Mapping[str, str] = {
     "For the organisation harmed": "Ar ran y sefydliad a gafodd ei niweidio",
     "The person harmed": "Y person a gafodd ei niweidio",
-    "Their parent or guardian": "Rhiant neu warcheidwad y person a gafodd ei niweidio",
+    "Parent or guardian of the person harmed": "Rhiant neu warcheidwad y person a gafodd "
+                                               "ei niweidio",
     "The young person": "Y person ifanc",
     "The young person's parent or carer": "Rhiant neu ofalwr y person ifanc",
     "Facilitator": "Hwylusydd",
@@ -348,8 +354,9 @@ def _options(cy: letterfacts.Context, missing: list[str]) -> None:
 
 
 INITIAL_FORBIDDEN = ("wyneb yn wyneb", "cynhadledd", "cyfarfod", "cwrdd")
-"""Welsh words the initial letter must not contain (as :data:`letterprivacy.INITIAL_FORBIDDEN`):
-meeting the young person is raised in person (Wait 'til Eight §6.4.3)."""
+"""Welsh words the initial letter must not contain (as
+:data:`letterprivacy.INITIAL_FORBIDDEN`): meeting the young person is raised in person
+(Wait 'til Eight §6.4.3)."""
 
 
 def _fold(text: str) -> str:
