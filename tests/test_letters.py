@@ -545,7 +545,8 @@ def test_sending_logs_a_letter_contact_and_writes_under_output(book: Path) -> No
     assert result.exit_code == 0, result.output
     assert json_of(result) == {"kind": "initial", "record": "V-0002",
                                "file": "output/letters/V-0002-initial-2026-04-13.md",
-                               "reply_by": "2026-04-20", "recorded": True}
+                               "reply_by": "2026-04-20", "recorded": True,
+                               "languages": ["en"]}
     logged = contacts(book, "V-0002")[-1]
     assert {k: logged[k] for k in ("method", "outcome", "letter", "file", "with", "by")} == {
         "method": "letter", "outcome": "sent", "letter": "initial",

@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
+from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
-from rjcli.core import letterfacts, letterkinds, letterprivacy, letters, sentletters
+from rjcli.core import letterfacts, letterkinds, letters, sentletters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
@@ -34,7 +35,8 @@ def letter_list(
 ) -> None:
     """The kinds of letter, what each needs, and which template file is in use.
 
-    A casebook's own templates/ folder wins over rj's (same file name).
+    A casebook's own templates/ folder wins over rj's (same file name); Welsh ones are in
+    templates/cy/ (rj letter KIND ID --language cy).
     Example: rj letter list
     """
     from rjcli.render.letters import search_path, template_in_use
@@ -48,6 +50,9 @@ def letter_list(
         row["addressed_to"] = letterkinds.addressed_to(kind)
         row["template"] = _shown(template_in_use(kind.name, "md", paths), root)
         row["docx_template"] = _shown(template_in_use(kind.name, "docx", paths), root)
+        cy_paths = search_path(root, "cy") if root else [shipped_dir("templates") / "cy"]
+        row["cy_template"] = _shown(template_in_use(kind.name, "md", cy_paths), root)
+        row["cy_docx_template"] = _shown(template_in_use(kind.name, "docx", cy_paths), root)
         rows.append(row)
     if as_json:
         print_json(rows)
@@ -83,6 +88,11 @@ def _shown(path: Path | None, root: Path | None) -> str:
         return "(none)"
     if root is not None and path.is_relative_to(root):
         return f"casebook: {path.relative_to(root).as_posix()}"
+    from rjcli.shipped import shipped_dir
+
+    shipped = shipped_dir("templates")
+    if path.is_relative_to(shipped):
+        return f"rj: templates/{path.relative_to(shipped).as_posix()}"
     folder = "docx/" if path.parent.name == "docx" else ""
     return f"rj: templates/{folder}{path.name}"
 
@@ -162,12 +172,18 @@ def _target(ctx: AppContext, draft: letterfacts.LetterDraft, fmt: str, out_path:
     return resolved_file(ctx.casebook.root, target, "a letter", force)
 
 
-def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
-    """(file contents, text) of the letter in ``fmt``."""
+def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path,
+            versions: list[tuple[str, letterfacts.Context]] | None = None) -> tuple[bytes, str]:
+    """(file contents, text) of the letter in ``fmt`` (``versions``: its (language,
+    context) in print order, when not English alone)."""
     from rjcli.render import letters as render
     from rjcli.storage.filekinds import refuse_irregular
 
     refuse_irregular(root, "templates", "the casebook's letter templates")  # links: never
+    if versions is not None and [lang for lang, _ in versions] != ["en"]:
+        from rjcli.render.bilingual import render_versions
+
+        return render_versions(draft.kind.name, versions, root, fmt)
     paths = render.search_path(root)
     if fmt in ("docx", "pdf"):  # a PDF is the Word letter, converted once it is checked
         return render.render_docx(draft.kind.name, draft.context, paths)
@@ -181,7 +197,7 @@ def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path) -> tuple[bytes
 
 
 def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
-            resend_reason: str | None) -> None:
+            resend_reason: str | None, language_words: str = "") -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent; a
     resend also holds why it was sent again)."""
     from rjcli.core.records import NewContact, contact_entry
@@ -190,7 +206,8 @@ def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
     contact = NewContact(method="letter", outcome="sent", at=parse_moment(None, ctx.now),
                          party=draft.party,
                          letter=draft.kind.name, file=ctx.casebook.rel(target),
-                         note=letters.contact_note(draft))
+                         note=letters.contact_note(draft)
+                         + (f"; {language_words}" if language_words else ""))
     entry = contact_entry(ctx.new_id, contact, ctx.writer(), ctx.recorded_at)
     if resend_reason:
         entry["resend"] = resend_reason
@@ -206,7 +223,7 @@ def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
 def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
-                 reason: str | None = None) -> None:
+                 reason: str | None = None, language: str | None = None) -> None:
     """Build, check, render, write, and (unless a draft or sent already) log one letter."""
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
@@ -226,6 +243,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
                        f"{', '.join('--' + u for u in unused)}")
     fmt = _format(fmt, out_path)
     facts = _facts(ctx, kind, record_id, signed_by, note, at, venue)
+    chosen = _language.languages(language, facts)
     send = _sending(kind, record_id, facts, resend, reason, is_draft)
     draft = letters.build_letter(kind, facts)
     if draft.missing:
@@ -234,10 +252,11 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
             f"the {kind.name} letter for {record_id} was not written; it needs:\n{listed}",
             hint=f"nothing was written: rj edit {record_id} changes the record, rj.yaml the "
                  "service and staff; then run it again")
-    data, text = _render(draft, fmt, ctx.casebook.root)
+    versions = _language.versions(draft, chosen, facts)
+    data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
-    problems = letterprivacy.rendered_problems(draft, text)
+    problems = _language.rendered_problems(draft, chosen, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
                        + "; ".join(problems),
@@ -251,7 +270,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     remember(ctx.casebook.root, target, data)
     if not is_draft and send.log:
         try:
-            _record(ctx, draft, target, send.resend_reason)
+            _record(ctx, draft, target, send.resend_reason, _language.WORDS[chosen])
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
@@ -259,7 +278,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
 
     warn_all(draft.warnings)  # once the letter is written: a refusal says only why
     _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
-            send=None if is_draft else send)
+            send=None if is_draft else send, languages=chosen)
 
 
 def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.LetterFacts,
@@ -305,7 +324,8 @@ def _refuse_victim_identifiers(ctx: AppContext, kind: letterkinds.LetterKind, re
 
 
 def _report(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path, recorded: bool,
-            as_json: bool, send: sentletters.Sending | None) -> None:
+            as_json: bool, send: sentletters.Sending | None,
+            languages: tuple[str, ...] = ("en",)) -> None:
     from rjcli.core.dates import uk_date
 
     shown = ctx.casebook.rel(target)
@@ -315,7 +335,7 @@ def _report(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path, recor
                        "sent again: --resend --reason TEXT).")
     if as_json:
         data = {"kind": draft.kind.name, "record": draft.record_id, "file": shown,
-                "reply_by": draft.reply_by, "recorded": recorded}
+                "reply_by": draft.reply_by, "recorded": recorded, "languages": list(languages)}
         if sent_before:
             data["not_logged"] = sent_before
         print_json(data)
@@ -377,9 +397,13 @@ def _command(kind: letterkinds.LetterKind) -> Any:
             "--json", help="Print what was written as JSON.")] = False,
         force: Annotated[bool, typer.Option(
             "--force", help="Replace the --out file even if rj did not write it.")] = False,
+        language: Annotated[str | None, typer.Option(
+            "--language", help="en (English), cy (Welsh) or both (Welsh, then English, in "
+            "one document); default: the victim's language, else en.",
+            show_default=False)] = None,
     ) -> None:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
-                     force, resend, reason)
+                     force, resend, reason, language)
 
     needs = "; ".join(letterkinds.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"

@@ -29,11 +29,15 @@ MAX_REPEAT = 100_000
 """The largest string or list a template may build with ``*`` or ``**``."""
 
 
-def search_path(casebook_root: Path) -> list[Path]:
-    """Where templates are looked for: the casebook's own folder first, then the shipped one."""
+def search_path(casebook_root: Path, language: str = "en") -> list[Path]:
+    """Where templates are looked for: the casebook's own folder first, then the shipped one.
+
+    Welsh (``cy``) templates are in the ``cy/`` folder of each, and only there: a Welsh
+    letter never falls back to an English template or partial."""
     from rjcli.shipped import shipped_dir
 
-    return [casebook_root / "templates", shipped_dir("templates")]
+    folders = [casebook_root / "templates", shipped_dir("templates")]
+    return folders if language == "en" else [folder / language for folder in folders]
 
 
 def template_name(kind: str, fmt: str) -> str:
@@ -249,7 +253,7 @@ def _tidy(text: str) -> str:
 
 HTML_PAGE = """\
 <!doctype html>
-<html lang="en-GB">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -267,16 +271,25 @@ h1 {{ font-size: 1.4em; }} h2 {{ font-size: 1.15em; }}
 """
 
 
-def markdown_to_html(text: str, title: str) -> str:
+def markdown_to_html(text: str, title: str, lang: str = "en-GB") -> str:
     """A simple self-contained page (no scripts, no outside files) from the Markdown.
 
     Raw HTML in the Markdown is shown as text, never run.
     """
+    return html_page(markdown_body(text), title, lang)
+
+
+def markdown_body(text: str) -> str:
+    """The HTML of the Markdown (raw HTML in it is shown as text, never run)."""
+    md, tokens = _parse_markdown(text)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+def html_page(body: str, title: str, lang: str = "en-GB") -> str:
+    """The page around a letter's HTML ``body`` (``lang``: the page's language)."""
     from markupsafe import escape
 
-    md, tokens = _parse_markdown(text)
-    body = md.renderer.render(tokens, md.options, {})
-    return HTML_PAGE.format(title=escape(title), body=body)
+    return HTML_PAGE.format(title=escape(title), body=body, lang=escape(lang))
 
 
 def render_text(kind: str, context: dict[str, Any], paths: Sequence[Path], fmt: str) -> str:

@@ -1,0 +1,119 @@
+"""A letter in Welsh, or in Welsh then English in one document (``--language both``).
+
+Each language is rendered from its own templates (``templates/cy/`` for Welsh, see
+:func:`rjcli.render.letters.search_path`) with its own context, then the versions are
+joined, Welsh first, as the Welsh Language Standards expect: Markdown and text with a
+dividing line, HTML with each version marked with its language and the English
+starting on a new printed page, Word with a page break.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rjcli.errors import BadInput
+from rjcli.render import letters as render
+
+HTML_LANG = {"cy": "cy", "en": "en-GB"}
+MD_DIVIDER = "\n---\n\n"
+TXT_DIVIDER = "\n" + "-" * 40 + "\n\n"
+
+
+def render_versions(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], root: Path,
+                    fmt: str) -> tuple[bytes, str]:
+    """(file contents, plain text to check) of the letter in each (language, context),
+    in that order, in one document of format ``fmt``."""
+    if fmt == "docx":
+        parts = [render.render_docx(kind, context, render.search_path(root, lang))
+                 for lang, context in versions]
+        data = parts[0][0]
+        for (lang, _), (more, _) in zip(versions[1:], parts[1:], strict=True):
+            data = joined_docx(data, more, HTML_LANG.get(lang, lang))
+        return data, render.docx_text(data) if len(parts) > 1 else parts[0][1]
+    markdowns = [render.render_markdown(kind, context, render.search_path(root, lang))
+                 for lang, context in versions]
+    text = render.markdown_to_text(MD_DIVIDER.join(markdowns))
+    if fmt == "md":
+        return MD_DIVIDER.join(markdowns).encode("utf-8"), text
+    if fmt == "txt":
+        plain = TXT_DIVIDER.join(render.markdown_to_text(m) for m in markdowns)
+        return plain.encode("utf-8"), plain
+    if fmt == "html":
+        return _html(kind, versions, root).encode("utf-8"), text
+    raise BadInput(f"format '{fmt}' is not one of: {', '.join(render.FORMATS)}")
+
+
+def _html(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], root: Path) -> str:
+    from markupsafe import escape
+
+    sections = []
+    for n, (lang, context) in enumerate(versions):
+        markdown = render.render_markdown(kind, context, render.search_path(root, lang),
+                                          autoescape=True)
+        css = ' class="next-language" style="break-before: page"' if n else ""
+        sections.append(f'<div lang="{escape(HTML_LANG.get(lang, lang))}"{css}>\n'
+                        f"{render.markdown_body(markdown)}</div>\n")
+    title = " / ".join(str(c.get("title", kind)) for _, c in versions)
+    first_lang = versions[0][0]
+    return render.html_page("".join(sections), title, HTML_LANG.get(first_lang, first_lang))
+
+
+def joined_docx(first: bytes, second: bytes, second_lang: str) -> bytes:
+    """One Word file: ``first``, a page break, then the body of ``second``, its text marked
+    as in ``second_lang`` (``en-GB``: for spelling and screen readers).
+
+    The pages keep ``first``'s page set-up, headers and footers. A body that refers to
+    parts of its own file (a picture, a link) cannot be moved into another file safely,
+    so such a template is refused rather than written broken.
+    """
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.oxml.ns import qn
+
+    target, source = Document(io.BytesIO(first)), Document(io.BytesIO(second))
+    body = source.element.body
+    linked = [el for el in body.iter() if any(k.startswith(f"{{{_R_NS}}}") for k in el.attrib)]
+    if linked:
+        raise BadInput("--language both cannot join these Word templates: their body holds "
+                       "pictures or links, which cannot be moved between files",
+                       hint="use --format md, txt or html for one bilingual document, or "
+                            "write the Welsh (--language cy) and English (--language en) "
+                            "Word letters one by one")
+    target.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    end = target.element.body.find(qn("w:sectPr"))
+    for element in list(body):
+        if element.tag == qn("w:sectPr"):
+            continue
+        moved = _in_language(copy.deepcopy(element), second_lang)
+        if end is not None:
+            end.addprevious(moved)
+        else:
+            target.element.body.append(moved)
+    buffer = io.BytesIO()
+    target.save(buffer)
+    return buffer.getvalue()
+
+
+def _in_language(element: Any, lang: str) -> Any:
+    """``element`` with every run of text marked as in ``lang``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for run in element.iter(qn("w:r")):
+        props = run.find(qn("w:rPr"))
+        if props is None:
+            props = OxmlElement("w:rPr")
+            run.insert(0, props)
+        mark = props.find(qn("w:lang"))
+        if mark is None:
+            mark = OxmlElement("w:lang")
+            props.append(mark)
+        mark.set(qn("w:val"), lang)
+    return element
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
