@@ -65,7 +65,7 @@ def list_records(
 ) -> None:
     """List records with their status and worker.
 
-    Example: rj list victims --open --worker "Sam Worker"
+    Example: rj list victims --open --worker "Jo Whitlock"
     """
     if which not in ("victims", "children", "all"):
         raise BadInput(f"'{which}' is not one of: victims, children, all")

@@ -152,7 +152,7 @@ def feedback(
         pleased: {answer: "yes", note: "The apology"}
 
     The questions are in policy/questionnaires/ (a casebook may have its own).
-    Example: rj feedback V-0001 --kind conference --answers feedback.yaml
+    Example: rj feedback V-0009 --kind conference --answers feedback.yaml
     """
     ctx = current()
     record_id = victim_arg(record, "feedback")
