@@ -166,3 +166,24 @@ def test_every_help_example_runs_on_the_sample(tmp_path: Path, monkeypatch: pyte
                 plain(result.output)
         else:
             assert result.exit_code == 0, f"{example}\n{plain(result.output)}"
+
+
+def _values_shown(help_text: str) -> set[str]:
+    """The words of a help page, as a reader sees them (a value cut at a hyphen by line
+    wrapping, "not-" then "appropriate", is not shown whole)."""
+    return set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", help_text))
+
+
+@pytest.mark.parametrize(("command", "lists"), [
+    ("consent", ("VICTIM_CONSENT_KINDS", "CHILD_CONSENT_KINDS", "CONSENT_ANSWERS")),
+    ("offer", ("RESTORATIVE_OPTIONS", "OPTION_STATUSES")),
+])
+def test_help_lists_every_allowed_value(command: str, lists: tuple[str, ...]) -> None:
+    from rjcli.core import vocab
+
+    result = invoke(command, "--help", today=None, worker=None)
+    assert result.exit_code == 0
+    shown = _values_shown(result.output)
+    for name in lists:
+        missing = [value for value in getattr(vocab, name) if value not in shown]
+        assert missing == [], f"{command} --help does not show {name}: {missing}"

@@ -16,14 +16,16 @@ from rjcli.render.terminal import print_json, say
 
 def consent(
     record: Annotated[str, typer.Argument(help="Record id.")],
-    kind: Annotated[str, typer.Argument(help="Victims: contact, contact-after-sentence, parent-consent (a victim under 18: the parent's or guardian's, Somerset 6.4), rj-participation, direct-reparation, share-views, progress-updates, evaluation. Children: share-details-with-victim, rj-participation, parent-permission.")],
-    answer: Annotated[str, typer.Argument(help="yes, no or withdrawn.")],
+    kind: Annotated[str, typer.Argument(help="What was consented to (listed above).")],
+    answer: Annotated[str, typer.Argument(help="yes, no or withdrawn (listed above).")],
     day: Annotated[str | None, typer.Option("--date", help="When (default today).")] = None,
     source: Annotated[str | None, typer.Option(help="Where it came from: YOT1, phone call, signed form...")] = None,
     note: Annotated[str | None, typer.Option(help="Why (a change of mind), or what may be shared with whom.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Record consent, refusal or withdrawal; every change of mind is kept (Somerset 9.1).
+
+    {allowed}
 
     Example: rj consent V-0001 rj-participation yes --source "signed form" --date 2026-04-20
     """
@@ -60,4 +62,11 @@ HELP_ORDER = 45
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(consent)
+    from rjcli.cli._help import help_with_values
+
+    app.command(help=help_with_values(
+        consent,
+        ("KIND for a victim (V-...; parent-consent: a parent's for a victim under 18):",
+         vocab.VICTIM_CONSENT_KINDS),
+        ("KIND for a child (C-...):", vocab.CHILD_CONSENT_KINDS),
+        ("ANSWER:", vocab.CONSENT_ANSWERS)))(consent)
