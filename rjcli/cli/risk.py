@@ -450,7 +450,7 @@ def run(
         print_json(saver.data)
         return
     given = stored_answers(done)
-    outcome = assess(chosen, given, done.get("rating"))
+    outcome = assess(chosen, given, done.get("rating"), done.get("rating_reasons"))
     show.summary(record_id, done, chosen, outcome,
                  suggested_rating(chosen, given) if chosen.rating else None)
 

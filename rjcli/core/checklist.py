@@ -275,8 +275,10 @@ def _next_steps(
     answers: Mapping[str, Answer],
     rating: str | None,
     needs_manager: bool,
+    rating_reasons: str | None = None,
 ) -> list[str]:
-    """Plain-English next steps for the worker."""
+    """Plain-English next steps for the worker (reasons already given are not asked for
+    again)."""
     steps: list[str] = []
     resume = next_unanswered(checklist, answers)
     if resume is not None or (checklist.rating and rating is None):
@@ -289,8 +291,9 @@ def _next_steps(
     suggestion = suggested_rating(checklist, answers)
     if rating in RATINGS and RATINGS.index(rating) < RATINGS.index(suggestion):
         steps.append(
-            f"The tool suggests {suggestion} but the rating given is {rating}: "
-            "record the reasons for the rating."
+            f"The tool suggests {suggestion} but the rating given is {rating}"
+            + (", for the reasons recorded." if (rating_reasons or "").strip()
+               else ": record the reasons for the rating.")
         )
     if not steps:
         steps.append("No risks found: preparation can continue.")
@@ -298,7 +301,8 @@ def _next_steps(
 
 
 def assess(
-    checklist: Checklist, answers: Mapping[str, Answer], rating: str | None
+    checklist: Checklist, answers: Mapping[str, Answer], rating: str | None,
+    rating_reasons: str | None = None,
 ) -> Outcome:
     """What the answers mean: the risks, whether preparation is on hold, and next steps.
 
@@ -317,5 +321,6 @@ def assess(
         rating=rating,
         blocked=bool(reasons),
         reasons=tuple(reasons),
-        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons))),
+        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons),
+                                     rating_reasons)),
     )
