@@ -3,6 +3,7 @@ summary does not ask again for reasons already given."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -27,3 +28,18 @@ def test_the_summary_does_not_ask_again_for_the_reasons_given(
     assert "They only know each other by sight; no threat made" in out
     saved = casebook.data(casebook.victim)["assessments"][-1]
     assert yaml.safe_dump(saved["rating_reasons"]).startswith("They only know")
+
+
+def test_purge_deletes_the_victims_kept_feedback_answers(casebook: CasebookUnderTest) -> None:
+    from tests.test_retention import AFTER, close
+
+    v = casebook.victim
+    kept = casebook.root / ".rj" / "feedback" / f"{v}-contact.yaml"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("kind: contact\nasked: 2\nanswers: {satisfaction: satisfied}\n"
+                    "notes: {}\n", encoding="utf-8")
+    close(casebook, v)
+    result = casebook.run("purge", v, "--confirm", "--json", today=AFTER)
+    assert result.exit_code == 0, result.output
+    assert f".rj/feedback/{v}-contact.yaml" in json.loads(result.stdout)["deleted"]
+    assert not kept.exists()
