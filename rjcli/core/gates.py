@@ -135,9 +135,12 @@ def manager_hint(managers: Sequence[str]) -> str:
 
 
 def written(consent: Consent | None) -> bool:
-    """A yes with a written source (WRITTEN_SOURCE_WORDS)."""
+    """A yes recorded as given in writing (``--written``, or a consent form kept with
+    ``--document``), or with a written source (WRITTEN_SOURCE_WORDS)."""
     if consent is None or consent.answer != "yes":
         return False
+    if consent.written:
+        return True
     source = (consent.source or "").casefold()
     return any(word in source for word in WRITTEN_SOURCE_WORDS)
 
