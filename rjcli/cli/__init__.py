@@ -151,7 +151,7 @@ COMMAND_MODULES = {
     "due": "due", "explain": "due",
     "init": "setup", "demo": "setup",
     "show": "browse", "list": "browse",
-    "victim": "records familyapproval bestplaced", "child": "records childwork",
+    "victim": "records familyapproval bestplaced victimdetails", "child": "records childwork",
     "contact": "contact", "consent": "consent",
     "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
     "check": "check", "reindex": "check",

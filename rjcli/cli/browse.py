@@ -33,10 +33,12 @@ def show(
         from rjcli.core.model import victim_from_dict
         from rjcli.core.restorative import vcs_line
 
+        from rjcli.core.victimdetails import details_lines, officer_reminder
+
         v = victim_from_dict(data)
         children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
-        show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n],
-                            _late(data))
+        notes = [n for n in [vcs_line(data, children), officer_reminder(data)] if n]
+        show_records.victim(v, ctx.today, notes, _late(data), details_lines(data))
         from rjcli.render.documents import documents
 
         documents(data)
