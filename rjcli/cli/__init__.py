@@ -166,7 +166,7 @@ COMMAND_MODULES = {
     "report": "report",
     "export": "dataprotection", "retention": "dataprotection", "purge": "dataprotection",
     "import": "imports", "assign": "assign",
-    "join": "join", "attach": "attach",
+    "join": "join", "attach": "attach", "supervise": "supervise",
 }
 """Which module(s) register each top-level command, so that a run imports only what it
 needs (``tests/test_startup.py`` keeps this table true)."""

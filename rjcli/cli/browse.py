@@ -38,7 +38,11 @@ def show(
         v = victim_from_dict(data)
         children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
         notes = [n for n in [vcs_line(data, children), officer_reminder(data)] if n]
-        show_records.victim(v, ctx.today, notes, _late(data), details_lines(data))
+        from rjcli.core.supervision import supervision_line
+
+        details = details_lines(data) + [("Supervision", line) for line in
+                                         [supervision_line(data)] if line]
+        show_records.victim(v, ctx.today, notes, _late(data), details)
         from rjcli.render.documents import documents
 
         documents(data)
@@ -46,8 +50,11 @@ def show(
         from rjcli.core.model import child_from_dict
         from rjcli.core.restorative import child_warnings
 
+        from rjcli.core.supervision import supervision_line
+
         c = child_from_dict(data)
-        show_records.child(c, ctx.today, child_warnings(c), _late(data))
+        show_records.child(c, ctx.today, child_warnings(c), _late(data),
+                           [("Supervision", line) for line in [supervision_line(data)] if line])
 
 
 def _late(data: Mapping[str, Any]) -> dict[str, date]:

@@ -89,7 +89,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
 
 
 def child(c: Child, today: date, notes: Sequence[str] = (),
-          late: Mapping[str, date] | None = None) -> None:
+          late: Mapping[str, date] | None = None,
+          details: Sequence[tuple[str, str]] = ()) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{escape(c.id)}[/bold]  {escape(c.name or '')}  "
@@ -104,6 +105,8 @@ def child(c: Child, today: date, notes: Sequence[str] = (),
     _line("Victims", ", ".join(
         f"{v.label} ({v.ref}; {'adult' if v.adult else 'child' if v.adult is False else 'age not recorded'})"
         for v in c.victims))
+    for name, text in details:  # supervision (rj supervise)
+        _line(name, text)
     _contacts(c.contacts, late)
 
 
