@@ -3,6 +3,8 @@ when and what (issue 19; Wokingham 22.2; Wait 'til Eight table 4, §6.8.2, §7.9
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import VICTIM, CasebookUnderTest, plain
 
 MANAGER = "Mo Manager"
@@ -70,3 +72,48 @@ def test_a_supervisor_not_on_the_staff_list_a_future_date_or_no_note_is_refused(
     assert kind.exit_code == 2
     assert "supervision, quality-assurance" in plain(kind.output)
     assert casebook.text(casebook.victim) == before
+
+
+QUARTERLY = """
+policy:
+  profile: national
+  add:
+    - id: case-check
+      title: Check the victim work on the case (supervision or quality assurance)
+      record: victim
+      from: supervision-cycle
+      offset: 91
+      unit: calendar-days
+      met_by: [supervision]
+      owner: manager
+      source: "Tower Hamlets 'Monitoring and Evaluation' (quarterly check on cases)"
+"""
+
+
+def test_a_rule_counting_from_the_last_supervision_is_due_and_met_by_rj_supervise(
+        casebook: CasebookUnderTest) -> None:
+    import json
+
+    _manager(casebook)
+    settings = casebook.root / "rj.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"^policy:\n  profile: national.*\n", QUARTERLY.lstrip(), text,
+                               count=1, flags=re.M), encoding="utf-8")
+    assert casebook.run("check").exit_code == 0, casebook.run("check").output
+
+    def case_checks(today: str) -> list[dict[str, object]]:
+        result = casebook.run("due", "--all", "--json", today=today)
+        assert result.exit_code == 0, result.output
+        return [i for i in json.loads(result.stdout) if i["rule"] == "case-check"
+                and i["case"] == casebook.victim]
+
+    # allocated 30 March 2026: the first check falls due 91 days on, 29 June
+    [first] = case_checks("2026-06-30")
+    assert first["due"] == "2026-06-29"
+    assert "Tower Hamlets" in first["source"]
+    assert casebook.run("supervise", casebook.victim, "--manager", MANAGER, "--note",
+                        "Quarterly check: recording up to date", today="2026-06-30"
+                        ).exit_code == 0
+    assert case_checks("2026-06-30") == []  # met (a day late)
+    [following] = case_checks("2026-09-30")  # the next counts from this supervision
+    assert (following["due"], following["counts_from"]) == ("2026-09-29", "supervised 30 June 2026")

@@ -229,6 +229,15 @@ def _start_complaint(case: Case) -> list[Occurrence]:
             for c in entries(v, "complaints") if (d := as_date(c.get("date")))]
 
 
+def start_supervision_cycle(case: Case) -> list[Occurrence]:
+    """A victim's allocation, then each supervision or quality check of the work (rj
+    supervise): a rule counting from it falls due again after every one."""
+    first = _start_allocation(case)
+    return first + [Occurrence(d, str(s.get("id")), f"supervised {uk_date(d)}", s)
+                    for s in entries(record_of(case), "supervision")
+                    if (d := as_date(s.get("date")))]
+
+
 START_EVENTS: dict[str, Callable[[Case], list[Occurrence]]] = {
     "allocation": _start_allocation,
     "contact-start": _start_contact,
@@ -249,4 +258,5 @@ START_EVENTS: dict[str, Callable[[Case], list[Occurrence]]] = {
     "support-completed": _start_support_completed,
     "risk-found": _start_risk_found,
     "complaint": _start_complaint,
+    "supervision-cycle": start_supervision_cycle,
 }

@@ -93,6 +93,7 @@ EVENT_WORDS = {
     "support-completed": "completion of the chosen support",
     "risk-found": "the assessment that found risk",
     "complaint": "the complaint",
+    "supervision-cycle": "the allocation, then each supervision",
 }
 """How each start event reads in a sentence (rj explain)."""
 
