@@ -35,6 +35,16 @@ def test_a_consent_form_attached_with_the_consent_satisfies_the_gate(
     assert (consent["written"], consent["document"]) == (True, document["id"])
     assert (casebook.root / "documents" / casebook.victim / document["file"]).is_file()
     assert VICTIMS_GAP not in plain(plan(casebook).output)
+    assert "rj participation: yes in writing (2 April 2026)" in \
+        plain(casebook.run("show", casebook.victim).output)
+
+
+def test_the_gate_says_how_to_record_written_consent(casebook: CasebookUnderTest) -> None:
+    with_manager(casebook)
+    consents(casebook, source="phone call")
+    message = plain(plan(casebook).output)
+    assert f"rj consent {casebook.victim} rj-participation yes --document FORM" in message
+    assert f"rj consent {casebook.child} rj-participation yes --written" in message
 
 
 def test_a_consent_form_attached_before_is_named_by_its_id(

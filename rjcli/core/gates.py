@@ -154,8 +154,8 @@ def _consent_gap(record_id: str, consent: Consent | None, kind: str, what: str) 
         state = f"'{consent.answer}'"
     else:
         state = f"recorded from '{consent.source or 'no source'}', not in writing"
-    return (f"{record_id}: {what} is {state}: rj consent {record_id} {kind} yes "
-            f"--source \"signed form\"")
+    how = "--document FORM" if record_id.startswith("V-") else "--written"
+    return f"{record_id}: {what} is {state}: rj consent {record_id} {kind} yes {how}"
 
 
 def conference_consent_gaps(victim: Victim, child: Child | None, child_id: str,

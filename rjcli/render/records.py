@@ -80,7 +80,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
     for kind in VICTIM_CONSENT_KINDS:
         c = v.consent(kind)
         if c:
-            consents.append(f"{label(kind)}: {c.answer}" + (f" ({uk_date(c.date)})" if c.date else ""))
+            consents.append(f"{label(kind)}: {c.answer}" + (" in writing" if c.written else "")
+                            + (f" ({uk_date(c.date)})" if c.date else ""))
     _line("Consent", "; ".join(consents))
     for entry in v.status_history:
         if entry.status == "closed":
