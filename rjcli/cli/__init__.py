@@ -151,7 +151,7 @@ COMMAND_MODULES = {
     "due": "due", "explain": "due",
     "init": "setup", "demo": "setup",
     "show": "browse", "list": "browse",
-    "victim": "records familyapproval bestplaced", "child": "records childwork",
+    "victim": "records familyapproval bestplaced victimdetails", "child": "records childwork",
     "contact": "contact", "consent": "consent", "screen": "screen",
     "close": "lifecycle", "reopen": "lifecycle", "edit": "lifecycle",
     "check": "check", "reindex": "check",
@@ -166,7 +166,7 @@ COMMAND_MODULES = {
     "report": "report",
     "export": "dataprotection", "retention": "dataprotection", "purge": "dataprotection",
     "import": "imports", "assign": "assign",
-    "join": "join", "attach": "attach",
+    "join": "join", "attach": "attach", "supervise": "supervise",
 }
 """Which module(s) register each top-level command, so that a run imports only what it
 needs (``tests/test_startup.py`` keeps this table true)."""

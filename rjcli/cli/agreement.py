@@ -45,7 +45,7 @@ def agreement_add(
     """Add an item to the outcome agreement of a held conference: what, who, by when.
     Items are numbered 1, 2, ...; each falls due on its date (Wait 'til Eight appendix 7E).
 
-    Example: rj agreement add V-0001 --action "Write a letter of apology" --who child
+    Example: rj agreement add V-0009 --action "Write a letter of apology" --who child
     --due 2026-05-26
     """
     ctx = current()
@@ -110,8 +110,8 @@ def agreement_done(
 ) -> None:
     """Mark an agreement item done. Tell the victim about successes too (§7.7.2).
 
-    Example: rj agreement done V-0001 1 --date 2026-05-20 --note "Letter received"
-    --victim-told 2026-05-21
+    Example: rj agreement done V-0009 4 --date 2026-06-12 --note "Note passed on"
+    --victim-told 2026-06-12
     """
     _close_item(record, n, "done", day, note, victim_told, conference, as_json)
 
@@ -130,8 +130,8 @@ def agreement_failed(
     hear of failures as well as successes (Wait 'til Eight §7.7.2). Run it again with
     --victim-told once they have been.
 
-    Example: rj agreement failed V-0001 2 --note "Did not attend the garden project"
-    --victim-told 2026-06-02
+    Example: rj agreement failed V-0009 4 --note "Left her college course"
+    --victim-told 2026-06-15
     """
     _close_item(record, n, "failed", day, note, victim_told, conference, as_json)
 
@@ -146,7 +146,7 @@ def agreement_copies(
     """Record that copies of the outcome agreement went to everyone who took part
     (within 3 working days of the conference: Wait 'til Eight appendix 7E).
 
-    Example: rj agreement copies V-0001 --date 2026-05-13
+    Example: rj agreement copies V-0009 --date 2026-05-13
     """
     ctx = current()
     record_id = victim_arg(record, "an outcome agreement")
@@ -174,7 +174,7 @@ def agreement_review(
     """Record the review and follow-up with both parties after the conference
     (Wokingham 22.1), or the debrief after a panel (Wokingham 23.5).
 
-    Example: rj agreement review V-0001 --date 2026-06-03 --note "Both content"
+    Example: rj agreement review V-0009 --date 2026-06-03 --note "Both content"
     """
     ctx = current()
     record_id = victim_arg(record, "an outcome agreement")

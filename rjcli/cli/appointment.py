@@ -111,7 +111,7 @@ def appointment_kept(record: Annotated[str, typer.Argument(help="The victim's re
                      entry: EntryArg = None, as_json: JsonOption = False) -> None:
     """Record that an appointment was kept.
 
-    Example: rj appointment kept V-0001
+    Example: rj --today 2026-06-17 appointment kept V-0014
     """
     _outcome(record, entry, "kept", None, as_json)
 
@@ -126,7 +126,7 @@ def appointment_missed(
     """Record that an appointment was missed. Two missed without notice mean a phone call
     to ask whether they still want to take part (Wokingham 12): rj due shows it.
 
-    Example: rj appointment missed V-0001 --no-notice
+    Example: rj --today 2026-06-17 appointment missed V-0014 --no-notice
     """
     _outcome(record, entry, "missed", notice, as_json)
 
@@ -136,7 +136,7 @@ def appointment_cancelled(record: Annotated[str, typer.Argument(help="The victim
                           entry: EntryArg = None, as_json: JsonOption = False) -> None:
     """Record that an appointment was cancelled.
 
-    Example: rj appointment cancelled V-0001 01JQ5N3W7Y8Z9A0B1C2D3E4F5G
+    Example: rj appointment cancelled V-0002 01KTVK6SZ0C0BDK5E3MAQB9CNC
     """
     _outcome(record, entry, "cancelled", None, as_json)
 

@@ -31,7 +31,7 @@ def best_placed(
     with the child, decided with the case holder before the initial contact (Somerset
     6.6; any formal restorative meeting is still facilitated by the RJ worker).
 
-    Example: rj victim best-placed V-0002 --who case-holder --case-holder "Pat Holder"
+    Example: rj victim best-placed V-0004 --who case-holder --case-holder "Tom Ashdown"
     """
     ctx = current()
     victim_id = victim_arg(record, "the best-placed decision")

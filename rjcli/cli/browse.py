@@ -33,10 +33,16 @@ def show(
         from rjcli.core.model import victim_from_dict
         from rjcli.core.restorative import vcs_line
 
+        from rjcli.core.victimdetails import details_lines, officer_reminder
+
         v = victim_from_dict(data)
         children = [ctx.casebook.child(c) for c in v.child_ids if ctx.casebook.exists(c)]
-        show_records.victim(v, ctx.today, [n for n in [vcs_line(data, children)] if n],
-                            _late(data))
+        notes = [n for n in [vcs_line(data, children), officer_reminder(data)] if n]
+        from rjcli.core.supervision import supervision_line
+
+        details = details_lines(data) + [("Supervision", line) for line in
+                                         [supervision_line(data)] if line]
+        show_records.victim(v, ctx.today, notes, _late(data), details)
         from rjcli.render.documents import documents
 
         documents(data)
@@ -44,8 +50,11 @@ def show(
         from rjcli.core.model import child_from_dict
         from rjcli.core.restorative import child_warnings
 
+        from rjcli.core.supervision import supervision_line
+
         c = child_from_dict(data)
-        show_records.child(c, ctx.today, child_warnings(c), _late(data))
+        show_records.child(c, ctx.today, child_warnings(c), _late(data),
+                           [("Supervision", line) for line in [supervision_line(data)] if line])
 
 
 def _late(data: Mapping[str, Any]) -> dict[str, date]:
@@ -65,7 +74,7 @@ def list_records(
 ) -> None:
     """List records with their status and worker.
 
-    Example: rj list victims --open --worker "Sam Worker"
+    Example: rj list victims --open --worker "Jo Whitlock"
     """
     if which not in ("victims", "children", "all"):
         raise BadInput(f"'{which}' is not one of: victims, children, all")

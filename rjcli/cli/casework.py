@@ -88,7 +88,7 @@ def progress_request(
     request replaces the old one. Contact never outlasts the child's order (Tower Hamlets).
 
     Example: rj progress request V-0001 --what "Completion of the order" --how letter
-    --until 2026-12-19 --point 2026-07-01 --point 2026-12-19
+    --until 2026-12-03 --point 2026-09-01 --point 2026-12-03
     """
     ctx = current()
     record_id = victim_arg(record, "a progress request")
@@ -116,7 +116,7 @@ def progress_update(
     """Record an update on the child's progress given to the victim: it meets the update
     due at the next agreed point.
 
-    Example: rj progress update V-0001 --date 2026-07-01 --method letter --note "Order going well"
+    Example: rj progress update V-0010 --date 2026-06-12 --method letter --note "Order going well"
     """
     ctx = current()
     record_id = victim_arg(record, "a progress update")

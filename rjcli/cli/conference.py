@@ -117,8 +117,8 @@ def plan(
 
     Everyone taking part is risk-assessed again in the 10 working days before the day:
     rj due shows that as pre-conference-risk, and rj conference record asks for it.
-    Example: rj conference plan V-0001 --date 2026-05-12 --venue "Town Hall, room 2"
-    --child C-0001 --facilitator "Sam Worker" --supporter "victim's supporter: sister"
+    Example: rj conference plan V-0016 --date 2026-06-30 --venue "Town Hall, room 2"
+    --child C-0012 --facilitator "Jo Whitlock"
     """
     ctx = current()
     record_id = victim_arg(record, "a conference")
@@ -211,8 +211,10 @@ def record_held(
     From here rj due shows the copies of the outcome agreement (3 working days, appendix
     7E) and the feedback (7 days, §6.7.2). Name people by role, not by name: the victim's
     file must not disclose the child to a subject access request (§7.10.1).
-    Example: rj conference record V-0001 --attended victim --attended child
-    --attended "victim's supporter: sister" --dynamics "Apology accepted"
+    Example: rj --today 2026-06-25 conference record V-0016 --attended victim --attended child
+    --dynamics "Apology accepted" (on the sample casebook this is refused by the gate
+    above until V-0016 and C-0012 are assessed again: rj due shows it as
+    pre-conference-risk)
     """
     ctx = current()
     record_id = victim_arg(record, "a conference")

@@ -116,7 +116,7 @@ def purge(
     """Delete a closed record past its retention date, with its letters and copies,
     leaving a tombstone (id, dates, closure reason) so reports stay explainable.
 
-    Example: rj purge V-0001 --confirm
+    Example: rj --today 2028-02-25 purge V-0012 --confirm
     """
     from rjcli.storage.purge import history_advice, plan_purge
     from rjcli.storage.purge import purge as do_purge

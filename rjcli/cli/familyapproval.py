@@ -35,7 +35,7 @@ def family_approve(
     child's record may hold this victim's details, and rj check notes it instead of
     reporting an error.
 
-    Example: rj victim family-approve V-0002 --manager "Mo Manager" --reason "His mother"
+    Example: rj victim family-approve V-0004 --manager "Ruth Kendrick" --reason "His mother"
     """
     ctx = current()
     victim_id = victim_arg(record, "a family-or-carer approval")

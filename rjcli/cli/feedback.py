@@ -22,16 +22,19 @@ from rjcli.core.feedback import (
     Questionnaire,
     answer_value,
     collect,
+    draft_dict,
     feedback_entry,
     questionnaire_from_dict,
     questionnaire_problems,
     read_answers_file,
+    resume_from_draft,
 )
 from rjcli.core.restorative import by_date, conference_date_problems, entries
 from rjcli.core.vocab import label
 from rjcli.errors import BadInput, RecordInvalid
 from rjcli.render.terminal import escape, out, say
 from rjcli.shipped import shipped_dir
+from rjcli.storage.feedbackdrafts import draft_path, remove_draft
 
 FOLDER = ("policy", "questionnaires")
 """Where questionnaires live, in the casebook (first) and in the shipped defaults."""
@@ -89,18 +92,34 @@ def _ask_one(q: FeedbackQuestion, index: int, total: int) -> tuple[str | None, s
     return value, comment
 
 
-def _interview(q: Questionnaire) -> FeedbackAnswers:
+def _interview(q: Questionnaire, record_id: str, draft: Path) -> FeedbackAnswers:
+    """Ask each question not answered before; the answers so far are kept in ``draft``
+    after every one, so Ctrl-C loses nothing and the same command resumes."""
+    from rjcli.storage.feedbackdrafts import read_draft, write_draft
+
     out().print(f"[bold]{escape(q.title)}[/bold] [dim]({escape(q.source)})[/dim]")
-    if q.intro:
+    given, notes, start = resume_from_draft(q, read_draft(draft))
+    if start:
+        say(f"Resuming: {start} of {len(q.questions)} questions answered before "
+            f"({len(given)} answers kept).")
+    elif q.intro:
         out().print(f"[dim]{escape(q.intro)}[/dim]")
-    given: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    for i, question in enumerate(q.questions, 1):
-        value, comment = _ask_one(question, i, len(q.questions))
-        if value is not None:
-            given[question.id] = value
-        if comment:
-            notes[question.id] = comment
+    asked = start
+    try:
+        for i, question in enumerate(q.questions[start:], start + 1):
+            value, comment = _ask_one(question, i, len(q.questions))
+            if value is not None:
+                given[question.id] = value
+            if comment:
+                notes[question.id] = comment
+            asked = i
+            write_draft(draft, draft_dict(q.id, given, notes, asked))
+    except (KeyboardInterrupt, EOFError) as stop:
+        out().print()
+        say(f"[yellow]Stopped: the {len(given)} answer{'s' if len(given) != 1 else ''} given "
+            f"are kept ({asked} of {len(q.questions)} questions).[/yellow] Resume with: "
+            f"rj feedback {record_id} --kind {q.id}")
+        raise typer.Exit(130 if isinstance(stop, KeyboardInterrupt) else 1) from None
     answers, problems = collect(q, given, notes)
     if answers is None:
         raise BadInput("; ".join(problems))
@@ -142,8 +161,10 @@ def feedback(
     Both ask for satisfaction: very-satisfied, satisfied, neither, dissatisfied,
     very-dissatisfied (or 1-5).
 
-    At a terminal the questions are asked one at a time; otherwise the answers come from
-    a YAML file, question id to answer (a yes-no answer may carry a note):
+    At a terminal the questions are asked one at a time, and the answers so far are kept
+    after each one: after Ctrl-C, the same command resumes at the next question. Otherwise
+    the answers come from a YAML file, question id to answer (a yes-no answer may carry a
+    note):
 
     \b
       answers:
@@ -152,7 +173,7 @@ def feedback(
         pleased: {answer: "yes", note: "The apology"}
 
     The questions are in policy/questionnaires/ (a casebook may have its own).
-    Example: rj feedback V-0001 --kind conference --answers feedback.yaml
+    Example: rj feedback V-0009 --kind conference --answers feedback.yaml
     """
     ctx = current()
     record_id = victim_arg(record, "feedback")
@@ -161,15 +182,11 @@ def feedback(
     refuse([f"--kind '{chosen}' is not one of: {', '.join(FEEDBACK_KINDS)}"]
            if chosen not in FEEDBACK_KINDS else [])
     questionnaire = load_questionnaire(ctx.casebook.root, chosen)
+    draft = draft_path(ctx.casebook.cache_dir, record_id, chosen)
     if answers is not None:
         given, file_day = _from_file(questionnaire, answers)
     elif interactive():
-        try:
-            given, file_day = _interview(questionnaire), None
-        except (KeyboardInterrupt, EOFError):
-            out().print()
-            say("[yellow]Stopped: nothing was saved.[/yellow]")
-            raise typer.Exit(130) from None
+        given, file_day = _interview(questionnaire, record_id, draft), None
     else:
         raise BadInput("the questions can only be asked at a terminal",
                        hint="run it in a terminal, or give the answers with --answers FILE")
@@ -186,5 +203,6 @@ def feedback(
         refuse([f"the date {when} is after today ({ctx.today})"] if when > ctx.today else [])
     entry = feedback_entry(ctx.new_id, when, chosen, given, conference, ctx.worker)
     saved = save(record_id, appender("feedback", entry), "record feedback on")
+    remove_draft(draft)
     done(saved, as_json, f"{record_id}: {chosen} feedback recorded {uk_date(when)} "
                          f"({label(given.satisfaction)}).")

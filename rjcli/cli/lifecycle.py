@@ -88,7 +88,7 @@ def reopen(
 ) -> None:
     """Reopen a closed case (Wokingham 6: a case can reopen whenever they get in touch).
 
-    Example: rj reopen V-0001 --reason "victim phoned back"
+    Example: rj reopen V-0007 --reason "victim phoned back"
     """
     if not reason.strip():
         raise BadInput("say why the case is reopened with --reason")

@@ -20,14 +20,14 @@ from rjcli.core.restorative import (
     offer_problems,
     offer_warnings,
 )
-from rjcli.core.vocab import label
+from rjcli.core.vocab import OPTION_STATUSES, RESTORATIVE_OPTIONS, label
 from rjcli.render.terminal import escape, say
 
 
 def offer(
     record: Annotated[str, typer.Argument(help="The victim's record id.")],
-    option: Annotated[str, typer.Argument(help="conference, shuttle-mediation, letter-of-explanation, direct-reparation, indirect-reparation, panel-attendance, panel-statement, impact-statement, progress-updates, support-referral.")],
-    status: Annotated[str, typer.Option(help="offered, accepted, declined, in-progress, completed, not-appropriate.", show_default=False)],
+    option: Annotated[str, typer.Argument(help="The restorative option (listed above).")],
+    status: Annotated[str, typer.Option(help="Where it stands (listed above).", show_default=False)],
     reason: Annotated[str | None, typer.Option(help="Why: required for not-appropriate; asked for any change of mind.")] = None,
     day: Annotated[str | None, typer.Option("--date", help="When (default today).")] = None,
     service: Annotated[str | None, typer.Option(help="support-referral: the service referred to (kept from the last entry when left out).")] = None,
@@ -43,6 +43,9 @@ def offer(
     (YJB §24): you are warned when it is not recorded. When every chosen option is
     completed or declined, the closure letter (Wokingham 14) and closing the record
     (Somerset 12.1) fall due.
+
+    {allowed}
+
     Example: rj offer V-0001 conference --status accepted --date 2026-04-20
     """
     ctx = current()
@@ -75,4 +78,7 @@ HELP_ORDER = 57
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(offer)
+    from rjcli.cli._help import help_with_values
+
+    app.command(help=help_with_values(
+        offer, ("OPTION:", RESTORATIVE_OPTIONS), ("--status:", OPTION_STATUSES)))(offer)

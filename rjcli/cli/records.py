@@ -157,7 +157,7 @@ def victim_new(
 
     Missing details are asked for at a terminal, never in a script.
     Example: rj victim new --name "Ann Example" --child C-0001 --allocated 2026-04-01
-    --worker "Sam Worker" --consent-contact yes --phone "07700 900001"
+    --worker "Jo Whitlock" --consent-contact yes --phone "07700 900001"
     """
     ctx = current()
     missing: list[str] = []
@@ -274,7 +274,7 @@ def child_new(
     """Open a child's case. Victims are linked from their own record (rj victim new --child).
 
     Example: rj child new --name "Jo Example" --dob 2009-03-02 --disposal referral-order
-    --sentenced 2026-03-20 --order-end 2026-12-19 --case-holder "Pat Holder"
+    --sentenced 2026-03-20 --order-end 2026-12-19 --case-holder "Kerry Palfrey"
     """
     ctx = current()
     missing: list[str] = []

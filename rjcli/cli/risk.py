@@ -450,7 +450,7 @@ def run(
         print_json(saver.data)
         return
     given = stored_answers(done)
-    outcome = assess(chosen, given, done.get("rating"))
+    outcome = assess(chosen, given, done.get("rating"), done.get("rating_reasons"))
     show.summary(record_id, done, chosen, outcome,
                  suggested_rating(chosen, given) if chosen.rating else None)
 
@@ -504,7 +504,8 @@ def approve(
     discussed with the manager). Approves every finished assessment on the record that
     needs it, or only those named with --checklist / --participant.
 
-    Example: rj risk approve V-0001 --manager "Mo Manager" --note "Separate arrival times agreed"
+    Example: rj risk run V-0004 --checklist conference && rj risk approve V-0004
+    --manager "Ruth Kendrick" --note "Separate arrival times agreed"
     """
     ctx = current()
     record_id = record_id_arg(record)

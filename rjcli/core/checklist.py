@@ -300,8 +300,10 @@ def _next_steps(
     rating: str | None,
     needs_manager: bool,
     support: Sequence[tuple[Question, Answer]] = (),
+    rating_reasons: str | None = None,
 ) -> list[str]:
-    """Plain-English next steps for the worker."""
+    """Plain-English next steps for the worker (reasons already given are not asked for
+    again)."""
     steps: list[str] = []
     resume = next_unanswered(checklist, answers)
     if resume is not None or (checklist.rating and rating is None):
@@ -314,8 +316,9 @@ def _next_steps(
     suggestion = suggested_rating(checklist, answers)
     if rating in RATINGS and RATINGS.index(rating) < RATINGS.index(suggestion):
         steps.append(
-            f"The tool suggests {suggestion} but the rating given is {rating}: "
-            "record the reasons for the rating."
+            f"The tool suggests {suggestion} but the rating given is {rating}"
+            + (", for the reasons recorded." if (rating_reasons or "").strip()
+               else ": record the reasons for the rating.")
         )
     if not steps:
         steps.append("No risks found: preparation can continue.")
@@ -324,7 +327,8 @@ def _next_steps(
 
 
 def assess(
-    checklist: Checklist, answers: Mapping[str, Answer], rating: str | None
+    checklist: Checklist, answers: Mapping[str, Answer], rating: str | None,
+    rating_reasons: str | None = None,
 ) -> Outcome:
     """What the answers mean: the risks, whether preparation is on hold, and next steps.
 
@@ -345,6 +349,7 @@ def assess(
         rating=rating,
         blocked=bool(reasons),
         reasons=tuple(reasons),
-        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons), support)),
+        next_steps=tuple(_next_steps(checklist, answers, rating, bool(manager_reasons),
+                                     support, rating_reasons)),
         support=support,
     )

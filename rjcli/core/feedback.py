@@ -203,3 +203,40 @@ def feedback_entry(new_id: Callable[[], str], day: date, kind: str, answers: Fee
     if by:
         entry["by"] = by
     return entry
+
+
+# --- answers kept between runs: Ctrl-C part-way, then the same command resumes -------------
+
+def draft_dict(kind: str, given: Mapping[str, str], notes: Mapping[str, str],
+               asked: int) -> dict[str, Any]:
+    """What is kept of an interview so far: the answers and comments given, and how many
+    questions have been put (answered or skipped), so a new run starts at the next one."""
+    return {"kind": kind, "asked": asked, "answers": dict(given), "notes": dict(notes)}
+
+
+def resume_from_draft(q: Questionnaire, data: object) -> tuple[dict[str, str], dict[str, str],
+                                                                int]:
+    """(answers, comments, index of the next question) from a kept draft. Anything that no
+    longer fits the questionnaire (changed since, or a draft of another kind) is dropped,
+    and a draft that cannot be read is a fresh start."""
+    if not isinstance(data, Mapping) or data.get("kind") != q.id:
+        return {}, {}, 0
+    known = {x.id: x for x in q.questions}
+    raw_answers = data.get("answers") if isinstance(data.get("answers"), Mapping) else {}
+    raw_notes = data.get("notes") if isinstance(data.get("notes"), Mapping) else {}
+    given: dict[str, str] = {}
+    for key, value in raw_answers.items():
+        if key in known:
+            checked, problem = answer_value(known[key], _as_text(value))
+            if checked is not None and problem is None:
+                given[str(key)] = checked
+    notes = {str(k): " ".join(str(v).split()) for k, v in raw_notes.items()
+             if k in given and str(v).strip()}
+    asked = data.get("asked")
+    start = asked if isinstance(asked, int) and 0 <= asked <= len(q.questions) else 0
+    # a required question skipped over cannot be: resume at the first one unanswered
+    for index, question in enumerate(q.questions[:start]):
+        if question.required and question.id not in given:
+            start = index
+            break
+    return given, notes, start

@@ -135,9 +135,12 @@ def manager_hint(managers: Sequence[str]) -> str:
 
 
 def written(consent: Consent | None) -> bool:
-    """A yes with a written source (WRITTEN_SOURCE_WORDS)."""
+    """A yes recorded as given in writing (``--written``, or a consent form kept with
+    ``--document``), or with a written source (WRITTEN_SOURCE_WORDS)."""
     if consent is None or consent.answer != "yes":
         return False
+    if consent.written:
+        return True
     source = (consent.source or "").casefold()
     return any(word in source for word in WRITTEN_SOURCE_WORDS)
 
@@ -151,8 +154,8 @@ def _consent_gap(record_id: str, consent: Consent | None, kind: str, what: str) 
         state = f"'{consent.answer}'"
     else:
         state = f"recorded from '{consent.source or 'no source'}', not in writing"
-    return (f"{record_id}: {what} is {state}: rj consent {record_id} {kind} yes "
-            f"--source \"signed form\"")
+    how = "--document FORM" if record_id.startswith("V-") else "--written"
+    return f"{record_id}: {what} is {state}: rj consent {record_id} {kind} yes {how}"
 
 
 def conference_consent_gaps(victim: Victim, child: Child | None, child_id: str,

@@ -220,6 +220,13 @@ def met_pre_conference(case: Case, occ: Occurrence, cal: WorkingCalendar) -> Met
     return last, f"every participant assessed by {uk_date(last)}"
 
 
+def _met_supervision(case: Case, occ: Occurrence) -> Met:
+    """Supervision or a quality check on or after the start (not the one it counts from)."""
+    done = sorted((d, str(s.get("id"))) for s in entries(record_of(case), "supervision")
+                  if (d := as_date(s.get("date"))) and d >= occ.day and str(s.get("id")) != occ.key)
+    return (done[0][0], f"supervised {uk_date(done[0][0])}") if done else None
+
+
 MET_EVENTS: dict[str, Callable[[Case, Occurrence], Met]] = {
     "contact-attempt": _met_attempt,
     "victim-response": _met_response,
@@ -242,6 +249,7 @@ MET_EVENTS: dict[str, Callable[[Case, Occurrence], Met]] = {
     "child-contact": _met_child_contact,
     "risk-approved": _met_approved,
     "manager-told": _met_manager_told,
+    "supervision": _met_supervision,
 }
 
 

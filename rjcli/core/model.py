@@ -141,6 +141,10 @@ class Consent(NamedTuple):
     """Reason for a change of mind (Somerset 9.1), or what may be shared with whom."""
     by: str | None
     """Who recorded it."""
+    written: bool = False
+    """Given in writing (``rj consent --written`` or ``--document``; YJB §24)."""
+    document: str | None = None
+    """The id of the signed consent form kept with the record (``documents``), if any."""
 
 
 class Contact(NamedTuple):
@@ -433,7 +437,8 @@ def _consents(raw: object) -> tuple[Consent, ...]:
         Consent(
             id=str(e.get("id", "")), kind=str(e.get("kind", "")), answer=str(e.get("answer", "")),
             date=as_date(e.get("date")), source=clean_text(e.get("source")), note=clean_text(e.get("note")),
-            by=clean_text(e.get("by")),
+            by=clean_text(e.get("by")), written=e.get("written") is True,
+            document=clean_text(e.get("document")),
         )
         for e in log_entries(raw)
     )

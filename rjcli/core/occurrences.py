@@ -232,6 +232,15 @@ def _start_complaint(case: Case) -> list[Occurrence]:
             for c in entries(v, "complaints") if (d := as_date(c.get("date")))]
 
 
+def start_supervision_cycle(case: Case) -> list[Occurrence]:
+    """A victim's allocation, then each supervision or quality check of the work (rj
+    supervise): a rule counting from it falls due again after every one."""
+    first = _start_allocation(case)
+    return first + [Occurrence(d, str(s.get("id")), f"supervised {uk_date(d)}", s)
+                    for s in entries(record_of(case), "supervision")
+                    if (d := as_date(s.get("date")))]
+
+
 def unanswered_attempts(case: Case, count: int) -> list[Occurrence]:
     """The ``count``-th contact attempt with the victim while none had a response (Somerset
     6.1: "after three attempts"): calls, texts, e-mails, letters, visits, less cancelled
@@ -280,4 +289,5 @@ START_EVENTS: dict[str, Callable[[Case], list[Occurrence]]] = {
     "support-completed": _start_support_completed,
     "risk-found": _start_risk_found,
     "complaint": _start_complaint,
+    "supervision-cycle": start_supervision_cycle,
 }

@@ -108,6 +108,7 @@ EVENT_WORDS = {
     "risk-found": "the assessment that found risk",
     "complaint": "the complaint",
     "unanswered-attempts": "the contact attempts with no response",
+    "supervision-cycle": "the allocation, then each supervision",
 }
 """How each start event reads in a sentence (rj explain)."""
 

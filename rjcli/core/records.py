@@ -41,9 +41,11 @@ def status_entry(new_id: NewId, day: date, status: str, reason: str | None, by: 
 
 
 def consent_entry(new_id: NewId, kind: str, answer: str, day: date | None, source: str | None,
-                  note: str | None, by: str | None, now: datetime) -> dict[str, Any]:
+                  note: str | None, by: str | None, now: datetime, written: bool = False,
+                  document: str | None = None) -> dict[str, Any]:
     return _compact({
         "id": new_id(), "kind": kind, "answer": answer, "date": day, "source": source,
+        "written": True if written or document else None, "document": document,
         "note": note, "by": by, "recorded_at": format_datetime(now),
     })
 

@@ -48,7 +48,8 @@ def _notes(notes: Sequence[str]) -> None:
 
 
 def victim(v: Victim, today: date, notes: Sequence[str] = (),
-           late: Mapping[str, date] | None = None) -> None:
+           late: Mapping[str, date] | None = None,
+           details: Sequence[tuple[str, str]] = ()) -> None:
     status = v.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{escape(v.id)}[/bold]  {escape(v.name or '')}  "
@@ -60,6 +61,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
     _line("Address", ", ".join(v.address.as_lines()) if v.address else None)
     _line("Prefers", " ".join(x for x in (v.preferred_method, v.preferred_times) if x))
     _line("Needs", v.needs)
+    for name, text in details:  # ethnicity, monitoring, communication, officer (rj victim set)
+        _line(name, text)
     _line("Entitlements", ", ".join(label(e) for e in v.entitlements))
     if v.parent_guardian:
         _line("Parent/guardian", ", ".join(x for x in (v.parent_guardian.name, v.parent_guardian.phone) if x))
@@ -77,7 +80,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
     for kind in VICTIM_CONSENT_KINDS:
         c = v.consent(kind)
         if c:
-            consents.append(f"{label(kind)}: {c.answer}" + (f" ({uk_date(c.date)})" if c.date else ""))
+            consents.append(f"{label(kind)}: {c.answer}" + (" in writing" if c.written else "")
+                            + (f" ({uk_date(c.date)})" if c.date else ""))
     _line("Consent", "; ".join(consents))
     for entry in v.status_history:
         if entry.status == "closed":
@@ -86,7 +90,8 @@ def victim(v: Victim, today: date, notes: Sequence[str] = (),
 
 
 def child(c: Child, today: date, notes: Sequence[str] = (),
-          late: Mapping[str, date] | None = None) -> None:
+          late: Mapping[str, date] | None = None,
+          details: Sequence[tuple[str, str]] = ()) -> None:
     status = c.status
     colour = "green" if status == "open" else "dim"
     out().print(f"[bold]{escape(c.id)}[/bold]  {escape(c.name or '')}  "
@@ -101,6 +106,8 @@ def child(c: Child, today: date, notes: Sequence[str] = (),
     _line("Victims", ", ".join(
         f"{v.label} ({v.ref}; {'adult' if v.adult else 'child' if v.adult is False else 'age not recorded'})"
         for v in c.victims))
+    for name, text in details:  # supervision (rj supervise)
+        _line(name, text)
     _contacts(c.contacts, late)
 
 

@@ -165,7 +165,8 @@ def plan_purge(casebook: Casebook, record_id: str, today: date) -> PurgePlan:
     state = retention_of(record, casebook.config.retention_years, today)
     inside, outside = named_files(casebook, data)
     files = {p: None for p in inside if os.path.islink(p) or os.path.isfile(p)}
-    for folder in (casebook.output_dir, casebook.cache_dir / "edits"):
+    for folder in (casebook.output_dir, casebook.cache_dir / "edits",
+                   casebook.cache_dir / "feedback"):  # rj feedback's kept answers
         files.update((p, None) for p in _own_files(folder, record_id))
     from rjcli.storage.documents import document_files
 
