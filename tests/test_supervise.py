@@ -76,18 +76,9 @@ def test_a_supervisor_not_on_the_staff_list_a_future_date_or_no_note_is_refused(
 
 QUARTERLY = """
 policy:
-  profile: national
-  add:
-    - id: case-check
-      title: Check the victim work on the case (supervision or quality assurance)
-      record: victim
-      from: supervision-cycle
-      offset: 91
-      unit: calendar-days
-      met_by: [supervision]
-      owner: manager
-      source: "Tower Hamlets 'Monitoring and Evaluation' (quarterly check on cases)"
+  profile: tower-hamlets
 """
+"""Tower Hamlets' profile ships the quarterly check on cases (its rule ``case-check``)."""
 
 
 def test_a_rule_counting_from_the_last_supervision_is_due_and_met_by_rj_supervise(

@@ -76,7 +76,9 @@ def joined_docx(first: bytes, second: bytes, second_lang: str) -> bytes:
 
     target, source = Document(io.BytesIO(first)), Document(io.BytesIO(second))
     body = source.element.body
-    linked = [el for el in body.iter() if any(k.startswith(f"{{{_R_NS}}}") for k in el.attrib)]
+    moving = [el for el in body if el.tag != qn("w:sectPr")]  # the page set-up stays behind
+    linked = [el for top in moving for el in top.iter()
+              if any(k.startswith(f"{{{_R_NS}}}") for k in el.attrib)]
     if linked:
         raise BadInput("--language both cannot join these Word templates: their body holds "
                        "pictures or links, which cannot be moved between files",
@@ -85,9 +87,7 @@ def joined_docx(first: bytes, second: bytes, second_lang: str) -> bytes:
                             "Word letters one by one")
     target.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     end = target.element.body.find(qn("w:sectPr"))
-    for element in list(body):
-        if element.tag == qn("w:sectPr"):
-            continue
+    for element in moving:
         moved = _in_language(copy.deepcopy(element), second_lang)
         if end is not None:
             end.addprevious(moved)

@@ -53,6 +53,11 @@ WINDOW_HEIGHT_MM = 34
 SIGNATURE_SPACE_MM = 15
 """Room to sign between the sign-off and the worker's name."""
 CONTINUATION_HEADER = "{% if reference %}Our reference: {{ reference }}{% endif %}"
+PAGE_WORDS = ("Page ", " of ")
+LANGUAGE = "en-GB"
+"""The document's language (Word's spelling checker, screen readers)."""
+"""The words around the page number and its count ("Page 2 of 3"); the Welsh builder
+(templates/cy/docx/make_defaults.py) sets its own, with its own CONTINUATION_HEADER."""
 """At the top of every page after the first (the first holds it below the address); a
 copy for everyone who took part has no reference (rjcli.core.letters)."""
 FORM_WINDOW = "{% if recipient is defined and recipient %}{{ recipient.block | lines }}{% endif %}"
@@ -223,7 +228,8 @@ def _page_number(paragraph: Any) -> None:
 
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.paragraph_format.space_after = Pt(0)
-    for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+    page, of = PAGE_WORDS
+    for piece in (page, "PAGE", of, "NUMPAGES"):
         if piece.isupper():
             _field(paragraph, piece)
         else:
@@ -316,7 +322,7 @@ def build(kind: str) -> bytes:
     props = document.core_properties
     props.author = props.last_modified_by = "rj"
     props.title = kind
-    props.language = "en-GB"
+    props.language = LANGUAGE
     props.created = props.modified = props.last_printed = FIXED
     props.revision = 1
     buffer = io.BytesIO()

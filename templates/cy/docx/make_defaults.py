@@ -29,6 +29,9 @@ def builder() -> ModuleType:
     spec.loader.exec_module(module)
     module.HERE = HERE
     module.TEMPLATES = HERE.parent
+    module.CONTINUATION_HEADER = "{% if reference %}Ein cyfeirnod: {{ reference }}{% endif %}"
+    module.PAGE_WORDS = ("Tudalen ", " o ")
+    module.LANGUAGE = "cy-GB"
     english_style = module._style
 
     def welsh_style(document: object) -> None:
