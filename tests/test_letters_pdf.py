@@ -392,3 +392,21 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
     # one font family throughout, headings and bullets included
     families = font_families(pdf)
     assert len(families) == 1, f"fonts of several families: {sorted(families)}"
+
+
+@NEEDS_OFFICE
+@pytest.mark.parametrize("language", ["cy", "both"])
+def test_a_welsh_or_bilingual_letter_is_written_as_a_pdf(book: Path, tmp_path: Path,
+                                                          language: str) -> None:
+    # once refused with "format 'pdf' is not one of: md, txt, html, docx, pdf"
+    target = tmp_path / f"closure-{language}.pdf"
+    victim = book / "victims" / "V-0002.yaml"
+    victim.write_text(victim.read_text(encoding="utf-8")
+                      + "offence_for_letters_cy: difrod i'ch car\n", encoding="utf-8")
+    result = rj(book, "letter", "closure", "V-0002", "--draft", "--language", language,
+                "--out", str(target))
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Cau'r achos" in text and "Tudalen 1 o" in text
+    assert ("Closing the case" in text) == (language == "both")

@@ -49,7 +49,8 @@ def versions(draft: letterfacts.LetterDraft, chosen: tuple[str, ...],
         raise MissingFields(
             f"the {draft.kind.name} letter for {draft.record_id} was not written in Welsh; "
             f"it needs:\n{listed}",
-            hint="nothing was written: add it to rj.yaml (service.cy), then run it again")
+            hint=f"nothing was written: add what is listed (rj edit {draft.record_id} for the "
+                 "record, rj.yaml's service.cy for the service), then run it again")
     contexts = {"cy": welsh.context, "en": draft.context}
     return [(lang, contexts[lang]) for lang in chosen]
 

@@ -26,8 +26,9 @@ TXT_DIVIDER = "\n" + "-" * 40 + "\n\n"
 def render_versions(kind: str, versions: Sequence[tuple[str, dict[str, Any]]], root: Path,
                     fmt: str) -> tuple[bytes, str]:
     """(file contents, plain text to check) of the letter in each (language, context),
-    in that order, in one document of format ``fmt``."""
-    if fmt == "docx":
+    in that order, in one document of format ``fmt`` (for ``pdf``, the Word document the
+    caller converts once it is checked)."""
+    if fmt in ("docx", "pdf"):
         parts = [render.render_docx(kind, context, render.search_path(root, lang))
                  for lang, context in versions]
         data = parts[0][0]
