@@ -58,6 +58,17 @@ def _real_day(text: str) -> bool:
     return True
 
 
+def as_at_a_terminal() -> None:
+    """For pexpect's ``preexec_fn``: Ctrl-C and Ctrl-\\ reach rj as they do when a person
+    starts it at a terminal. A test run started in the background (``cmd &`` in a script,
+    nohup, some CI runners) inherits SIGINT ignored, and rj would then never see the Ctrl-C
+    a test sends (seen: a risk run test waiting 60 s for "Stopped.")."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def plain(text: str) -> str:
     """Output with colour codes removed and all runs of whitespace made one space."""
     return " ".join(_ANSI.sub("", text).split())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
-from conftest import TODAY, CasebookUnderTest
+from conftest import CasebookUnderTest, TODAY, as_at_a_terminal
 from test_risk_pty import reading
 
 from rjcli.core.feedback import questionnaire_from_dict
@@ -30,7 +30,8 @@ def spawn(casebook: CasebookUnderTest, *args: str) -> pexpect.spawn:
     child = pexpect.spawn(
         str(RJ), ["--casebook", str(casebook.root), "--today", TODAY, "--worker", "Sam Worker",
                   "feedback", *args], env=env, encoding="utf-8", timeout=60,
-        dimensions=(50, 200))
+        dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     child.delaybeforesend = 0.01
     return child
 

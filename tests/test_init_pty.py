@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, CasebookUnderTest
+from conftest import CasebookUnderTest, TODAY, as_at_a_terminal
 from test_risk_pty import reading
 
 from rjcli.storage import yamlio
@@ -25,7 +25,8 @@ def test_rj_init_asks_for_the_service_at_a_terminal(tmp_path: Path) -> None:
     env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "LINES": "50"}
     book = tmp_path / "book"
     child = pexpect.spawn(str(RJ), ["init", str(book), "--no-autocommit"], env=env,
-                          encoding="utf-8", timeout=60, dimensions=(50, 200))
+                          encoding="utf-8", timeout=60, dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     answers = [
         ("service's name", ""),  # refused: asked again
         ("A name is needed", None),
@@ -65,7 +66,8 @@ def test_victim_new_at_a_terminal_asks_for_everything_and_again_when_empty(
     env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "LINES": "50"}
     child = pexpect.spawn(str(RJ), ["--casebook", str(casebook.root), "--today", TODAY,
                                     "--worker", "Sam Worker", "victim", "new"], env=env,
-                          encoding="utf-8", timeout=60, dimensions=(50, 200))
+                          encoding="utf-8", timeout=60, dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     answers = [
         ("Name", ""),  # asked again, nothing lost
         ("Name is needed.", None),

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import invoke, make_casebook, plain
+from conftest import as_at_a_terminal, invoke, make_casebook, plain
 from test_sync import _git_env, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -99,7 +99,8 @@ def test_join_at_a_terminal_asks_who_you_are_from_the_staff_list(
     env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "RJ_TODAY": "2026-04-02",
             "RJ_CLOCK": "2026-04-02T23:59"}
     child = pexpect.spawn(str(rj), ["join", str(url), str(copy)], env=env, encoding="utf-8",
-                          timeout=60, dimensions=(50, 200))
+                          timeout=60, dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     child.expect(r"(\d+)\. Amir Haddon \(rj-worker\)")
     number = child.match.group(1)
     child.expect_exact("Who are you? (number)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import VICTIM, CasebookUnderTest, json_of, plain
+from conftest import CasebookUnderTest, VICTIM, as_at_a_terminal, json_of, plain
 from rjcli.core.feedback import answer_value, questionnaire_from_dict
 from rjcli.core.restorative import ItemClosing, closing_fields, latest_offers, next_item_number
 from test_journey import risk_answers
@@ -542,7 +542,8 @@ def spawn(casebook: CasebookUnderTest, *args: str) -> Any:
     env |= {"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "LINES": "50"}
     child = pexpect.spawn(str(RJ), ["--casebook", str(casebook.root), "--today", "2026-04-02",
                                     "--worker", "Sam Worker", *args], env=env,
-                          encoding="utf-8", timeout=15, dimensions=(50, 200))
+                          encoding="utf-8", timeout=15, dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     child.delaybeforesend = 0.01
     return child
 

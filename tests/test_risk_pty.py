@@ -18,7 +18,7 @@ from typing import Any
 import pexpect
 import pytest
 import yaml
-from conftest import TODAY, CasebookUnderTest, json_of
+from conftest import CasebookUnderTest, TODAY, as_at_a_terminal, json_of
 
 from rjcli.core.checklist import checklist_from_dict
 
@@ -48,7 +48,8 @@ def spawn(book: dict[str, Any], *args: str) -> pexpect.spawn:
     child = pexpect.spawn(
         str(RJ), ["--casebook", str(book["path"]), "--today", TODAY, "--worker", "Sam Worker",
                   "risk", "run", *args], env=env, encoding="utf-8", timeout=60,
-        dimensions=(50, 200))
+        dimensions=(50, 200),
+        preexec_fn=as_at_a_terminal)
     child.delaybeforesend = 0.01
     return child
 

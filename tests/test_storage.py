@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import VICTIM, CasebookUnderTest, plain
 from rjcli.core import ids, limits
-from rjcli.errors import LockTimeout
+from rjcli.errors import BadInput, LockTimeout
 from rjcli.storage import atomic, edits, yamlio
 from rjcli.storage.casebook import Casebook
 
@@ -564,3 +564,19 @@ def test_pyyaml_patterns_compiled_on_first_use_still_work() -> None:
         "a": True, "b": 511, "c": __import__("datetime").date(2026, 1, 2)}
     with pytest.raises(yaml.reader.ReaderError):
         yaml.safe_load("a: \x07\n")
+
+
+def test_how_long_a_command_waits_for_a_lock_is_rj_lock_wait(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a heavily loaded machine or a slow shared disk: a team can wait longer than 30 s
+    lock = tmp_path / "locks" / "V-7K3M2Q.lock"
+    monkeypatch.setenv("RJ_LOCK_WAIT", "0.05")
+    with atomic.locked(lock, "V-7K3M2Q"), pytest.raises(LockTimeout) as caught, \
+            atomic.locked(lock, "V-7K3M2Q"):
+        pass
+    assert "gave up after 0.05 seconds" in caught.value.message
+    assert "RJ_LOCK_WAIT" in (caught.value.hint or "")
+    monkeypatch.setenv("RJ_LOCK_WAIT", "soon")
+    with pytest.raises(BadInput) as refused:
+        atomic.lock_wait_seconds()
+    assert "RJ_LOCK_WAIT must be a number of seconds" in refused.value.message

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from rjcli.errors import LockTimeout
+from rjcli.errors import BadInput, LockTimeout
 
 LOCK_WAIT_SECONDS = 30.0
 
@@ -97,9 +97,27 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def lock_wait_seconds(default: float = LOCK_WAIT_SECONDS) -> float:
+    """How long a command waits for another's lock: ``RJ_LOCK_WAIT`` seconds when set (a
+    heavily loaded machine, a slow shared disk), else ``default`` (30 s, rj's own choice)."""
+    text = os.environ.get("RJ_LOCK_WAIT", "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86400:
+        raise BadInput(f"RJ_LOCK_WAIT must be a number of seconds from 0 to 86400, not "
+                       f"{text!r}", hint="for example RJ_LOCK_WAIT=120, or unset it for 30")
+    return seconds
+
+
 @contextlib.contextmanager
-def locked(lock_path: Path, what: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` (created if needed) for the block."""
+def locked(lock_path: Path, what: str, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if needed) for the block; wait up
+    to ``wait`` seconds (default 30) for another command's, or RJ_LOCK_WAIT when set."""
+    wait = lock_wait_seconds(LOCK_WAIT_SECONDS if wait is None else wait)
     make_folders(lock_path.parent)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -112,8 +130,8 @@ def locked(lock_path: Path, what: str, wait: float = LOCK_WAIT_SECONDS) -> Itera
                 if time.monotonic() > deadline:
                     raise LockTimeout(
                         f"{what} is being changed by another rj command; gave up after "
-                        f"{wait:.0f} seconds",
-                        hint="try again in a moment",
+                        f"{wait:g} seconds",
+                        hint="try again in a moment (RJ_LOCK_WAIT=120 waits longer)",
                     ) from None
                 time.sleep(0.01)
         yield
