@@ -474,3 +474,33 @@ def test_the_greeting_from_name_title_and_salutation(name: str | None, title: st
     from rjcli.core.greeting import salutation
 
     assert salutation(name, title, own) == dear
+
+
+# --- what happens to what the victim says, and who has decided (issue 18) -----------------
+
+
+def test_before_sentence_the_initial_letter_says_views_may_be_read_in_open_court(
+        book: Path) -> None:
+    # Tower Hamlets information sharing (3): views "potentially liable to be shared in open
+    # Court"; Somerset 3.3: included, with consent, in pre-sentence and Referral Order reports
+    before = seen(letter(book, "initial", "V-0003"))
+    assert "With your agreement" in before and "read out in open court" in before
+    assert "we will not share anything you tell us" in before.lower()
+    panel = seen(letter(book, "initial", "V-0001"))  # sentenced: a Referral Order
+    assert "our report to the Referral Order panel" in panel
+    assert "open court" not in panel
+
+
+def test_an_out_of_court_letter_before_the_decision_does_not_say_the_police_dealt_with_it(
+        book: Path, tmp_path: Path) -> None:
+    # Somerset 9.2: the victim's views go to the out-of-court panel before it decides
+    root = write_casebook(tmp_path / "casebook")
+    record = root / "victims" / "V-0002.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "disposal: youth-caution, ", ""), encoding="utf-8")
+    pending = seen(letter(root, "initial", "V-0002"))
+    assert "The police dealt with this offence" not in pending
+    assert "before the decision is made" in pending
+    assert "our report to the panel that decides" in pending
+    decided = seen(letter(book, "initial", "V-0002"))
+    assert "The police dealt with this offence without taking it to court" in decided

@@ -35,7 +35,7 @@ def screen(
     Scheme involved, consent to contact (Tower Hamlets appendix 1 (a-d): within 48 hours of
     allocation). Recorded once; change it with rj edit.
 
-    Example: rj screen V-0001 --identifiable yes --vcs no --consented yes --note "Template sent"
+    Example: rj screen V-0008 --identifiable yes --vcs no --consented no --note "No contact: told the case holder"
     """
     ctx = current()
     record_id = victim_arg(record, "the screening")

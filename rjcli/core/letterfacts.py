@@ -168,6 +168,9 @@ def _route(b: Build) -> None:
     b.context.update({
         "route": route,
         "before_sentence": route == "court" and before_sentence,
+        # out of court, with no disposal yet: the panel has not decided (Somerset 9.2)
+        "before_decision": route == "out-of-court" and v.referral.stage == "pre-court"
+                           and v.referral.disposal not in vocab.OUT_OF_COURT_DISPOSALS,
         "referral_order": v.referral.disposal == "referral-order",
     })
     if route is None:
