@@ -397,3 +397,13 @@ def _code_period(quarter: str | None, half: str | None, year: int | None, today:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
+
+
+def _more_reports() -> None:
+    """Reports kept in modules of their own (issue 20), registered here once."""
+    from rjcli.cli.report_sample import sample
+
+    report_app.command("sample")(sample)
+
+
+_more_reports()
