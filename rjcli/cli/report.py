@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rjcli.cli.context import AppContext, current
+from rjcli.cli.report_combine import Casebooks
 from rjcli.errors import BadInput, RjError
 
 if TYPE_CHECKING:
@@ -269,18 +270,25 @@ def quarterly(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    casebooks: Casebooks = None,
 ) -> None:
     """The quarterly report: YJB KPI 10 (victims), service activity for the victims
-    allocated in the quarter, and timeliness against every timescale rule.
+    allocated in the quarter, and timeliness against every timescale rule. With -C
+    repeated, several casebooks added up: each service's figures and the total.
 
     No names, dates of birth or record ids are printed (unless --explain).
     Example: rj report quarterly --quarter 2026-Q1 --format html
     """
+    from rjcli.cli.report_combine import combined_quarterly, one_or_several
     from rjcli.core.reports import quarterly_report
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(quarter, ctx.today, "quarter")
+    several = one_or_several(casebooks)
+    if several:
+        combined_quarterly(several, period, fmt, out_path, suppress_small, explain, force)
+        return
     work, problems = load_quarter(ctx, period)
     report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
