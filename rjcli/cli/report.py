@@ -12,6 +12,7 @@ import typer
 
 from rjcli.cli.context import AppContext, current
 from rjcli.cli.report_combine import Casebooks
+from rjcli.cli.report_trends import Periods
 from rjcli.errors import BadInput, RjError
 
 if TYPE_CHECKING:
@@ -271,21 +272,28 @@ def quarterly(
     explain: Explain = False,
     force: Force = False,
     casebooks: Casebooks = None,
+    periods: Periods = 1,
 ) -> None:
     """The quarterly report: YJB KPI 10 (victims), service activity for the victims
     allocated in the quarter, and timeliness against every timescale rule. With -C
-    repeated, several casebooks added up: each service's figures and the total.
+    repeated, several casebooks added up: each service's figures and the total. With
+    --periods N, the last N quarters side by side, with trend charts.
 
     No names, dates of birth or record ids are printed (unless --explain).
     Example: rj report quarterly --quarter 2026-Q1 --format html
     """
     from rjcli.cli.report_combine import combined_quarterly, one_or_several
+    from rjcli.cli.report_trends import check_periods, trend_quarterly
     from rjcli.core.reports import quarterly_report
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(quarter, ctx.today, "quarter")
     several = one_or_several(casebooks)
+    check_periods(periods, bool(several))
+    if periods > 1:
+        trend_quarterly(period, periods, fmt, out_path, suppress_small, explain, force)
+        return
     if several:
         combined_quarterly(several, period, fmt, out_path, suppress_small, explain, force)
         return

@@ -137,14 +137,29 @@ def _side_by_side(tables: Sequence[Table | None], services: Sequence[Service],
         own = [_own(_figures(t, row, 0), s.key) for t, s in zip(tables, services, strict=True)]
         figures = ((added(own),) if total else ()) + tuple(own)
         rows.append(Row(row.key, row.label, figures, row.total))
-    chart = (ALL if total else services[0].key) if first.chart else None
+    chart = ALL if total and first.chart else None  # periods side by side: a line chart
     return replace(first, columns=columns, rows=tuple(rows), chart=chart)
 
 
 def _one_after_another(tables: Sequence[Table | None], services: Sequence[Service],
-                       left_out: Mapping[str, str]) -> list[Table]:
-    """A table of several columns: all services (less the rows ``left_out``), then each."""
+                       left_out: Mapping[str, str], total: bool) -> list[Table]:
+    """A table of several columns: all services (less the rows ``left_out``; none when not
+    ``total``), then each."""
     first = next(t for t in tables if t is not None)
+    out = [] if not total else [_all_of(first, tables, services, left_out)]
+    for table, service in zip(tables, services, strict=True):
+        if table is not None:
+            out.append(replace(table, key=f"{table.key}.{service.key}",
+                               title=f"{table.title}: {service.name}",
+                               chart=table.chart if total else None,
+                               rows=tuple(Row(r.key, r.label,
+                                              tuple(_own(f, service.key) for f in r.figures),
+                                              r.total) for r in table.rows)))
+    return out
+
+
+def _all_of(first: Table, tables: Sequence[Table | None], services: Sequence[Service],
+            left_out: Mapping[str, str]) -> Table:
     total_rows = []
     for row in _rows(tables):
         if row.key in left_out:
@@ -153,18 +168,11 @@ def _one_after_another(tables: Sequence[Table | None], services: Sequence[Servic
                                for t, s in zip(tables, services, strict=True)])
                         for i in range(len(first.columns)))
         total_rows.append(Row(row.key, row.label, figures, row.total))
-    out = [replace(first, title=f"{first.title}: {ALL_HEADING.lower()}", rows=tuple(total_rows))]
-    for table, service in zip(tables, services, strict=True):
-        if table is not None:
-            out.append(replace(table, key=f"{table.key}.{service.key}",
-                               title=f"{table.title}: {service.name}",
-                               rows=tuple(Row(r.key, r.label,
-                                              tuple(_own(f, service.key) for f in r.figures),
-                                              r.total) for r in table.rows)))
-    return out
+    return replace(first, title=f"{first.title}: {ALL_HEADING.lower()}", rows=tuple(total_rows))
 
 
-def _section(key: str, services: Sequence[Service], differ: Mapping[str, str]) -> Section:
+def _section(key: str, services: Sequence[Service], differ: Mapping[str, str],
+             total: bool = True) -> Section:
     sections = [next((s for s in sv.report.sections if s.key == key), None) for sv in services]
     first = next(s for s in sections if s is not None)
     tables: list[Table] = []
@@ -174,19 +182,20 @@ def _section(key: str, services: Sequence[Service], differ: Mapping[str, str]) -
                for s in sections]
         rule = RULE_TABLES.get((key, table.key))
         if len(table.columns) == 1:
-            tables.append(_side_by_side(own, services, total=rule not in differ))
+            tables.append(_side_by_side(own, services, total=total and rule not in differ))
             if rule in differ:
                 notes.append(f"{table.title}: not added up, the rule {rule} differs "
                              f"({differ[rule]}).")
         else:
             left_out = differ if (key, table.key) in RULE_ROWS else {}
-            tables += _one_after_another(own, services, left_out)
+            tables += _one_after_another(own, services, left_out, total)
             for row in _rows(own):
                 if row.key in left_out:
                     notes.append(f"{row.label}: not in the total of all services, the rule "
                                  f"differs ({left_out[row.key]}); each service's own figures "
                                  "follow.")
-    medians = any(f.kind == "days" for t in first.tables for r in t.rows for f in r.figures)
+    medians = total and any(f.kind == "days" for t in first.tables for r in t.rows
+                            for f in r.figures)
     if medians:
         notes.append("Medians are given for each service only: the median of the medians is "
                      "not the median of all the cases.")
@@ -196,6 +205,14 @@ def _section(key: str, services: Sequence[Service], differ: Mapping[str, str]) -
     definitions = dict.fromkeys(d for s in sections if s for d in s.definitions)
     return replace(first, intro=intro, tables=tuple(tables),
                    definitions=(*definitions, *notes))
+
+
+def side_by_side(columns: Sequence[Service], notes: Sequence[str]) -> Report:
+    """Reports side by side with no total (the same service's periods: a trend), each
+    ``Service`` a period; ``notes`` under the heading."""
+    keys = list(dict.fromkeys(s.key for sv in columns for s in sv.report.sections))
+    return replace(columns[-1].report, notes=tuple(notes),
+                   sections=tuple(_section(k, columns, {}, total=False) for k in keys))
 
 
 def combined_report(services: Sequence[Service]) -> Report:
