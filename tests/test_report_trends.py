@@ -145,3 +145,15 @@ def test_eight_quarters_of_a_generated_casebook(tmp_path: Path) -> None:
     assert list(trend["timeliness-on-time"]) == labels
     figures = [v for row in trend.values() for v in row.values() if v is not None]
     assert len(figures) >= 16 and all(0 <= v <= 100 for v in figures)
+
+
+def test_half_years_side_by_side_with_the_satisfied_share(book: Book) -> None:
+    data = book.json("six-monthly", "--half", "2026-H1", "--periods", "3")
+    trend = values(tables(data)["trends"])
+    assert list(trend) == ["satisfied-share"]
+    for label in ("2025-H1", "2025-H2", "2026-H1"):
+        own = values(tables(book.json("six-monthly", "--half", label))["satisfaction"])
+        assert trend["satisfied-share"][label] == own["satisfied-share"]["all"]
+    # counted by hand (tests/test_reports.py): 2026-H1, 3 of the 5 forms giving a level
+    assert trend["satisfied-share"]["2026-H1"] == 60.0
+    assert "The last 3 half years side by side" in data["notes"][0]

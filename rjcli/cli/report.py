@@ -313,18 +313,24 @@ def six_monthly(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    periods: Periods = 1,
 ) -> None:
     """Victims' satisfaction and feedback for a half year (Tower Hamlets "Monitoring"):
     satisfaction levels, feedback forms by kind, questions answered. What victims wrote
-    is never printed, only counted.
+    is never printed, only counted. With --periods N, the last N half years side by side.
 
     Example: rj report six-monthly --half 2026-H1 --format md
     """
+    from rjcli.cli.report_trends import check_periods, trend_six_monthly
     from rjcli.core.satisfaction import six_monthly_report
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(half, ctx.today, "half")
+    check_periods(periods, several=False)
+    if periods > 1:
+        trend_six_monthly(period, periods, fmt, out_path, suppress_small, explain, force)
+        return
     work, problems = load_six_monthly(ctx)
     report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
                                 question_texts(ctx.casebook.root))

@@ -1,7 +1,8 @@
-"""``rj report quarterly --periods N``: the last N quarters side by side (issue 20).
+"""``rj report quarterly --periods N`` (and ``six-monthly``): the last N quarters (half
+years) side by side (issue 20).
 
-Each quarter's report is worked out as ``rj report quarterly --quarter`` works it out on
-its own, then ``rjcli.core.periods`` puts them side by side with the trend charts first.
+Each period's report is worked out as the report of that one period is on its own, then
+``rjcli.core.periods`` puts them side by side with the trend charts first.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
     from rjcli.core.reports import Period
 
 Periods = Annotated[int, typer.Option(
-    "--periods", help="Show the last N quarters up to the one asked for, side by side, "
-    "with trend charts in HTML (1 to 12).")]
+    "--periods", help="Show the last N periods (quarters, or half years) up to the one asked "
+    "for, side by side, with trend charts in HTML (1 to 12).")]
 
 
 def check_periods(n: int, several: bool) -> None:
@@ -55,3 +56,21 @@ def trend_quarterly(last: Period, n: int, fmt: str, out_path: Path | None, suppr
     problems_found: list[Problem] = sorted(problems)
     emit(trends_report(periods, reports, "quarter"), fmt, out_path, suppress, explain,
          problems_found, f"report-{periods[0].label}-to-{last.label}", force)
+
+
+def trend_six_monthly(last: Period, n: int, fmt: str, out_path: Path | None, suppress: bool,
+                      explain: bool, force: bool) -> None:
+    """The six-monthly reports of the ``n`` half years up to ``last``, side by side."""
+    from rjcli.cli.context import current
+    from rjcli.cli.report import emit, load_six_monthly, question_texts
+    from rjcli.core.periods import periods_up_to, trends_report
+    from rjcli.core.satisfaction import six_monthly_report
+
+    ctx = current()
+    service = ctx.casebook.config.service.name
+    periods = periods_up_to(last, n)
+    work, problems = load_six_monthly(ctx)  # every half's feedback is in it
+    questions = question_texts(ctx.casebook.root)
+    reports = [six_monthly_report(work, p, ctx.today, service, questions) for p in periods]
+    emit(trends_report(periods, reports, "half year"), fmt, out_path, suppress, explain,
+         problems, f"report-{periods[0].label}-to-{last.label}", force)

@@ -9,6 +9,9 @@ a first section of three headline series drawn as line charts in HTML:
 * first contact attempted in time (of the victims allocated whose first contact fell due);
 * timeliness: the share of every timescale that fell due in the period that was met on
   time (all rules together: met on time / fell due).
+
+``rj report six-monthly --periods N`` does the same for half years, with one series: the
+share of feedback forms satisfied or very satisfied.
 """
 
 from __future__ import annotations
@@ -23,14 +26,32 @@ MOST = 12
 """The most periods a trend shows (three years of quarters, six of halves)."""
 LINE = "line"
 """``Table.chart`` of a trend table: a line chart, one line per row, periods along."""
-SERIES = (
-    ("engagement-rate", "KPI 10 engagement rate (engaged / consented)", "kpi10", "kpi10",
-     "engagement_rate"),
-    ("first-contact-on-time", "First contact attempted in time", "activity", "first-contact",
-     "on-time-rate"),
-)
-"""Headline series read from a row of each period's report: (key, label, section, table,
-row)."""
+SERIES = {
+    "quarterly": (
+        ("engagement-rate", "KPI 10 engagement rate (engaged / consented)", "kpi10", "kpi10",
+         "engagement_rate", None),
+        ("first-contact-on-time", "First contact attempted in time", "activity",
+         "first-contact", "on-time-rate", None),
+    ),
+    "six-monthly": (
+        ("satisfied-share", "Satisfied or very satisfied (of the forms giving a level)",
+         "satisfaction", "satisfaction", "satisfied-share", "all"),
+    ),
+}
+"""Headline series read from a figure of each period's report, by kind of report:
+(key, label, section, table, row, column or None for the first)."""
+DEFINITIONS = {
+    "quarterly": (
+        "KPI 10 engagement rate: victims engaged with restorative justice as a percentage of "
+        "those who consented to be contacted (the YJB's headline figure).",
+        "First contact attempted in time: of the victims allocated whose first contact fell "
+        "due, the share tried by the deadline (activity: first contact).",
+        "Timescales met on time: of every timescale of every rule that fell due, the share "
+        "met by its deadline (timeliness, all rules together)."),
+    "six-monthly": (
+        "Satisfied or very satisfied: of the feedback forms of the half year that gave a "
+        "level of satisfaction, the share satisfied or very satisfied (all kinds of form).",),
+}
 
 
 def periods_up_to(last: Period, n: int) -> list[Period]:
@@ -45,10 +66,11 @@ def periods_up_to(last: Period, n: int) -> list[Period]:
     return found[::-1]
 
 
-def _figure(report: Report, section: str, table: str, row: str) -> Figure:
+def _figure(report: Report, section: str, table: str, row: str, column: str | None
+            ) -> Figure:
     """One figure of a report, or one that cannot be worked out when it has none."""
     try:
-        return report.section(section).table(table).figure(row)
+        return report.section(section).table(table).figure(row, column)
     except (StopIteration, ValueError):
         return Figure(None, "percent")
 
@@ -71,10 +93,12 @@ def _timeliness(report: Report) -> Figure:
 def trend_section(periods: Sequence[Period], reports: Sequence[Report], word: str) -> Section:
     """The headline series over ``periods`` (oldest first), one report each."""
     columns = tuple(Column(p.label, p.label) for p in periods)
+    kind = reports[-1].kind
     rows = [Row(key, label, tuple(_figure(r, *where) for r in reports))
-            for key, label, *where in SERIES]
-    rows.append(Row("timeliness-on-time", "Timescales met on time (all rules)",
-                    tuple(_timeliness(r) for r in reports)))
+            for key, label, *where in SERIES.get(kind, ())]
+    if kind == "quarterly":
+        rows.append(Row("timeliness-on-time", "Timescales met on time (all rules)",
+                        tuple(_timeliness(r) for r in reports)))
     first, last = columns[0].heading, columns[-1].heading
     table = Table("trends", f"Trends, {first} to {last}",
                   f"Each {word}'s figure as that {word}'s own report gives it.", "Figure",
@@ -82,13 +106,7 @@ def trend_section(periods: Sequence[Period], reports: Sequence[Report], word: st
     return Section(
         "trends", "Trends", f"The last {len(reports)} {word}s, oldest first: are we getting "
         "better? Every section after this one gives each figure of each "
-        f"{word} side by side.", (table,),
-        ("KPI 10 engagement rate: victims engaged with restorative justice as a percentage of "
-         "those who consented to be contacted (the YJB's headline figure).",
-         "First contact attempted in time: of the victims allocated whose first contact fell "
-         "due, the share tried by the deadline (activity: first contact).",
-         "Timescales met on time: of every timescale of every rule that fell due, the share "
-         "met by its deadline (timeliness, all rules together)."))
+        f"{word} side by side.", (table,), DEFINITIONS.get(kind, ()))
 
 
 def trends_report(periods: Sequence[Period], reports: Sequence[Report], word: str) -> Report:
