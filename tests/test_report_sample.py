@@ -206,3 +206,11 @@ def test_a_period_with_no_closed_case_says_so(book: Book, tmp_path: Path) -> Non
 def test_n_must_be_at_least_one(book: Book) -> None:
     result = book.run("sample", *Q1, "--n", "0", "--seed", "1")
     assert result.exit_code == 2 and "--n" in plain(result.output)
+
+
+def test_the_index_and_the_files_give_the_same_pack(book: Book, tmp_path: Path) -> None:
+    args = ("sample", *Q1, "--n", "3", "--seed", "x", "--format", "json", "--explain")
+    cached = book.run(*args, "--out", str(tmp_path / "a.json"))
+    files = book.run(*args, "--out", str(tmp_path / "b.json"), cache=False)
+    assert cached.exit_code == files.exit_code == 0, cached.output + files.output
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()

@@ -57,8 +57,9 @@ def _case_heading(case: SampleCase, explain: bool) -> str:
 
 def _case_facts(case: SampleCase) -> str:
     reason = case.closure_reason or "no reason recorded"
+    events, rules = len(case.timeline), len(case.rules)
     return (f"Victim: {case.kind}. Closed {uk_date(case.closed)} ({reason}). "
-            f"{len(case.timeline)} events; {len(case.rules)} rules applied.")
+            f"{events} event{'s' * (events != 1)}; {rules} rule{'s' * (rules != 1)} applied.")
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def _html_case(case: SampleCase, explain: bool) -> str:
 
 
 SAMPLE_CSS = """
-td { text-align: left; vertical-align: top; }
+th, td { text-align: left; vertical-align: top; }
 section.case { break-before: page; page-break-before: always; }
 section.case:first-of-type { break-before: auto; page-break-before: auto; }
 """
