@@ -76,7 +76,8 @@ def test_each_service_and_the_total_in_one_report(books: tuple[Path, Path]) -> N
         assert (figures["east"], figures["west"]) == (e, w), row
         if isinstance(e, int):
             assert figures["all"] == e + w, row
-    assert data["kpi10"]["victims_total"] == kpi["victims_total"]["all"]  # the headline is the total
+    # the headline is the total
+    assert data["kpi10"]["victims_total"] == kpi["victims_total"]["all"]
     # a rate is worked out again from the added counts, not averaged
     first = values(found["first-contact"])
     assert first["on-time"]["all"] == first["on-time"]["east"] + first["on-time"]["west"]

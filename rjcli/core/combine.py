@@ -106,7 +106,7 @@ def _own(figure: Figure, key: str) -> Figure:
     return replace(figure, cases=tuple(f"{key}:{c}" for c in figure.cases))
 
 
-# --- tables ------------------------------------------------------------------------------------------
+# --- tables ---------------------------------------------------------------------------------
 
 
 def _rows(tables: Sequence[Table | None]) -> list[Row]:
