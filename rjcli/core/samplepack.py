@@ -205,13 +205,16 @@ class SamplePack:
                     "there is nothing to sample.",)
         how = (f"Drawn at random, seed {self.seed} (chosen at random: the same seed draws the "
                "same cases again)" if self.seed_chosen else f"Drawn at random, seed {self.seed}")
-        lines = [f"{how}, from the {self.closed_in_period} victim case(s) closed in {label} "
+        cases = "case" if self.closed_in_period == 1 else "cases"
+        lines = [f"{how}, from the {self.closed_in_period} victim {cases} closed in {label} "
                  f"and closed still. Each case's place in the draw is the SHA-256 of "
                  f"'{self.seed}:<case id>'; the lowest are taken."]
         if self.asked > self.closed_in_period:
-            lines.append(f"{self.asked} cases were asked for, but only {self.closed_in_period} "
-                         f"victim cases were closed in {label}: all {self.closed_in_period} are "
-                         "in this pack.")
+            only = (f"only 1 victim case was closed in {label}: it is in this pack"
+                    if self.closed_in_period == 1 else
+                    f"only {self.closed_in_period} victim cases were closed in {label}: all "
+                    f"{self.closed_in_period} are in this pack")
+            lines.append(f"{self.asked} cases were asked for, but {only}.")
         lines.append("Names, phone numbers, e-mail addresses, postcodes, addresses, dates of "
                      "birth and record ids are taken out of every text; a text that would "
                      f"still name a person reads {WITHHELD_TEXT}.")
