@@ -117,6 +117,18 @@ class FileProblem(RjError):
     exit_code = 26
 
 
+class ConverterMissing(RjError):
+    """A PDF was asked for and LibreOffice, which makes it, is not installed (not on PATH)."""
+
+    exit_code = 27
+
+
+class ConversionFailed(RjError):
+    """LibreOffice ran but made no PDF (it failed, or took too long); nothing was written."""
+
+    exit_code = 28
+
+
 _SAFE = "nothing was half-written (every save is atomic)"
 
 

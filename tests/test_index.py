@@ -360,7 +360,7 @@ def test_a_quarterly_report_from_the_index_equals_one_from_the_files(generated, 
     import re
 
     from_files = quarterly_json(generated, quarter, cache=False)
-    activity, timeliness = (json.dumps(s) for s in from_files["sections"][1:])
+    activity, timeliness = (json.dumps(s) for s in from_files["sections"][1:3])
     assert re.search(r'"total": [1-9]', activity) and re.search(r'"due": [1-9]', timeliness)
     assert from_files["kpi10"]["victims_total"] > 0 or quarter == "2026-Q1"  # not over yet
     assert quarterly_json(generated, quarter) == from_files

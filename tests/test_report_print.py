@@ -76,7 +76,9 @@ def test_the_sample_quarter_prints_on_few_full_pages(tmp_path: Path) -> None:
     book = Book(copy_of(SAMPLE, tmp_path / "sample"))
     texts, data = printed(book, ("quarterly", "--quarter", "2026-Q1"), tmp_path)
     check_pages(texts, data, "2026-Q1")
-    assert len(texts) <= 6
+    # 6 pages until issue 17 added the data-quality section, the pre-court and statutory
+    # columns of KPI 10 and its longer definitions: every page is still full
+    assert len(texts) <= 7
 
 
 @needs_chromium

@@ -152,9 +152,12 @@ def test_kpi10_counted_by_hand(book: Book) -> None:
         "consented_to_contact": 4,
         # V-0001 and V-0003 spoke to us, V-0007's parent was rung (no answer); V-0008 never
         "contacted": 3,
-        # V-0001 and V-0007 (V-0002's view was sought, but V-0002 is not consented)
-        "view_sought": 2,
-        # V-0001's conference; V-0003 declined, V-0007 accepted only after 30 June
+        # none: V-0001's view (2 April) and V-0007's (4 March) were sought after their
+        # child's court order began, when it was planned (issue 17: only views sought by
+        # the decision count); V-0002's was sought, but V-0002 is not consented
+        "view_sought": 0,
+        # V-0001's conference, with written consent to take part (YJB §24); V-0003
+        # declined, V-0007 accepted only after 30 June
         "engaged_rj": 1,
         # 1 engaged of 4 consented
         "engagement_rate": 25.0,
@@ -162,6 +165,9 @@ def test_kpi10_counted_by_hand(book: Book) -> None:
         "progress_requested": 2,
         # V-0001 was given an update on 20 May; V-0003 never
         "progress_provided": 1,
+        # nobody said no; V-0007 and V-0008 were never asked (no request, no answer)
+        "progress_declined": 0,
+        "progress_not_asked": 2,
         # V-0001 and V-0003
         "support_requested": 2,
         # V-0001 was given information on 3 April; V-0003 never
@@ -545,7 +551,7 @@ def test_explain_lists_the_cases_behind_each_figure_only_when_asked(book: Book) 
     assert behind[("activity", "first-contact", "late", "victims")] == ["V-0005"]
     assert behind[("timeliness", "timeliness", "child-first-contact", "late")] == ["C-0005"]
     screen = plain(book.run("quarterly", *Q1, "--explain").stdout)
-    assert "Victims engaged with restorative justice opportunities / Number: V-0001" in screen
+    assert "Victims engaged with restorative justice opportunities / All: V-0001" in screen
     assert "INTERNAL" in screen
 
 
@@ -600,7 +606,8 @@ def test_xlsx_has_one_sheet_per_section(book: Book) -> None:
     target = book.root / "output" / "sheets.xlsx"
     assert book.run("quarterly", *Q1, "--format", "xlsx", "--out", str(target)).exit_code == 0
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["YJB KPI 10 victims", "Service activity", "Timeliness"]
+    assert workbook.sheetnames == ["YJB KPI 10 victims", "Service activity", "Timeliness",
+                                   "Data quality"]
     rows = {r[0]: r[1] for r in workbook["YJB KPI 10 victims"].iter_rows(values_only=True)}
     assert rows["Victims counted this quarter"] == 6
     assert rows["Engagement rate (engaged / consented)"] == 0.25
@@ -669,6 +676,9 @@ def casebooks(draw: st.DrawFn) -> Casework:
     children = {f"C-000{n}": child_from_dict({
         "id": f"C-000{n}", "status_history": [],
         "order_end": draw(st.one_of(st.none(), DAYS)),
+        "disposal": draw(st.sampled_from([None, "youth-caution", "referral-order",
+                                          "no-further-action"])),
+        "order_start": draw(st.one_of(st.none(), DAYS)),
         "victims": [{"ref": f"V-000{v}", "label": f"Victim {v}"}
                     for v in draw(st.lists(st.integers(1, 6), max_size=3, unique=True))],
     }) for n in range(1, 4)}
@@ -682,7 +692,9 @@ def casebooks(draw: st.DrawFn) -> Casework:
             "referral": {"allocated": draw(DAYS),
                          "stage": draw(st.sampled_from(["pre-court", "pre-sentence", None])),
                          "source": draw(st.sampled_from(["police", "court", None]))},
-            "consents": [{"id": draw(ENTRY), "kind": "contact", "date": draw(DAYS),
+            "consents": [{"id": draw(ENTRY), "date": draw(DAYS),
+                          "kind": draw(st.sampled_from(["contact", "contact",
+                                                        "progress-updates"])),
                           "answer": draw(st.sampled_from(["yes", "no", "withdrawn"]))}
                          for _ in range(draw(st.integers(0, 2)))],
             "contacts": [{"id": draw(ENTRY), "at": f"{draw(DAYS)} 10:00", "method": "phone",
@@ -698,6 +710,7 @@ def casebooks(draw: st.DrawFn) -> Casework:
                                 "status": draw(st.sampled_from(["open", "closed"])),
                                 "reason": "completed"} for _ in range(draw(st.integers(0, 2)))],
             "progress_request": draw(st.one_of(st.none(), st.fixed_dictionaries({"date": DAYS}))),
+            "view": draw(st.one_of(st.none(), st.fixed_dictionaries({"sought": DAYS}))),
             "progress_updates": [{"id": draw(ENTRY), "date": draw(DAYS)}
                                  for _ in range(draw(st.integers(0, 1)))],
         })
@@ -708,7 +721,7 @@ def casebooks(draw: st.DrawFn) -> Casework:
 @given(casebooks())
 def test_kpi10_lines_nest_and_totals_add_up_for_any_casebook(work: Casework) -> None:
     from rjcli.core.activity import activity_section
-    from rjcli.core.kpi import kpi10_counts
+    from rjcli.core.kpi import kpi10_columns, kpi10_counts
 
     period, today = quarter(2026, 1), date(2026, 8, 15)
     k = {key: fig.value for key, fig in kpi10_counts(work, period, today).items()}
@@ -718,6 +731,15 @@ def test_kpi10_lines_nest_and_totals_add_up_for_any_casebook(work: Casework) -> 
         assert k[line] <= k["consented_to_contact"], line
     assert k["progress_provided"] <= k["progress_requested"]
     assert k["engagement_rate"] is None or 0 <= k["engagement_rate"] <= 100
+    # every victim is asked, said no, or was not asked about progress information
+    assert k["progress_requested"] + k["progress_declined"] + k["progress_not_asked"] == \
+        k["consented_to_contact"]
+    # the pre-court, statutory and not-recorded columns add up to "All" on every count line
+    columns = kpi10_columns(work, period, today)
+    for key, fig in columns["number"].items():
+        if fig.kind == "count":
+            assert fig.value == sum(columns[g][key].value for g in
+                                    ("pre-court", "statutory", "not-recorded")), key
     section = activity_section(work, period, today, Redactor(work))
     referrals = section.table("referrals")
     for row in referrals.rows:

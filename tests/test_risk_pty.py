@@ -75,6 +75,43 @@ def reading(child: pexpect.spawn) -> pexpect.spawn:
     raise AssertionError("rj never waited for input at the prompt")
 
 
+def expect_after_key(child: pexpect.spawn, text: str) -> None:
+    """``child.expect_exact(text)``; when it times out, the failure says what state rj
+    was in (blocked where, which signals pending/blocked/caught, who holds the terminal)
+    so that a rare failure under load can be told apart from a lost key press."""
+    try:
+        child.expect_exact(text)
+    except pexpect.TIMEOUT:
+        raise AssertionError(f"{text!r} never came; {terminal_state(child)}") from None
+
+
+def terminal_state(child: pexpect.spawn) -> str:
+    """What /proc and the terminal say about ``child`` (best effort, Linux)."""
+    import termios
+
+    facts = []
+    proc = Path(f"/proc/{child.pid}")
+    for name in ("syscall", "wchan"):
+        try:
+            facts.append(f"{name}={(proc / name).read_text().strip()!r}")
+        except OSError as error:
+            facts.append(f"{name}: {error}")
+    try:
+        status = (proc / "status").read_text().splitlines()
+        facts += [line for line in status if line.startswith(("State", "Sig", "Shd"))]
+    except OSError as error:
+        facts.append(f"status: {error}")
+    try:
+        facts.append(f"pgid={os.getpgid(child.pid)} "
+                     f"terminal foreground={os.tcgetpgrp(child.child_fd)}")
+        lflag = termios.tcgetattr(child.child_fd)[3]
+        facts.append(f"ISIG={'on' if lflag & termios.ISIG else 'off'} "
+                     f"ICANON={'on' if lflag & termios.ICANON else 'off'}")
+    except OSError as error:
+        facts.append(f"terminal: {error}")
+    return "; ".join(facts) + f"; output so far: {child.before!r}"
+
+
 def safe_key(index: int) -> str:
     """What a worker types for a no-risk answer to question ``index``."""
     q = CONFERENCE.questions[index]
@@ -115,7 +152,7 @@ def test_run_interrupt_resume_go_back_and_finish(book: dict[str, Any]) -> None:
     child.expect_exact(f"11 of {TOTAL}")
     child.expect_exact(QUESTION_PROMPT)
     reading(child).sendintr()  # Ctrl-C in the middle of the checklist
-    child.expect_exact("Stopped. 10 of 29 answers are saved.")
+    expect_after_key(child, "Stopped. 10 of 29 answers are saved.")
     child.expect_exact(f"Resume with: rj risk run {victim} --checklist conference")
     child.expect(pexpect.EOF)
     child.close()

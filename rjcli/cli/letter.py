@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
-from rjcli.core import letters, sentletters
+from rjcli.core import letterfacts, letterkinds, letterprivacy, letters, sentletters
 from rjcli.core.ids import kind_of
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
@@ -43,9 +43,9 @@ def letter_list(
     root = _casebook_root()
     paths = search_path(root) if root else [shipped_dir("templates")]
     rows = []
-    for kind in letters.KINDS:
-        row = letters.describe(kind)
-        row["addressed_to"] = letters.addressed_to(kind)
+    for kind in letterkinds.KINDS:
+        row = letterkinds.describe(kind)
+        row["addressed_to"] = letterkinds.addressed_to(kind)
         row["template"] = _shown(template_in_use(kind.name, "md", paths), root)
         row["docx_template"] = _shown(template_in_use(kind.name, "docx", paths), root)
         rows.append(row)
@@ -58,10 +58,10 @@ def letter_list(
     table = Table(box=None, pad_edge=False)
     for column in ("kind", "to", "needs, besides the common ones", "template (md / docx)"):
         table.add_column(column, overflow="fold")
-    for kind, row in zip(letters.KINDS, rows, strict=True):
-        needs = ", ".join(letters.NEEDS_SHORT[n] for n in kind.needs if n not in common)
+    for kind, row in zip(letterkinds.KINDS, rows, strict=True):
+        needs = ", ".join(letterkinds.NEEDS_SHORT[n] for n in kind.needs if n not in common)
         origins = " / ".join(str(row[t]).split(":")[0] for t in ("template", "docx_template"))
-        table.add_row(kind.name, letters.addressed_to(kind, short=True), needs or "-", origins)
+        table.add_row(kind.name, letterkinds.addressed_to(kind, short=True), needs or "-", origins)
     out().print(table)
     say("Every letter needs the service's address and the signing worker's phone number; "
         "every letter to the victim's side, their consent to contact. Templates: 'rj' is rj's "
@@ -101,8 +101,8 @@ def _note_text(note: str | None) -> str | None:
         raise BadInput(f"--note {note}: cannot read {path}: {exc.strerror}") from None
 
 
-def _facts(ctx: AppContext, kind: letters.LetterKind, record_id: str, signed_by: str | None,
-           note: str | None, at: str | None, venue: str | None) -> letters.LetterFacts:
+def _facts(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str, signed_by: str | None,
+           note: str | None, at: str | None, venue: str | None) -> letterfacts.LetterFacts:
     """Read what the letter is built from: the record, linked children, the calendar."""
     from rjcli.storage.bank_holidays import build_calendar
 
@@ -116,12 +116,17 @@ def _facts(ctx: AppContext, kind: letters.LetterKind, record_id: str, signed_by:
         "appointment_at": parse_moment(at, ctx.now, "--at") if at else None,
     }
     if kind.record == "victim":
+        from rjcli.storage.offences import load_offence_categories
+
         victim = book.victim(record_id)
         children = tuple(book.child(c) for c in victim.child_ids if book.exists(c))
-        return letters.LetterFacts(victim=victim, linked_children=children,
+        categories = load_offence_categories(book) if "offence" in kind.uses else None
+        if categories is not None:
+            common["offence_categories"] = categories
+        return letterfacts.LetterFacts(victim=victim, linked_children=children,
                                    signer=signed_by or victim.worker or ctx.worker, **common)
     child = book.child(record_id)
-    return letters.LetterFacts(child=child, signer=signed_by or ctx.worker or child.case_holder,
+    return letterfacts.LetterFacts(child=child, signer=signed_by or ctx.worker or child.case_holder,
                                **common)
 
 
@@ -136,7 +141,7 @@ def _format(fmt: str | None, out_path: Path | None) -> str:
     return fmt
 
 
-def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Path | None,
+def _target(ctx: AppContext, draft: letterfacts.LetterDraft, fmt: str, out_path: Path | None,
             is_draft: bool, force: bool) -> Path:
     """Where the letter goes: --out, else output/letters/ID-KIND-DATE.EXT (never over a
     letter already sent; never into the casebook's own folders: rjcli/storage/outpaths.py)."""
@@ -157,14 +162,14 @@ def _target(ctx: AppContext, draft: letters.LetterDraft, fmt: str, out_path: Pat
     return resolved_file(ctx.casebook.root, target, "a letter", force)
 
 
-def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
+def _render(draft: letterfacts.LetterDraft, fmt: str, root: Path) -> tuple[bytes, str]:
     """(file contents, text) of the letter in ``fmt``."""
     from rjcli.render import letters as render
     from rjcli.storage.filekinds import refuse_irregular
 
     refuse_irregular(root, "templates", "the casebook's letter templates")  # links: never
     paths = render.search_path(root)
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):  # a PDF is the Word letter, converted once it is checked
         return render.render_docx(draft.kind.name, draft.context, paths)
     text = render.render_text(draft.kind.name, draft.context, paths, fmt)
     if fmt == "txt":
@@ -175,7 +180,7 @@ def _render(draft: letters.LetterDraft, fmt: str, root: Path) -> tuple[bytes, st
     return text.encode("utf-8"), render.markdown_to_text(markdown)
 
 
-def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
+def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
             resend_reason: str | None) -> None:
     """Log the letter as sent on its record (a contact: method letter, outcome sent; a
     resend also holds why it was sent again)."""
@@ -198,7 +203,7 @@ def _record(ctx: AppContext, draft: letters.LetterDraft, target: Path,
     ctx.casebook.change(draft.record_id, add, f"send {draft.kind.name} letter for")
 
 
-def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_path: Path | None,
+def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
                  reason: str | None = None) -> None:
@@ -215,7 +220,7 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
     if kind.record == "victim":
         _hold_victim_letter(ctx, kind, record_id, is_draft)
     given = {"note": note, "at": at, "venue": venue}
-    unused = letters.unused_options(kind, [k for k, v in given.items() if v is not None])
+    unused = letterkinds.unused_options(kind, [k for k, v in given.items() if v is not None])
     if unused:
         raise BadInput(f"the {kind.name} letter does not take "
                        f"{', '.join('--' + u for u in unused)}")
@@ -232,12 +237,16 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
     data, text = _render(draft, fmt, ctx.casebook.root)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
-    problems = letters.rendered_problems(draft, text)
+    problems = letterprivacy.rendered_problems(draft, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
                        + "; ".join(problems),
                        hint="change the template (rj letter list shows which is in use)")
     target = _target(ctx, draft, fmt, out_path, is_draft, force)
+    if fmt == "pdf":
+        from rjcli.storage.pdf import docx_to_pdf
+
+        data = docx_to_pdf(data)
     atomic_write_bytes(target, data, private=True)
     remember(ctx.casebook.root, target, data)
     if not is_draft and send.log:
@@ -246,11 +255,14 @@ def write_letter(kind: letters.LetterKind, record: str, fmt: str | None, out_pat
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not sent: leave no file behind
             raise
+    from rjcli.cli._work import warn_all
+
+    warn_all(draft.warnings)  # once the letter is written: a refusal says only why
     _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
             send=None if is_draft else send)
 
 
-def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFacts,
+def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.LetterFacts,
              resend: bool, reason: str | None, is_draft: bool) -> sentletters.Sending:
     """Log this letter, or not (the same letter sent already), or as a resend."""
     subject = facts.victim if facts.victim is not None else facts.child
@@ -261,7 +273,7 @@ def _sending(kind: letters.LetterKind, record_id: str, facts: letters.LetterFact
     return sentletters.sending(earlier, resend, reason)
 
 
-def _hold_victim_letter(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+def _hold_victim_letter(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
                         is_draft: bool) -> None:
     """The safety gates on a letter to a victim (rjcli.core.gates): the best-placed decision
     for a family-or-carer victim (Somerset 6.6), an address not to be used; the victim's
@@ -278,7 +290,7 @@ def _hold_victim_letter(ctx: AppContext, kind: letters.LetterKind, record_id: st
     warn_all(preference_warnings(victim, "letter"))
 
 
-def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record_id: str,
+def _refuse_victim_identifiers(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
                                text: str) -> None:
     """A letter to the child and family never holds a victim's details (Somerset 5.4)."""
     from rjcli.storage.childgate import identifiers_in_child_text
@@ -292,7 +304,7 @@ def _refuse_victim_identifiers(ctx: AppContext, kind: letters.LetterKind, record
                             "(rj check lists its lines); refer to victims only as 'Victim 1'")
 
 
-def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded: bool,
+def _report(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path, recorded: bool,
             as_json: bool, send: sentletters.Sending | None) -> None:
     from rjcli.core.dates import uk_date
 
@@ -319,7 +331,7 @@ def _report(ctx: AppContext, draft: letters.LetterDraft, target: Path, recorded:
         say("Draft only: nothing was logged. Run it again without --draft when it is sent.")
 
 
-def _command(kind: letters.LetterKind) -> Any:
+def _command(kind: letterkinds.LetterKind) -> Any:
     """The ``rj letter KIND`` command for one kind."""
     takes = set(kind.options)
     example = f"rj letter {kind.name} {EXAMPLE_IDS[kind.record]}"
@@ -334,7 +346,8 @@ def _command(kind: letters.LetterKind) -> Any:
         record: Annotated[str, typer.Argument(
             help=f"The {kind.record} record id ({EXAMPLE_IDS[kind.record][:2]}...).")],
         fmt: Annotated[str | None, typer.Option(
-            "--format", help="md, txt, html or docx (default: from --out, else md).",
+            "--format", help="md, txt, html, docx or pdf (pdf needs LibreOffice; default: from "
+            "--out, else md).",
             show_default=False)] = None,
         out_path: Annotated[Path | None, typer.Option(
             "--out", help="Where to write it (a file or a folder; default "
@@ -368,15 +381,15 @@ def _command(kind: letters.LetterKind) -> Any:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
                      force, resend, reason)
 
-    needs = "; ".join(letters.NEEDS[n] for n in kind.needs)
+    needs = "; ".join(letterkinds.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"
-                       f"To: {letters.addressed_to(kind)}. Needs: {needs}.\n\n"
+                       f"To: {letterkinds.addressed_to(kind)}. Needs: {needs}.\n\n"
                        f"Example: {example}")
     command.__name__ = f"letter_{kind.name.replace('-', '_')}"
     return command
 
 
-for _kind in letters.KINDS:
+for _kind in letterkinds.KINDS:
     letter_app.command(_kind.name, help=None)(_command(_kind))
 
 

@@ -128,11 +128,27 @@ def victim_new(
     source: Annotated[str | None, typer.Option(help="Referral source: police, court, other-yjs, case-holder, self.")] = None,
     disposal: Annotated[str | None, typer.Option(help="The disposal the case comes from.")] = None,
     sentenced: Annotated[str | None, typer.Option(help="Sentence date, for post-sentence contact.")] = None,
-    offence: Annotated[str | None, typer.Option(help="The offence, in plain words.")] = None,
+    offence: Annotated[str | None, typer.Option(
+        help="The offence, as noted (letters never print it: see --offence-for-letters).")] = None,
+    offence_for_letters: Annotated[str | None, typer.Option(
+        help="The offence in plain words a letter may print: 'damage to your car'.")] = None,
+    offence_category: Annotated[str | None, typer.Option(
+        help="The offence's category, printed in letters when there is no "
+             "--offence-for-letters (policy/offence-categories.yaml: theft, criminal-damage, "
+             "assault...).")] = None,
+    title: Annotated[str | None, typer.Option(
+        help="Title for letters: Mrs, Mr, Ms, Mx, Dr or Miss ('Dear Mrs Hollis'; none: the "
+             "full name).")] = None,
+    salutation: Annotated[str | None, typer.Option(
+        help="The greeting letters use instead, as the person wants it: 'Dear Margaret'.")] = None,
     parent: Annotated[str | None, typer.Option(help="Parent or guardian (victim under 18).")] = None,
     parent_phone: Annotated[str | None, typer.Option(help="Parent or guardian's phone.")] = None,
+    parent_title: Annotated[str | None, typer.Option(
+        help="Parent or guardian's title for letters (Mrs, Mr, Ms, Mx, Dr, Miss).")] = None,
     representative: Annotated[str | None, typer.Option(help="Named representative (corporate victim).")] = None,
     representative_role: Annotated[str | None, typer.Option(help="The representative's role.")] = None,
+    representative_title: Annotated[str | None, typer.Option(
+        help="The representative's title for letters (Mrs, Mr, Ms, Mx, Dr, Miss).")] = None,
     home_service: Annotated[str | None, typer.Option(help="Out of area: the victim's home YJS.")] = None,
     entitlement: Annotated[list[str] | None, typer.Option(help="Enhanced entitlement (repeatable): vulnerable, intimidated, persistently-targeted, serious-offence, bereaved.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new record as JSON.")] = False,
@@ -179,9 +195,11 @@ def victim_new(
         disposal=disposal, sentence_date=parse_day(sentenced, ctx.today, "--sentenced"),
         parent_name=parent, parent_phone=parent_phone, representative_name=representative,
         representative_role=representative_role, home_service=home_service,
-        entitlements=tuple(entitlement or ()),
+        entitlements=tuple(entitlement or ()), title=title, salutation=salutation,
+        parent_title=parent_title, representative_title=representative_title,
+        offence_for_letters=offence_for_letters, offence_category=offence_category,
     )
-    problems = new_victim_problems(fields, ctx.today)
+    problems = new_victim_problems(fields, ctx.today) + _category_problems(offence_category)
     if problems:
         raise BadInput("; ".join(problems))
     from rjcli.storage.journal import together
@@ -202,6 +220,17 @@ def victim_new(
                  if fields.kind == "under-18" else "")
         say(f"Opened {record['id']} for {escape(fields.name)}{under}, "
             f"allocated to {escape(fields.worker)}.")
+
+
+def _category_problems(category: str | None) -> list[str]:
+    """An offence category not on the list in force (policy/offence-categories.yaml)."""
+    if category is None:
+        return []
+    from rjcli.core.offences import category_problem
+    from rjcli.storage.offences import load_offence_categories
+
+    problem = category_problem(category, load_offence_categories(current().casebook))
+    return [problem] if problem else []
 
 
 def _link_children(victim_id: str, child_ids: tuple[str, ...]) -> None:

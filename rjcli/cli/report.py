@@ -162,8 +162,8 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
 
     index = open_index(ctx.casebook, ctx.today, progress_bar) if ctx.use_cache else None
     if index is None:
-        work, problems, _ = load_casework(ctx)
-        return work, problems
+        work, problems, cal = load_casework(ctx)
+        return replace(work, calendar=cal), problems
     try:
         start, end = period.start, period.end
         allocated = index.ids_between("victim", "allocated", start, end)
@@ -178,7 +178,8 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
         work = Casework(
             victims={i: victim_from_dict(data[i]) for i in sorted(victim_ids) if i in data},
             children={i: child_from_dict(data[i]) for i in sorted(child_ids) if i in data},
-            evaluations=evaluations, rules=policy.enabled(), people=index.people())
+            evaluations=evaluations, rules=policy.enabled(), people=index.people(),
+            calendar=index.calendar(ctx.today))
         return work, index.problems()
     finally:
         index.close()
@@ -285,6 +286,7 @@ def quarterly(
     from rjcli.cli.report_combine import combined_quarterly, one_or_several
     from rjcli.cli.report_trends import check_periods, trend_quarterly
     from rjcli.core.reports import quarterly_report
+    from rjcli.storage.policy import load_calendar
 
     ctx = current()
     fmt = _check_format(fmt)
@@ -298,7 +300,9 @@ def quarterly(
         combined_quarterly(several, period, fmt, out_path, suppress_small, explain, force)
         return
     work, problems = load_quarter(ctx, period)
-    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name)
+    calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
+    report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name,
+                              calendar)
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",
          force)
 

@@ -351,7 +351,10 @@ def activity_section(work: Casework, period: Period, today: date, redactor: Reda
 # --- timeliness ------------------------------------------------------------------------------
 
 
-def timeliness_section(work: Casework, period: Period) -> Section:
+def timeliness_section(work: Casework, period: Period, also: Sequence[Table] = (),
+                       notes: Sequence[str] = ()) -> Section:
+    """Every rule instance that fell due in ``period``; ``also``: tables printed after it
+    (contacts recorded late), with their ``notes`` under the section's own."""
     fell_due: dict[str, list[Evaluation]] = defaultdict(list)
     for evs in work.evaluations.values():
         for e in evs:
@@ -384,14 +387,15 @@ def timeliness_section(work: Casework, period: Period) -> Section:
         (Table("timeliness", "Timescales that fell due this quarter",
                "For each timescale rule: how many times it fell due this quarter, and how many "
                "of those were met on time, met late, or are still not met.", "Rule", columns,
-               tuple(rows), chart="missed-share"),),
+               tuple(rows), chart="missed-share"), *also),
         ("Fell due: the deadline is in the quarter, records open or closed; each instance "
          "keeps the start and deadline it had when it began, whatever the record says later "
          "(a manager's approval, a call that reached the victim, a conference since held). "
          "An instance cancelled on or before its deadline (consent withdrawn, the conference "
          "cancelled) did not fall due. Outstanding: not met by the day the report is run, "
          "including work that can no longer be met (missed, e.g. a conference held before "
-         "every participant was assessed) and work cancelled after its deadline had passed.",))
+         "every participant was assessed) and work cancelled after its deadline had passed.",
+         *notes))
 
 
 def _worst_first(row: Row) -> tuple[float, int, str]:

@@ -25,10 +25,10 @@ DATED_LOGS = (("contacts", "at"),)
 recording is not late.)"""
 
 
-def late_entries(record: Mapping[str, Any], calendar: WorkingCalendar) -> dict[str, date]:
-    """Entry id -> the day it was written down, for every entry recorded more than
-    ``RECORD_WITHIN`` working days after it happened."""
-    late: dict[str, date] = {}
+def recording_times(record: Mapping[str, Any]) -> dict[str, tuple[date, date]]:
+    """Entry id -> (the day it happened, the day it was written down), for every entry of
+    the held logs that says both (entries made before rj kept the second clock do not)."""
+    times: dict[str, tuple[date, date]] = {}
     for key, own_date in DATED_LOGS:
         entries = record.get(key)
         for entry in entries if isinstance(entries, list) else []:
@@ -38,9 +38,15 @@ def late_entries(record: Mapping[str, Any], calendar: WorkingCalendar) -> dict[s
             recorded = as_datetime(entry.get("recorded_at"))
             if happened is None or recorded is None or not entry.get("id"):
                 continue
-            if calendar.working_days_between(happened, recorded.date()) > RECORD_WITHIN:
-                late[str(entry["id"])] = recorded.date()
-    return late
+            times[str(entry["id"])] = (happened, recorded.date())
+    return times
+
+
+def late_entries(record: Mapping[str, Any], calendar: WorkingCalendar) -> dict[str, date]:
+    """Entry id -> the day it was written down, for every entry recorded more than
+    ``RECORD_WITHIN`` working days after it happened."""
+    return {entry: recorded for entry, (happened, recorded) in recording_times(record).items()
+            if calendar.working_days_between(happened, recorded) > RECORD_WITHIN}
 
 
 def late_words(recorded: date) -> str:

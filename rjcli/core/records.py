@@ -15,6 +15,7 @@ from typing import Any
 from rjcli.core import vocab
 from rjcli.core.age import age_on, child_age_problem, is_under_18, victim_age_problem
 from rjcli.core.dates import format_datetime
+from rjcli.core.greeting import TITLES
 from rjcli.core.text import name_problem
 
 NewId = Callable[[], str]
@@ -74,6 +75,12 @@ class NewVictim:
     representative_role: str | None = None
     home_service: str | None = None
     entitlements: tuple[str, ...] = ()
+    title: str | None = None
+    salutation: str | None = None
+    parent_title: str | None = None
+    representative_title: str | None = None
+    offence_for_letters: str | None = None
+    offence_category: str | None = None
 
 
 def new_victim_problems(v: NewVictim, today: date) -> list[str]:
@@ -88,10 +95,21 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
         ) if p
     ]
     problems += [p for e in v.entitlements if (p := choice_problem("entitlement", e, vocab.ENTITLEMENTS))]
+    problems += [p for what, value in (("title", v.title), ("parent's title", v.parent_title),
+                                       ("representative's title", v.representative_title))
+                 if (p := choice_problem(what, value, TITLES))]
+    problems += [p for what, value in (("--salutation", v.salutation),
+                                       ("--offence-for-letters", v.offence_for_letters))
+                 if (p := name_problem(what, value))]
     problems += [p for what, value in (("--name", v.name), ("--worker", v.worker),
                                        ("--parent", v.parent_name),
                                        ("--representative", v.representative_name))
                  if (p := name_problem(what, value))]
+    problems += [f"{title} is the title of {who}: give {who} too"
+                 for title, who, value, name in (
+                     ("--parent-title", "--parent", v.parent_title, v.parent_name),
+                     ("--representative-title", "--representative", v.representative_title,
+                      v.representative_name)) if value and not name]
     if not v.name.strip():
         problems.append("a name is needed")
     if not v.children:
@@ -120,8 +138,10 @@ def new_victim_problems(v: NewVictim, today: date) -> list[str]:
 def new_victim_record(record_id: str, v: NewVictim, new_id: NewId, today: date, by: str | None,
                       now: datetime) -> dict[str, Any]:
     """The mapping of a new victim file, keys in reading order."""
-    parent = _compact({"name": v.parent_name, "phone": v.parent_phone})
-    representative = _compact({"name": v.representative_name, "role": v.representative_role})
+    parent = _compact({"name": v.parent_name, "title": v.parent_title,
+                       "phone": v.parent_phone})
+    representative = _compact({"name": v.representative_name, "title": v.representative_title,
+                               "role": v.representative_role})
     address = _compact({"lines": list(v.address_lines), "postcode": v.postcode})
     referral = _compact({
         "source": v.source, "stage": v.stage, "disposal": v.disposal, "allocated": v.allocated,
@@ -130,7 +150,9 @@ def new_victim_record(record_id: str, v: NewVictim, new_id: NewId, today: date, 
     return _compact({
         "id": record_id,
         "kind": v.kind,
+        "title": v.title,
         "name": v.name.strip(),
+        "salutation": v.salutation,
         "dob": v.dob,
         "phones": list(v.phones),
         "email": v.email,
@@ -139,6 +161,8 @@ def new_victim_record(record_id: str, v: NewVictim, new_id: NewId, today: date, 
         "parent_guardian": parent,
         "representative": representative,
         "home_service": v.home_service,
+        "offence_for_letters": v.offence_for_letters,
+        "offence_category": v.offence_category,
         "children": [_compact({"child": c, "offence": v.offence}) for c in v.children],
         "referral": referral,
         "consents": [consent_entry(new_id, "contact", v.consent_contact, v.allocated,

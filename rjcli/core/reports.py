@@ -30,6 +30,7 @@ from rjcli.core.model import Child, Identifiers, Victim, identifiers_of, log_ent
 from rjcli.core.policy import Rule
 
 if TYPE_CHECKING:
+    from rjcli.core.calendar import WorkingCalendar
     from rjcli.core.identifiers import Matcher
 
 SMALL = range(1, 5)
@@ -321,6 +322,9 @@ class Casework:
     people: tuple[Identifiers, ...] | None = None
     """Identifiers of every record of the casebook, when ``victims`` and ``children`` are
     not all of them."""
+    calendar: WorkingCalendar | None = None
+    """The working calendar the rule instances were worked out with, when the loader had
+    it at hand (the quarterly report counts contacts recorded late by it)."""
 
     def identifiers(self) -> Iterable[Identifiers]:
         if self.people is not None:
@@ -440,13 +444,19 @@ def not_over(period: Period, today: date) -> tuple[str, ...]:
             f"{uk_date(today)}.",)
 
 
-def quarterly_report(work: Casework, period: Period, today: date, service: str) -> Report:
-    """KPI 10, service activity and timeliness for one quarter."""
+def quarterly_report(work: Casework, period: Period, today: date, service: str,
+                     calendar: WorkingCalendar) -> Report:
+    """KPI 10, service activity, timeliness and data quality for one quarter (the
+    calendar counts the working days between a contact and its recording)."""
     from rjcli.core.activity import activity_section, timeliness_section
+    from rjcli.core.dataquality import data_quality_section
     from rjcli.core.kpi import kpi10_section
+    from rjcli.core.recordedlate import DEFINITION, recorded_late_table
 
+    late = recorded_late_table(work, period, calendar)
     sections = (kpi10_section(work, period, today),
                 activity_section(work, period, today, Redactor(work)),
-                timeliness_section(work, period))
+                timeliness_section(work, period, (late,), (DEFINITION,)),
+                data_quality_section(work, period, today))
     return Report("quarterly", "Victims and restorative justice: quarterly report", service,
                   period, today, not_over(period, today), sections)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rjcli.core.letters import LetterKind
+from rjcli.core.letterkinds import LetterKind
 from rjcli.core.model import Contact
 from rjcli.core.when import say_date
 

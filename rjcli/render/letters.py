@@ -22,7 +22,8 @@ from typing import Any
 
 from rjcli.errors import BadInput
 
-FORMATS = ("md", "txt", "html", "docx")
+FORMATS = ("md", "txt", "html", "docx", "pdf")
+"""``pdf`` is the Word letter converted by LibreOffice (rjcli.storage.pdf)."""
 _TAG_LINE = re.compile(r"^[ \t]*(\{%[^%]*%\}|\{#(?:(?!#\}).)*#\})[ \t]*\n", re.M | re.S)
 MAX_REPEAT = 100_000
 """The largest string or list a template may build with ``*`` or ``**``."""
@@ -36,8 +37,9 @@ def search_path(casebook_root: Path) -> list[Path]:
 
 
 def template_name(kind: str, fmt: str) -> str:
-    """The file a kind is rendered from: ``initial.md.j2`` or ``docx/initial.docx``."""
-    return f"docx/{kind}.docx" if fmt == "docx" else f"{kind}.md.j2"
+    """The file a kind is rendered from: ``initial.md.j2`` or ``docx/initial.docx`` (a PDF
+    is made from the Word letter)."""
+    return f"docx/{kind}.docx" if fmt in ("docx", "pdf") else f"{kind}.md.j2"
 
 
 def template_in_use(kind: str, fmt: str, paths: Sequence[Path]) -> Path | None:
@@ -320,15 +322,36 @@ def render_docx(kind: str, context: dict[str, Any], paths: Sequence[Path]) -> tu
 
 
 def docx_text(data: bytes) -> str:
-    """All the text of a Word file: body paragraphs, tables, headers and footers."""
+    """All the text of a Word file: the body (tables in their place), then the headers and
+    footers."""
     from docx import Document
 
     document = Document(io.BytesIO(data))
-    parts: list[str] = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
+    parts = docx_body_paragraphs(data)
     for section in document.sections:
-        for part in (section.header, section.footer):
-            parts += [p.text for p in part.paragraphs]
+        for part in (section.first_page_header, section.header, section.even_page_header,
+                     section.first_page_footer, section.footer, section.even_page_footer):
+            if not part.is_linked_to_previous:
+                parts += [p.text for p in part.paragraphs]
     return "\n".join(parts)
+
+
+def docx_body_paragraphs(data: bytes) -> list[str]:
+    """The text of each paragraph of a Word file's body, in reading order: a table's cells
+    row by row where the table stands (a cell spanning rows, once)."""
+    from docx import Document
+    from docx.table import Table, _Cell
+
+    def read(container: Any) -> list[str]:
+        parts: list[str] = []
+        for item in container.iter_inner_content():
+            if not isinstance(item, Table):
+                parts.append(item.text)
+                continue
+            for row in item.rows:
+                for tc in row._tr.tc_lst:
+                    if tc.vMerge != "continue":
+                        parts += read(_Cell(tc, item))
+        return parts
+
+    return read(Document(io.BytesIO(data)))

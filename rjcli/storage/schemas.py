@@ -25,6 +25,7 @@ SCHEMA_FILES = {
     "checklist": "checklist.schema.json",
     "questionnaire": "questionnaire.schema.json",
     "code-rights": "code-rights.schema.json",
+    "offence-categories": "offence-categories.schema.json",
 }
 
 
