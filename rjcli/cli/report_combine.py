@@ -70,6 +70,7 @@ def services(roots: list[Path], period: Period) -> tuple[list[Service], list[Pro
     from rjcli.cli.report import load_quarter
     from rjcli.core.combine import Service
     from rjcli.core.reports import quarterly_report
+    from rjcli.storage.policy import load_calendar
 
     ctx = current()
     found: list[Service] = []
@@ -80,7 +81,8 @@ def services(roots: list[Path], period: Period) -> tuple[list[Service], list[Pro
                          worker_typed=None, use_cache=ctx.use_cache)
         work, not_read = load_quarter(own, period)
         name = own.casebook.config.service.name
-        report = quarterly_report(work, period, ctx.today, name)
+        calendar = work.calendar or load_calendar(own.casebook, ctx.today)
+        report = quarterly_report(work, period, ctx.today, name, calendar)
         key = _key(root.name, keys)
         found.append(Service(key, name, report, tuple(work.rules)))
         problems += [replace(p, path=f"{root.name}/{p.path}") for p in not_read]

@@ -40,18 +40,21 @@ def trend_quarterly(last: Period, n: int, fmt: str, out_path: Path | None, suppr
                     explain: bool, force: bool) -> None:
     """The quarterly reports of the ``n`` quarters up to ``last``, side by side."""
     from rjcli.cli.context import current
-    from rjcli.cli.report import emit, load_casework, load_quarter
+    from rjcli.cli.report import emit, load_quarter
     from rjcli.core.periods import periods_up_to, trends_report
     from rjcli.core.reports import quarterly_report
+    from rjcli.storage.policy import load_calendar
 
     ctx = current()
     service = ctx.casebook.config.service.name
     periods = periods_up_to(last, n)
     reports, problems = [], []
-    everything = None if ctx.use_cache else load_casework(ctx)[:2]  # read the files once
+    # without the index every record is read for any quarter: read the files once
+    everything = None if ctx.use_cache else load_quarter(ctx, last)
     for period in periods:
         work, not_read = everything if everything else load_quarter(ctx, period)
-        reports.append(quarterly_report(work, period, ctx.today, service))
+        calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
+        reports.append(quarterly_report(work, period, ctx.today, service, calendar))
         problems += [p for p in not_read if p not in problems]
     problems_found: list[Problem] = sorted(problems)
     emit(trends_report(periods, reports, "quarter"), fmt, out_path, suppress, explain,

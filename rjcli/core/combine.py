@@ -149,7 +149,10 @@ def _one_after_another(tables: Sequence[Table | None], services: Sequence[Servic
     out = [] if not total else [_all_of(first, tables, services, left_out)]
     for table, service in zip(tables, services, strict=True):
         if table is not None:
-            out.append(replace(table, key=f"{table.key}.{service.key}",
+            # without a total, the last (the period asked for) keeps the table's own key:
+            # JSON's "kpi10" headline is that period's, as in its own report
+            last = not total and service is services[-1]
+            out.append(replace(table, key=table.key if last else f"{table.key}.{service.key}",
                                title=f"{table.title}: {service.name}",
                                chart=table.chart if total else None,
                                rows=tuple(Row(r.key, r.label,
