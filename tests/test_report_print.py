@@ -143,3 +143,13 @@ def test_a_generated_casebook_of_2000_victims_prints_without_a_near_empty_page(
         out.mkdir()
         texts, data = printed_on(book, report, out, today="2026-06-15")
         check_pages(texts, data, period)
+
+
+@needs_chromium
+def test_the_trends_of_four_quarters_print_cleanly(tmp_path: Path) -> None:
+    """``--periods 4``: the line chart and each quarter side by side, on A4 (issue 20)."""
+    book = Book(copy_of(FIXTURE, tmp_path / "book"))
+    texts, data = printed(book, ("quarterly", "--quarter", "2026-Q1", "--periods", "4"),
+                          tmp_path)
+    check_pages(texts, data, "2025-Q2 to 2026-Q1")
+    assert "Per cent" in texts[0] and "Quarter" in texts[0]  # the chart is on the first page

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rjcli.cli.context import AppContext, current
+from rjcli.cli.report_combine import Casebooks
+from rjcli.cli.report_trends import Periods
 from rjcli.errors import BadInput, RjError
 
 if TYPE_CHECKING:
@@ -270,19 +272,33 @@ def quarterly(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    casebooks: Casebooks = None,
+    periods: Periods = 1,
 ) -> None:
     """The quarterly report: YJB KPI 10 (victims), service activity for the victims
-    allocated in the quarter, and timeliness against every timescale rule.
+    allocated in the quarter, and timeliness against every timescale rule. With -C
+    repeated, several casebooks added up: each service's figures and the total. With
+    --periods N, the last N quarters side by side, with trend charts.
 
     No names, dates of birth or record ids are printed (unless --explain).
     Example: rj report quarterly --quarter 2026-Q1 --format html
     """
+    from rjcli.cli.report_combine import combined_quarterly, one_or_several
+    from rjcli.cli.report_trends import check_periods, trend_quarterly
     from rjcli.core.reports import quarterly_report
     from rjcli.storage.policy import load_calendar
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(quarter, ctx.today, "quarter")
+    several = one_or_several(casebooks)
+    check_periods(periods, bool(several))
+    if periods > 1:
+        trend_quarterly(period, periods, fmt, out_path, suppress_small, explain, force)
+        return
+    if several:
+        combined_quarterly(several, period, fmt, out_path, suppress_small, explain, force)
+        return
     work, problems = load_quarter(ctx, period)
     calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
     report = quarterly_report(work, period, ctx.today, ctx.casebook.config.service.name,
@@ -301,18 +317,24 @@ def six_monthly(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    periods: Periods = 1,
 ) -> None:
     """Victims' satisfaction and feedback for a half year (Tower Hamlets "Monitoring"):
     satisfaction levels, feedback forms by kind, questions answered. What victims wrote
-    is never printed, only counted.
+    is never printed, only counted. With --periods N, the last N half years side by side.
 
     Example: rj report six-monthly --half 2026-H1 --format md
     """
+    from rjcli.cli.report_trends import check_periods, trend_six_monthly
     from rjcli.core.satisfaction import six_monthly_report
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _period(half, ctx.today, "half")
+    check_periods(periods, several=False)
+    if periods > 1:
+        trend_six_monthly(period, periods, fmt, out_path, suppress_small, explain, force)
+        return
     work, problems = load_six_monthly(ctx)
     report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
                                 question_texts(ctx.casebook.root))
@@ -401,3 +423,13 @@ def _code_period(quarter: str | None, half: str | None, year: int | None, today:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
+
+
+def _more_reports() -> None:
+    """Reports kept in modules of their own (issue 20), registered here once."""
+    from rjcli.cli.report_sample import sample
+
+    report_app.command("sample")(sample)
+
+
+_more_reports()

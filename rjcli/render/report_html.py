@@ -111,6 +111,10 @@ def _chart(table: Table, suppress: bool) -> str:
     labels wrapped (never cut short), with a caption saying what the bars show."""
     if table.chart is None:
         return ""
+    if table.chart == "line":  # a trend (rjcli.core.periods)
+        from rjcli.render.trendchart import line_chart
+
+        return line_chart(table, suppress)
     index = [c.key for c in table.columns].index(table.chart)
     rows = [(r.label, r.figures[index]) for r in table.rows if not r.total]
     rows = [(label, fig) for label, fig in rows if fig.kind in ("count", "percent", "days")]
