@@ -504,3 +504,12 @@ def test_an_out_of_court_letter_before_the_decision_does_not_say_the_police_deal
     assert "our report to the panel that decides" in pending
     decided = seen(letter(book, "initial", "V-0002"))
     assert "The police dealt with this offence without taking it to court" in decided
+
+
+def test_the_confidentiality_agreement_forbids_recording_and_keeping_letters(book: Path) -> None:
+    # Wait 'til Eight §4.4: no recording "by any means"; letters of apology shared but not
+    # retained by the victim (also Somerset 11.2, 11.3: no copies kept)
+    text = seen(letter(book, "confidentiality-agreement", "V-0001"))
+    assert "I will not record any meeting, conversation or other part of the process, by " \
+           "any means" in text
+    assert "letter of apology" in text and "I will not keep a copy" in text
