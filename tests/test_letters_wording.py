@@ -513,3 +513,37 @@ def test_the_confidentiality_agreement_forbids_recording_and_keeping_letters(boo
     assert "I will not record any meeting, conversation or other part of the process, by " \
            "any means" in text
     assert "letter of apology" in text and "I will not keep a copy" in text
+
+
+def _closed(tmp_path: Path, reason: str, consent: str | None = None) -> Path:
+    """The wording casebook with V-0001 closed for ``reason`` (and its contact consent
+    changed to ``consent``)."""
+    root = write_casebook(tmp_path / "casebook")
+    assert rj(root, "staff", "add", "Mo Manager", "--role", "manager").exit_code == 0
+    if consent:
+        given = rj(root, "consent", "V-0001", "contact", consent, "--note",
+                   "No longer wants to take part")
+        assert given.exit_code == 0, given.output
+    closed = rj(root, "close", "V-0001", "--reason", reason, "--override-by", "Mo Manager",
+                "--override-reason", "The victim's decision")
+    assert closed.exit_code == 0, closed.output
+    return root
+
+
+def test_a_closure_letter_after_consent_is_withdrawn_is_written(tmp_path: Path) -> None:
+    # Wokingham 12: a victim who no longer wants to take part is sent a closure letter
+    root = _closed(tmp_path, "withdrew", consent="withdrawn")
+    text = seen(letter(root, "closure", "V-0001"))
+    assert "You told us that you do not want our support at the moment" in text
+    refused = rj(root, "letter", "initial", "V-0001", "--draft")
+    assert refused.exit_code == 8  # any other letter still needs the consent
+    assert "only victims who consented are contacted" in plain(refused.output)
+
+
+def test_after_a_hand_over_the_closure_letter_does_not_offer_to_reopen(tmp_path: Path) -> None:
+    # Tower Hamlets: hand over "to ensure that the victim is not overwhelmed by multiple
+    # professionals working with them"
+    root = _closed(tmp_path, "transferred")
+    text = seen(letter(root, "closure", "V-0001"))
+    assert "We can open the case again at any time" not in text
+    assert "so that you deal with one service" in text

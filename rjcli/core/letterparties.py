@@ -177,6 +177,8 @@ def _contact_consent(b: Build) -> None:
     if consent is None:
         b.need("the victim's consent to be contacted: none is recorded "
                "(rj consent ID contact yes --source YOT1)")
+    elif consent.answer == "withdrawn" and b.kind.name == "closure":
+        return  # Wokingham 12: one last letter acknowledging their decision
     elif consent.answer != "yes":
         when = f", {uk_date(consent.date)}" if consent.date else ""
         b.need(f"the victim's consent to be contacted: it is '{consent.answer}'{when}; "
