@@ -184,7 +184,7 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
         emails.update((e.strip().casefold(), owner) for e in person.emails)
         postcodes.update((_NON_ALNUM.sub("", p.upper()), owner) for p in person.postcodes)
         birthdays.update((k, owner) for k in birthday_keys(person.dob))
-    anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
+    anchors = frozenset(a for phrase in phrases for a in phrase_anchors(phrase))
     postcode_anchors = frozenset(f for p in postcodes
                                  for f in (p.casefold(), p[-3:].casefold(), p[-2:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
@@ -192,10 +192,12 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
                    postcode_anchors, birthdays)
 
 
-def _anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
+def phrase_anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of a phrase, in every way it may be written (``road``, ``rd``)."""
     word = max(phrase, key=len)
     return (word, *_SHORT_FORMS.get(word, ()))
+
+
 
 
 def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, str]],

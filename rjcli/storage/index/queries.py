@@ -93,24 +93,6 @@ class Queries(IndexStore):
                 loaded.children[record_id] = child_from_dict(data)
         return loaded
 
-    def file_checks(self) -> dict[str, list[Problem]]:
-        """Per-file check results (schema, entry ids) still valid for the file on disk."""
-        rows = self.open().execute(
-            "SELECT c.path, c.problems FROM checks c JOIN files f ON f.path = c.path "
-            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns AND f.ctime_ns = c.ctime_ns "
-            "WHERE f.mtime_ns != -1")
-        return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
-
-    def store_file_checks(self, results: dict[str, list[Problem]]) -> None:
-        db = self.open()
-        for path, problems in results.items():
-            row = db.execute("SELECT size, mtime_ns, ctime_ns FROM files WHERE path=?",
-                             (path,)).fetchone()
-            if row:
-                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?,?)",
-                           (path, row[0], row[1], row[2],
-                            json.dumps([p.as_json() for p in problems])))
-
     def evaluations(self, policy: Policy, due_in: tuple[date, date] | None = None,
                     whole: Iterable[str] = ()) -> dict[str, list[Any]]:
         """Every record's rule instances as the reports read them (rule, applies, due,
