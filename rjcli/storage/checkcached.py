@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from rjcli.core import checks, identifiers
@@ -46,10 +47,11 @@ def records_from_index(casebook: Casebook, index: Index, today: date) -> list[Pr
     fresh = {}
     for record_id, data in index.data_of(missing).items():
         kind, rel = missing[record_id]
-        fresh[rel] = own_problems(casebook, kind, rel, data, today)
+        fresh[rel] = (*own_problems(casebook, kind, rel, data, today), links_of(kind, data),
+                      isinstance(data.get("documents"), list) and bool(data["documents"]))
     index.store_own_checks(fresh)
     for rel, *_ in files:
-        problems += kept[rel] if rel in kept else fresh.get(rel, ([],))[0]
+        problems += kept[rel] if rel in kept else fresh[rel][0] if rel in fresh else []
     victims, children, paths = index.link_facts()
     problems += checks.link_problems(victims, children, paths, tombstone_ids(casebook),
                                      unreadable)
@@ -58,10 +60,19 @@ def records_from_index(casebook: Casebook, index: Index, today: date) -> list[Pr
     except RjError:
         staff = []  # rj.yaml does not parse: reported by check_config
     problems += allocation_problems(index.open_cases(), paths, staff)
-    listed = {r: d for kind in ("victim", "child")
-              for _, r, d in index.data_with(kind, ["id", "documents"])}
-    problems += check_documents(casebook, listed, paths)
+    problems += check_documents(casebook, index.data_of(index.with_documents()), paths)
     return problems
+
+
+def links_of(kind: str, data: dict[str, Any]) -> list[Any]:
+    """What checks.check_links reads of a record, as the record model reads it: a victim's
+    linked child ids, a child's [victim id, label] pairs."""
+    from rjcli.core.model import log_entries
+
+    if kind == "victim":
+        return [str(e.get("child", "")) for e in log_entries(data.get("children"))]
+    return [[str(e.get("ref", "")), str(e.get("label", ""))]
+            for e in log_entries(data.get("victims"))]
 
 
 # --- privacy -------------------------------------------------------------------------
@@ -73,9 +84,10 @@ def _identifiers(raw: str) -> Identifiers:
     return Identifiers(*(tuple(v) if isinstance(v, list) else v for v in json.loads(raw)))
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     try:
-        return hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.sha1(handle.read(), usedforsecurity=False).hexdigest()
     except OSError:
         return None
 
@@ -92,6 +104,8 @@ class PrivacyScan:
             self.staff = []  # rj.yaml does not parse: reported by check_config
         self.words = [w for n in self.staff for w in n.split()]
         self.people = index.victim_people()
+        self.before = index.checked_people()
+        """The victims' identifiers the kept findings were made with."""
         self._matcher: Matcher | None = None
 
     @property
@@ -102,46 +116,47 @@ class PrivacyScan:
         return self._matcher
 
     def problems(self) -> list[Problem]:
-        from rjcli.storage.checkfiles import approved_notes, privacy_scanned, readable_text
+        from rjcli.storage.checkfiles import approved_notes, readable_text, scanned_files
 
-        casebook, index = self.casebook, self.index
-        children_folder = casebook.folder("child")
+        index = self.index
         names = index.child_names()
         contents = index.contents("child")
-        scanned: dict[str, tuple[Path, str | None, list[str], bool, str | None]] = {}
-        for path in privacy_scanned(casebook):
-            rel = casebook.rel(path)
-            child_id = next((c for c in (path.stem, path.name[:path.name.find("-", 2)])
-                             if c in names), None)
+        scanned: dict[str, tuple[str, str | None, list[str], bool, str | None]] = {}
+        for rel, path, record_file in scanned_files(self.casebook):
+            name = os.path.basename(path)
+            stem = PurePosixPath(name).stem  # as Path.stem reads it, dots and all
+            child_id = next((c for c in (stem, name[:name.find("-", 2)]) if c in names), None)
             own = [names[child_id]] if child_id and names[child_id] else []
-            record_file = path.is_relative_to(children_folder)
             digest = contents.get(rel) or _digest(path)
             key = f"{digest}:{int(record_file)}:{json.dumps(own)}" if digest else None
             scanned[rel] = (path, key, own, record_file, child_id)
-        rows = self._still_valid(index.privacy_rows(),
-                                 {rel: s[0] for rel, s in scanned.items()})
+        kept = index.privacy_rows()
+        rows = self._still_valid(kept, {rel: s[0] for rel, s in scanned.items()})
         fresh = {}
         for rel, (path, key, own, record_file, _) in scanned.items():
             if key is None or rows.get(rel, ("",))[0] != key:
-                text = readable_text(path)
+                text = readable_text(Path(path))
                 found = None if text is None else [
                     [f.what, f.owner, f.line, f.severity] for f in identifiers.find(
                         text, self.matcher, own + self.staff, own_dates=record_file)]
                 rows[rel] = (key or "", found)
                 if key is not None:
                     fresh[rel] = (key, found)
-        self._save(fresh, gone=set(index.privacy_rows()) - scanned.keys())
+        self._save(fresh, gone=kept.keys() - scanned.keys())
         problems: list[Problem] = []
         for rel, (path, _, _, record_file, child_id) in scanned.items():
             found = rows[rel][1]
             if found is None:
-                if path.suffix not in (".yaml", ".yml") or not record_file:
+                if PurePosixPath(path).suffix not in (".yaml", ".yml") or not record_file:
                     problems.append(Problem(rel, None, "not checked for victim identifiers: "
                                             "not a text, Markdown, HTML or Word file rj can "
                                             "read", severity="warning"))
                 continue
+            if not found:
+                continue
             findings = [identifiers.Finding(*f) for f in found]
-            if record_file and child_id is not None and path.stem == child_id and findings:
+            stem = PurePosixPath(path).stem
+            if record_file and child_id is not None and stem == child_id:
                 findings, notes = approved_notes(findings, self._victims(findings), child_id)
                 problems += [Problem(rel, line, note, severity="note") for line, note in notes]
             problems += [identifiers.as_problem(rel, f) for f in findings]
@@ -154,7 +169,7 @@ class PrivacyScan:
                 self.index.data_of({f.owner for f in findings}).items()
                 if r in self.people}
 
-    def _still_valid(self, rows: dict[str, tuple[str, Any]], paths: dict[str, Path]
+    def _still_valid(self, rows: dict[str, tuple[str, Any]], paths: dict[str, str]
                      ) -> dict[str, tuple[str, Any]]:
         """The kept findings that hold for today's staff and victims' identifiers: all,
         none (the staff or the matcher's shape changed), or all but those of the files a
@@ -164,7 +179,7 @@ class PrivacyScan:
 
         index = self.index
         staff = json.dumps(sorted(self.staff))
-        before = index.checked_people()
+        before = self.before
         if not rows or index.meta("privacy:staff") != staff:
             return {}
         if before == self.people:
@@ -178,7 +193,8 @@ class PrivacyScan:
                               if v in self.people}, self.words)
         kept = {}
         for rel, row in rows.items():
-            text = readable_text(paths[rel]) if rel in paths and row[1] is not None else None
+            text = (readable_text(Path(paths[rel])) if rel in paths and row[1] is not None
+                    else None)
             if rel in paths and (text is None or not delta.touches(text)):
                 kept[rel] = row
         return kept
@@ -188,7 +204,7 @@ class PrivacyScan:
 
         index = self.index
         index.store_privacy(fresh, gone)
-        before = index.checked_people()
+        before = self.before
         if before != self.people:
             index.save_checked_people(self.people, before)
         index.set_meta("privacy:staff", json.dumps(sorted(self.staff)))

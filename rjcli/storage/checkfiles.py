@@ -4,7 +4,9 @@ check reads it (text, Markdown, HTML, Word, Excel)."""
 
 from __future__ import annotations
 
+import fnmatch
 import html
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -144,14 +146,31 @@ def privacy_scanned(casebook: Casebook) -> list[Path]:
     """Every file that must not identify a victim: all under children/, report output
     (output/reports/, and output/report-* where rj report writes html and xlsx), and
     letters written from a child's record (output/letters/C-*)."""
-    found: list[Path] = []
-    for folder, pattern, deep in ((casebook.folder("child"), "*", True),
+    return [Path(path) for _, path, _ in scanned_files(casebook)]
+
+
+def scanned_files(casebook: Casebook) -> list[tuple[str, str, bool]]:
+    """(path relative to the casebook, path, whether under children/) of each file of
+    :func:`privacy_scanned`: a file (or a link to one) matching its folder's pattern, in
+    that folder or, where deep, below it (links to folders are not followed)."""
+    children = casebook.folder("child")
+    found: list[tuple[str, str, bool]] = []
+    for folder, pattern, deep in ((children, "*", True),
                                   (casebook.output_dir / "reports", "*", True),
                                   (casebook.output_dir, "report*", False),
                                   (casebook.output_dir / "letters", "C-*", True)):
-        if folder.is_dir():
-            matches = folder.rglob(pattern) if deep else folder.glob(pattern)
-            found += sorted(p for p in matches if p.is_file())
+        if not folder.is_dir():
+            continue
+        top = casebook.rel(folder)
+        for where, _, names in os.walk(folder) if deep else [(str(folder), [], os.listdir(folder))]:
+            sub = os.path.relpath(where, folder)
+            prefix = top if sub == "." else f"{top}/{Path(sub).as_posix()}"
+            for name in names:
+                path = os.path.join(where, name)
+                if fnmatch.fnmatchcase(name, pattern) and os.path.isfile(path):
+                    found.append((f"{prefix}/{name}", path, folder == children))
+            if not deep:
+                break
     return found
 
 

@@ -20,6 +20,10 @@ from typing import Any
 from rjcli.core.problems import Problem
 from rjcli.storage.index.store import IndexStore
 
+OwnChecks = tuple[list[Problem], date | None, date | None, Any, bool]
+"""A record file's own problems, the days they hold for, its links (a victim's child ids,
+a child's [victim id, label] pairs) and whether it lists documents."""
+
 
 def _ordinal(day: date | None, default: int) -> int:
     return day.toordinal() if day is not None else default
@@ -44,17 +48,18 @@ class CheckCache(IndexStore):
             "AND c.valid_from <= ? AND ? < c.valid_until", (day, day))
         return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
 
-    def store_own_checks(self, found: dict[str, tuple[list[Problem], date | None, date | None]]
-                         ) -> None:
-        """Keep each file's own problems, with the days they hold for (None: unbounded)."""
+    def store_own_checks(self, found: dict[str, OwnChecks]) -> None:
+        """Keep each file's own problems, the days they hold for (None: unbounded), its
+        links and whether it lists documents."""
         db = self.open()
         content = dict(db.execute(
             "SELECT path, content FROM files WHERE path IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(found)),)).fetchall())
-        db.executemany("INSERT OR REPLACE INTO own_checks VALUES (?,?,?,?,?)", [
+        db.executemany("INSERT OR REPLACE INTO own_checks VALUES (?,?,?,?,?,?,?)", [
             (path, content.get(path), _ordinal(first, 0), _ordinal(until, 10**7),
-             json.dumps([p.as_json() for p in problems]))
-            for path, (problems, first, until) in found.items() if content.get(path)])
+             json.dumps([p.as_json() for p in problems]), json.dumps(links), int(documents))
+            for path, (problems, first, until, links, documents) in found.items()
+            if content.get(path)])
 
     def forget_own_checks(self) -> None:
         self.open().execute("DELETE FROM own_checks")
@@ -64,25 +69,26 @@ class CheckCache(IndexStore):
     def link_facts(self) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]],
                                   dict[str, str]]:
         """(victim id -> linked child ids, child id -> (victim id, label) pairs, record id
-        -> path) of every readable record, read as the record model reads them."""
-        from rjcli.core.model import log_entries
-
+        -> path) of every readable record (kept with its own problems: call after
+        ``store_own_checks``)."""
         victims: dict[str, list[str]] = {}
         children: dict[str, list[tuple[str, str]]] = {}
         paths: dict[str, str] = {}
         for kind, record_id, path, raw in self.open().execute(
-                "SELECT kind, record_id, path, CASE WHEN kind='victim' AND "
-                "json_type(data, '$.children') = 'array' THEN json_extract(data, '$.children') "
-                "WHEN kind='child' AND json_type(data, '$.victims') = 'array' "
-                "THEN json_extract(data, '$.victims') END FROM files WHERE data IS NOT NULL"):
+                "SELECT f.kind, f.record_id, f.path, c.links FROM files f JOIN own_checks c "
+                "ON c.path = f.path AND c.content = f.content WHERE f.data IS NOT NULL"):
             paths[record_id] = path
-            entries = log_entries(json.loads(raw)) if isinstance(raw, str) else []
             if kind == "victim":
-                victims[record_id] = [str(e.get("child", "")) for e in entries]
+                victims[record_id] = json.loads(raw)
             else:
-                children[record_id] = [(str(e.get("ref", "")), str(e.get("label", "")))
-                                       for e in entries]
+                children[record_id] = [tuple(pair) for pair in json.loads(raw)]
         return victims, children, paths
+
+    def with_documents(self) -> list[str]:
+        """Ids of the readable records that list documents."""
+        return [r for (r,) in self.open().execute(
+            "SELECT f.record_id FROM files f JOIN own_checks c ON c.path = f.path "
+            "AND c.content = f.content WHERE f.data IS NOT NULL AND c.documents = 1")]
 
     def open_cases(self) -> list[tuple[str, str | None, str]]:
         """(record id, worker or case holder, its role's words) of every open record, as

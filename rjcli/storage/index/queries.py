@@ -55,6 +55,26 @@ class Queries(IndexStore):
                              for f in fields if f != "id")
         yield from self._fields(fields, f"kind=? AND ({having or '0'})", (kind,))
 
+    def dated_in(self, kind: str, fields: Iterable[str], logs: Iterable[str], first: date,
+                 last: date) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """As :meth:`data_with`, for the records with an entry in any of the ``logs`` whose
+        ``date`` may fall between ``first`` and ``last`` (an ISO date in the span, or a
+        value that is not an ISO date: the caller's own reading decides those)."""
+        iso = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+        day = "substr(json_extract(j.value, '$.date'), 1, 10)"
+        maybe = (f"json_type(j.value, '$.date') IS NOT 'text' OR NOT {day} GLOB '{iso}' "
+                 f"OR {day} BETWEEN :first AND :last")
+        having = " OR ".join(
+            f"(json_type(data, '$.{log}') = 'array' AND EXISTS (SELECT 1 FROM "
+            f"json_each(data, '$.{log}') j WHERE j.type = 'object' AND ({maybe})))"
+            for log in logs if _plain(log))
+        pairs = ", ".join(f"'{f}', json_extract(data, '$.{f}')" for f in fields if _plain(f))
+        for kind_, record_id, raw in self.open().execute(
+                f"SELECT kind, record_id, json_object({pairs}) FROM files "
+                f"WHERE data IS NOT NULL AND kind = :kind AND ({having or '0'})",
+                {"kind": kind, "first": first.isoformat(), "last": last.isoformat()}):
+            yield kind_, record_id, {k: v for k, v in json.loads(raw).items() if v is not None}
+
     def _fields(self, fields: Iterable[str], where: str, args: tuple[str, ...] = ()
                 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         pairs = ", ".join(f"'{f}', json_extract(data, '$.{f}')" for f in fields if _plain(f))

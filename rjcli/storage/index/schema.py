@@ -40,7 +40,7 @@ CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
 CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
 CREATE TABLE IF NOT EXISTS own_checks (
     path TEXT PRIMARY KEY, content TEXT, valid_from INTEGER, valid_until INTEGER,
-    problems TEXT);
+    problems TEXT, links TEXT, documents INTEGER);
 CREATE TABLE IF NOT EXISTS privacy (path TEXT PRIMARY KEY, key TEXT, findings TEXT);
 CREATE TABLE IF NOT EXISTS privacy_people (record_id TEXT PRIMARY KEY, people TEXT);
 """
