@@ -34,13 +34,15 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Any
 
 from rjcli.core.model import Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.problems import Problem
-from rjcli.core.written_dates import (COMPACT_DATE, MONTH_WORDS, birthday_keys, named_month_dates,
-                                      numeric_dates, other_dates, owner_of_words)
+from rjcli.core.written_dates import (COMPACT_DATE, MONTH_WORDS, birthday_keys,
+                                      eight_digit_keys, named_month_dates, numeric_dates,
+                                      other_dates, owner_of_words)
 
 # --- what each finding is called --------------------------------------------------------
 
@@ -159,6 +161,16 @@ class Matcher:
     def empty(self) -> bool:
         return not (self.phrases or self.surnames or self.phones or self.emails
                     or self.postcodes or self.birthdays)
+
+    @cached_property
+    def eight_digit_birthdays(self) -> dict[str, str]:
+        """Dates of birth in eight digits -> owner (worked out once, not for each text)."""
+        return eight_digit_keys(self.birthdays)
+
+    @cached_property
+    def birthday_years(self) -> frozenset[str]:
+        """The years of the dates of birth as written (four digits, or two)."""
+        return frozenset(k.split("-")[0].lstrip("'") for k in self.birthdays)
 
 
 def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ()) -> Matcher:

@@ -10,9 +10,9 @@ can differ only if the text holds such a key, or a word that decides whether a k
 looked for at all (an anchor), or a year of a changed date of birth
 (:meth:`Delta.touches`: a cheap test that may say yes too often, never too rarely).
 
-What the whole matcher gives every text alike (staff words excluded, the longest phrase
-and phone, which kinds are empty) is its :func:`shape`: when that differs, every text is
-scanned again.
+What the whole matcher gives every text alike (staff words excluded, the longest phone,
+which kinds are empty) is its :func:`shape`: when that differs, every text is scanned
+again.
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ _SPACED = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u20
 
 
 def shape(matcher: Matcher) -> list[object]:
-    """What every text's findings depend on besides the keys themselves."""
-    return [matcher.longest, matcher.longest_phone, bool(matcher.phrases),
+    """What every text's findings depend on besides the keys themselves: the longest phone
+    (how far a run of digits is tried) and which kinds are looked for at all. (The longest
+    phrase is not: a phrase is looked up whole, so one found is found whatever the others'
+    lengths; a phrase that changed is a changed key.)"""
+    return [matcher.longest_phone, bool(matcher.phrases),
             bool(matcher.surnames), bool(matcher.phones), bool(matcher.emails),
             bool(matcher.postcodes), bool(matcher.birthdays)]
 
