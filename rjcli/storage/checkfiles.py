@@ -54,11 +54,13 @@ def check_record_schema(casebook: Casebook, kind: str, rel: str, data: dict[str,
 
 def own_problems(casebook: Casebook, kind: str, rel: str, data: dict[str, Any], today: date
                  ) -> tuple[list[Problem], date | None, date | None]:
-    """One record file's own problems, and the days they hold for (see checks.date_bounds)."""
+    """One record file's own problems, and the days they hold for (see checks.date_bounds).
+    ``kind``: the folder's (the record is read as one); the schema is the id's."""
     from rjcli.core.model import child_from_dict, victim_from_dict
 
     record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
-    found = (check_record_schema(casebook, kind, rel, data) + checks.check_entry_ids(data, rel)
+    schema = "victim" if str(data.get("id", "")).startswith("V-") else "child"
+    found = (check_record_schema(casebook, schema, rel, data) + checks.check_entry_ids(data, rel)
              + checks.record_date_problems(record, rel, today))
     return (found, *checks.date_bounds(record, today))
 

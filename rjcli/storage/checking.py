@@ -88,7 +88,7 @@ def _records_from_files(casebook: Casebook, today: date) -> list[Problem]:
     loaded = casebook.load_all()
     problems = list(loaded.problems)
     for record_id, data in loaded.data.items():
-        kind = "victim" if record_id.startswith("V-") else "child"
+        kind = "victim" if record_id in loaded.victims else "child"
         problems += own_problems(casebook, kind, loaded.paths[record_id], data, today)[0]
     unreadable = {Path(p.path).stem for p in loaded.problems}
     problems += checks.check_links(loaded.victims, loaded.children, loaded.paths,
