@@ -129,10 +129,11 @@ SIX_MONTHLY_FIELDS = ("id", "feedback", "complaints")
 """The fields of a victim's record the six-monthly report reads."""
 
 
-def load_six_monthly(ctx: AppContext) -> tuple[Casework, list[Problem]]:
-    """The victims with feedback or complaints, and everyone's identifiers (kept out of
-    the report's text), from the index; else every record. Both give the same report
-    (tests/test_index_settings.py compares them)."""
+def load_six_monthly(ctx: AppContext, period: Period) -> tuple[Casework, list[Problem]]:
+    """The victims with feedback or complaints dated in the period (or not dated as an
+    ISO date: the report's own reading decides), and everyone's identifiers when first
+    needed (kept out of the report's text), from the index; else every record. Both give
+    the same report (tests/test_index_settings.py, tests/test_check_index.py)."""
     from rjcli.core.model import victim_from_dict
     from rjcli.core.reports import Casework
     from rjcli.storage.index import open_index
@@ -144,8 +145,9 @@ def load_six_monthly(ctx: AppContext) -> tuple[Casework, list[Problem]]:
         return work, problems
     try:
         victims = {record_id: victim_from_dict(data) for _, record_id, data in
-                   index.data_with("victim", SIX_MONTHLY_FIELDS)}
-        work = Casework(dict(sorted(victims.items())), {}, people=index.people())
+                   index.dated_in("victim", SIX_MONTHLY_FIELDS, SIX_MONTHLY_FIELDS[1:],
+                                  period.start, period.end)}
+        work = Casework(dict(sorted(victims.items())), {}, people=index.people)
         return work, sorted(index.problems())
     finally:
         index.close()
@@ -335,7 +337,7 @@ def six_monthly(
     if periods > 1:
         trend_six_monthly(period, periods, fmt, out_path, suppress_small, explain, force)
         return
-    work, problems = load_six_monthly(ctx)
+    work, problems = load_six_monthly(ctx, period)
     report = six_monthly_report(work, period, ctx.today, ctx.casebook.config.service.name,
                                 question_texts(ctx.casebook.root))
     emit(report, fmt, out_path, suppress_small, explain, problems, f"report-{period.label}",

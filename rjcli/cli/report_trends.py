@@ -67,12 +67,14 @@ def trend_six_monthly(last: Period, n: int, fmt: str, out_path: Path | None, sup
     from rjcli.cli.context import current
     from rjcli.cli.report import emit, load_six_monthly, question_texts
     from rjcli.core.periods import periods_up_to, trends_report
+    from rjcli.core.reports import Period
     from rjcli.core.satisfaction import six_monthly_report
 
     ctx = current()
     service = ctx.casebook.config.service.name
     periods = periods_up_to(last, n)
-    work, problems = load_six_monthly(ctx)  # every half's feedback is in it
+    span = Period(f"{periods[0].label}-{last.label}", periods[0].start, last.end)
+    work, problems = load_six_monthly(ctx, span)  # every half's feedback is in it
     questions = question_texts(ctx.casebook.root)
     reports = [six_monthly_report(work, p, ctx.today, service, questions) for p in periods]
     emit(trends_report(periods, reports, "half year"), fmt, out_path, suppress, explain,

@@ -10,8 +10,8 @@ Victim identifiers in text that must not hold them: ``rjcli.core.identifiers``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from datetime import date, datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 
 from rjcli.core.model import Child, Victim
 from rjcli.core.problems import Problem
@@ -29,76 +29,113 @@ def check_links(victims: Mapping[str, Victim], children: Mapping[str, Child],
     """Links resolve both ways; a link to a purged record (``purged``: the ids that have
     a tombstone) is history, not a broken link; a link to a record whose file cannot be
     read (``unreadable``) says so, and that the checks through it are incomplete."""
+    return link_problems({v.id: v.child_ids for v in victims.values()},
+                         {c.id: [(ref.ref, ref.label) for ref in c.victims]
+                          for c in children.values()}, paths, purged, unreadable)
+
+
+def link_problems(victim_links: Mapping[str, Sequence[str]],
+                  child_refs: Mapping[str, Sequence[tuple[str, str]]],
+                  paths: Mapping[str, str], purged: Collection[str] = frozenset(),
+                  unreadable: Collection[str] = frozenset()) -> list[Problem]:
+    """:func:`check_links` over what it reads of each record: a victim's linked child ids,
+    a child's (victim id, label) pairs (the index keeps these without building records)."""
+    return (_victims_links(victim_links, child_refs, paths, purged, unreadable)
+            + _childrens_refs(victim_links, child_refs, paths, purged, unreadable))
+
+
+def _victims_links(victim_links: Mapping[str, Sequence[str]],
+                   child_refs: Mapping[str, Sequence[tuple[str, str]]],
+                   paths: Mapping[str, str], purged: Collection[str],
+                   unreadable: Collection[str]) -> list[Problem]:
     problems = []
-    for v in victims.values():
-        for link in v.links:
-            child = children.get(link.child)
-            if child is None and link.child in purged:
+    for victim_id, links in victim_links.items():
+        for link in links:
+            refs = child_refs.get(link)
+            if refs is None and link in purged:
                 continue
-            if child is None and link.child in unreadable:
-                problems.append(Problem(paths[v.id], None, f"linked child {link.child} cannot be "
+            if refs is None and link in unreadable:
+                problems.append(Problem(paths[victim_id], None, f"linked child {link} cannot be "
                                         "read: fix that file, then check again"))
-            elif child is None:
-                problems.append(Problem(paths[v.id], None, f"linked child {link.child} does not exist"))
-            elif v.id not in {ref.ref for ref in child.victims}:
+            elif refs is None:
+                problems.append(Problem(paths[victim_id], None,
+                                        f"linked child {link} does not exist"))
+            elif victim_id not in {ref for ref, _ in refs}:
                 problems.append(Problem(
-                    paths[v.id], None,
-                    f"{link.child} does not list {v.id} among its victims (add it as 'Victim N')"))
-    for c in children.values():
-        labels: set[str] = set()
-        for ref in c.victims:
-            if ref.label in labels:
-                problems.append(Problem(paths[c.id], None, f"victim label '{ref.label}' used twice"))
-            labels.add(ref.label)
-            victim = victims.get(ref.ref)
-            if victim is None and ref.ref in purged:
-                continue
-            if victim is None and ref.ref in unreadable:
-                problems.append(Problem(
-                    paths[c.id], None, f"victim reference {ref.ref} cannot be read, so this file "
-                    "was not checked for that victim's details: fix that file, then check again"))
-            elif victim is None:
-                problems.append(Problem(paths[c.id], None, f"victim reference {ref.ref} does not exist"))
-            elif c.id not in victim.child_ids:
-                problems.append(Problem(paths[c.id], None, f"{ref.ref} does not link back to {c.id}"))
+                    paths[victim_id], None,
+                    f"{link} does not list {victim_id} among its victims (add it as 'Victim N')"))
     return problems
 
 
-def _future(path: str, what: str, day: date | None, today: date) -> list[Problem]:
-    if day is not None and day > today:
-        return [Problem(path, None, f"{what} {day.isoformat()} is in the future")]
-    return []
+def _childrens_refs(victim_links: Mapping[str, Sequence[str]],
+                    child_refs: Mapping[str, Sequence[tuple[str, str]]],
+                    paths: Mapping[str, str], purged: Collection[str],
+                    unreadable: Collection[str]) -> list[Problem]:
+    problems = []
+    for child_id, refs in child_refs.items():
+        labels: set[str] = set()
+        for ref, label in refs:
+            if label in labels:
+                problems.append(Problem(paths[child_id], None,
+                                        f"victim label '{label}' used twice"))
+            labels.add(label)
+            links = victim_links.get(ref)
+            if links is None and ref in purged:
+                continue
+            if links is None and ref in unreadable:
+                problems.append(Problem(
+                    paths[child_id], None, f"victim reference {ref} cannot be read, so this file "
+                    "was not checked for that victim's details: fix that file, then check again"))
+            elif links is None:
+                problems.append(Problem(paths[child_id], None,
+                                        f"victim reference {ref} does not exist"))
+            elif child_id not in links:
+                problems.append(Problem(paths[child_id], None,
+                                        f"{ref} does not link back to {child_id}"))
+    return problems
 
 
 def check_dates(victims: Mapping[str, Victim], children: Mapping[str, Child],
                 paths: Mapping[str, str], today: date) -> list[Problem]:
     problems: list[Problem] = []
-    for v in victims.values():
-        path = paths[v.id]
-        problems += _future(path, "date of birth", v.dob, today)
-        problems += _future(path, "allocation date", v.referral.allocated, today)
-        for c in v.contacts:
-            problems += _contact_dates(path, c.at, c.recorded_at, today)
-        for s in v.consents:
-            problems += _future(path, f"{s.kind} consent date", s.date, today)
-    for child in children.values():
-        path = paths[child.id]
-        problems += _future(path, "date of birth", child.dob, today)
-        if child.order_start and child.order_end and child.order_end < child.order_start:
-            problems.append(Problem(path, None, f"order ends ({child.order_end}) before it starts "
-                                                f"({child.order_start})"))
-        for c in child.contacts:
-            problems += _contact_dates(path, c.at, c.recorded_at, today)
+    for record in (*victims.values(), *children.values()):
+        problems += record_date_problems(record, paths[record.id], today)
     return problems
 
 
-def _contact_dates(path: str, at: datetime | None, recorded: datetime | None,
-                   today: date) -> list[Problem]:
-    problems = _future(path, "contact", at.date() if at else None, today)
-    if at and recorded and recorded < at:
-        problems.append(Problem(path, None, f"contact of {at:%Y-%m-%d %H:%M} recorded before it "
-                                            f"happened ({recorded:%Y-%m-%d %H:%M})"))
+def record_date_problems(record: Victim | Child, path: str, today: date) -> list[Problem]:
+    """:func:`check_dates` of one record."""
+    problems = [Problem(path, None, f"{what} {day.isoformat()} is in the future")
+                for what, day in _dated(record) if day > today]
+    if isinstance(record, Child) and record.order_start and record.order_end \
+            and record.order_end < record.order_start:
+        problems.append(Problem(path, None, f"order ends ({record.order_end}) before it starts "
+                                            f"({record.order_start})"))
+    for c in record.contacts:
+        if c.at and c.recorded_at and c.recorded_at < c.at:
+            problems.append(Problem(path, None, f"contact of {c.at:%Y-%m-%d %H:%M} recorded "
+                                    f"before it happened ({c.recorded_at:%Y-%m-%d %H:%M})"))
     return problems
+
+
+def date_bounds(record: Victim | Child, today: date) -> tuple[date | None, date | None]:
+    """The days between which :func:`record_date_problems` of ``record`` is what it is
+    on ``today``: from the first (None: any day before) up to, not including, the second
+    (None: any day after). Its only dates compared with today are those of ``_dated``."""
+    days = [day for _, day in _dated(record)]
+    return (max((d for d in days if d <= today), default=None),
+            min((d for d in days if d > today), default=None))
+
+
+def _dated(record: Victim | Child) -> list[tuple[str, date]]:
+    """(what, day) of each date of a record that must not be in the future."""
+    found: list[tuple[str, date | None]] = [("date of birth", record.dob)]
+    if isinstance(record, Victim):
+        found.append(("allocation date", record.referral.allocated))
+    found += [("contact", c.at.date() if c.at else None) for c in record.contacts]
+    if isinstance(record, Victim):
+        found += [(f"{s.kind} consent date", s.date) for s in record.consents]
+    return [(what, day) for what, day in found if day is not None]
 
 
 def check_entry_ids(data: Mapping[str, object], path: str) -> list[Problem]:

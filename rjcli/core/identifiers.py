@@ -34,13 +34,15 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Any
 
 from rjcli.core.model import Identifiers, Victim, identifiers_of, log_entries
 from rjcli.core.problems import Problem
-from rjcli.core.written_dates import (COMPACT_DATE, MONTH_WORDS, birthday_keys, named_month_dates,
-                                      numeric_dates, other_dates, owner_of_words)
+from rjcli.core.written_dates import (COMPACT_DATE, MONTH_WORDS, birthday_keys,
+                                      eight_digit_keys, named_month_dates, numeric_dates,
+                                      other_dates, owner_of_words)
 
 # --- what each finding is called --------------------------------------------------------
 
@@ -160,6 +162,16 @@ class Matcher:
         return not (self.phrases or self.surnames or self.phones or self.emails
                     or self.postcodes or self.birthdays)
 
+    @cached_property
+    def eight_digit_birthdays(self) -> dict[str, str]:
+        """Dates of birth in eight digits -> owner (worked out once, not for each text)."""
+        return eight_digit_keys(self.birthdays)
+
+    @cached_property
+    def birthday_years(self) -> frozenset[str]:
+        """The years of the dates of birth as written (four digits, or two)."""
+        return frozenset(k.split("-")[0].lstrip("'") for k in self.birthdays)
+
 
 def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ()) -> Matcher:
     """A matcher of ``people``'s identifiers; ``exclude_words`` (staff names...) are never
@@ -184,7 +196,7 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
         emails.update((e.strip().casefold(), owner) for e in person.emails)
         postcodes.update((_NON_ALNUM.sub("", p.upper()), owner) for p in person.postcodes)
         birthdays.update((k, owner) for k in birthday_keys(person.dob))
-    anchors = frozenset(a for phrase in phrases for a in _anchors(phrase))
+    anchors = frozenset(a for phrase in phrases for a in phrase_anchors(phrase))
     postcode_anchors = frozenset(f for p in postcodes
                                  for f in (p.casefold(), p[-3:].casefold(), p[-2:].casefold()))
     return Matcher(phrases, anchors, max((len(p) for p in phrases), default=1), surnames,
@@ -192,10 +204,12 @@ def matcher_of(people: Iterable[Identifiers], exclude_words: Iterable[str] = ())
                    postcode_anchors, birthdays)
 
 
-def _anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
+def phrase_anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of a phrase, in every way it may be written (``road``, ``rd``)."""
     word = max(phrase, key=len)
     return (word, *_SHORT_FORMS.get(word, ()))
+
+
 
 
 def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, str]],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
@@ -319,14 +319,17 @@ class Casework:
     """Every rule instance of every record, by record id (open or closed)."""
     rules: tuple[Rule, ...] = ()
     """The rules in force (enabled), in policy order."""
-    people: tuple[Identifiers, ...] | None = None
+    people: tuple[Identifiers, ...] | Callable[[], tuple[Identifiers, ...]] | None = None
     """Identifiers of every record of the casebook, when ``victims`` and ``children`` are
-    not all of them."""
+    not all of them (or how to get them, when first needed: most reports print no
+    worker-written text, and need none)."""
     calendar: WorkingCalendar | None = None
     """The working calendar the rule instances were worked out with, when the loader had
     it at hand (the quarterly report counts contacts recorded late by it)."""
 
     def identifiers(self) -> Iterable[Identifiers]:
+        if callable(self.people):
+            return self.people()
         if self.people is not None:
             return self.people
         return (identifiers_of(r) for r in [*self.victims.values(), *self.children.values()])
@@ -386,10 +389,17 @@ class Redactor:
     """
 
     def __init__(self, work: Casework) -> None:
+        self.work = work
+        self.seen: dict[str, str] = {}
+
+    @cached_property
+    def people(self) -> tuple[Identifiers, ...]:
+        """Everyone's identifiers, with what is looked for of them (read when a text is
+        first looked at: a report that prints no worker-written text never reads them)."""
         words: set[str] = set()
         digits: set[str] = set()
-        self.people = tuple(work.identifiers())
-        for person in self.people:
+        people = tuple(self.work.identifiers())
+        for person in people:
             words.add(person.id.casefold())
             digits |= {_digits(p) for p in person.phones}
             words |= {e.casefold() for e in (*person.emails, *person.postcodes)}
@@ -401,7 +411,7 @@ class Redactor:
         self.words = words
         self.phrases = [w for w in words if " " in w or "@" in w]
         self.digits = [d for d in digits if len(d) >= 6]
-        self.seen: dict[str, str] = {}
+        return people
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -417,6 +427,7 @@ class Redactor:
             from rjcli.core.identifiers import find
 
             folded, numbers = text.casefold(), _digits(text)
+            self.people  # noqa: B018 - reads everyone's identifiers, once
             named = (not set(re.findall(r"[\w'-]+", folded)).isdisjoint(self.words)
                      or any(w in folded for w in self.phrases)
                      or (len(numbers) >= 6 and any(d in numbers for d in self.digits))

@@ -68,16 +68,24 @@ def check_allocations(victims: Mapping[str, Victim], children: Mapping[str, Chil
                       paths: Mapping[str, str], staff: Sequence[StaffMember]) -> list[Problem]:
     """Open cases allocated to nobody on the staff list, or to someone retired (warnings:
     ``rj due`` would show their work to nobody). Nothing to check without a staff list."""
-    if not staff:
-        return []
-    current = {_plain(s.name): s for s in staff}
-    current.update({_plain(old): s for s in staff for old in s.formerly})
-    problems = []
     held: list[tuple[str, str | None, str]] = [
         *((v.id, v.referral.worker, "allocated to") for v in victims.values()
           if v.status == "open"),
         *((c.id, c.case_holder, "case holder") for c in children.values() if c.status == "open"),
     ]
+    return allocation_problems(held, paths, staff)
+
+
+def allocation_problems(held: Sequence[tuple[str, str | None, str]], paths: Mapping[str, str],
+                        staff: Sequence[StaffMember]) -> list[Problem]:
+    """:func:`check_allocations` of the open cases ``held`` (record id, worker or case
+    holder, "allocated to" or "case holder"): the index keeps these without building
+    records."""
+    if not staff:
+        return []
+    current = {_plain(s.name): s for s in staff}
+    current.update({_plain(old): s for s in staff for old in s.formerly})
+    problems = []
     for record_id, name, role in held:
         if not name:
             continue

@@ -5,7 +5,7 @@ finding of a written one in a text, for the victim-identifier matcher
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +32,17 @@ def birthday_keys(iso: str | None) -> tuple[str, ...]:
         return ()
     year, month, day = (int(p) for p in parts)
     return f"{year}-{month}-{day}", f"'{year % 100}-{month}-{day}"
+
+
+def eight_digit_keys(birthdays: Mapping[str, str]) -> dict[str, str]:
+    """Each date of birth of ``birthdays`` (look-up key -> owner) in eight digits, day
+    first (``14091963``) and year first (``19630914``) -> owner."""
+    eights = {}
+    for key, owner in birthdays.items():
+        if not key.startswith("'"):
+            year, month, day = (int(p) for p in key.split("-"))
+            eights[f"{day:02}{month:02}{year:04}"] = eights[f"{year:04}{month:02}{day:02}"] = owner
+    return eights
 
 
 def _date_keys(year: str, month: int, day: int) -> list[str]:
@@ -77,18 +88,14 @@ def other_dates(scan: _Text, matcher: Matcher) -> list[tuple[int, str]]:
     """(line, owner) of each date of birth in eight digits (``14091963``, ``19630914``)
     or with a Roman month (``14 IX 1963``)."""
     hits = []
-    eights = {}
-    for key, owner in matcher.birthdays.items():
-        if not key.startswith("'"):
-            year, month, day = (int(p) for p in key.split("-"))
-            eights[f"{day:02}{month:02}{year:04}"] = eights[f"{year:04}{month:02}{day:02}"] = owner
+    eights = matcher.eight_digit_birthdays
     for token in scan.present.intersection(eights):
         at = scan.text.find(token)
         while at >= 0:  # not part of a longer number
             if not (scan.text[at - 1:at].isdigit() or scan.text[at + 8:at + 9].isdigit()):
                 hits.append((scan.line_of(at), eights[token]))
             at = scan.text.find(token, at + 1)
-    years = scan.present.intersection(k.split("-")[0].lstrip("'") for k in matcher.birthdays)
+    years = scan.present.intersection(matcher.birthday_years)
     lines: set[int] = set()  # a Roman date ends in its year, a word of the text
     for year in years:
         at = scan.text.find(year)

@@ -28,7 +28,8 @@ with identical results.
 The modules, each importing only those before it: ``schema`` (tables, fingerprint,
 the owner-only file), ``rows`` (what is stored of one file; no SQL), ``store`` (the
 connection, meta, the listing last seen), ``records`` (the rows kept in step, rules
-re-evaluated), then ``refresh``, ``writes`` (write-through) and ``queries``.
+re-evaluated), then ``refresh``, ``writes`` (write-through), ``queries`` and
+``checkcache`` (what ``rj check`` keeps: each file's own problems and privacy findings).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 
 from rjcli.errors import LockTimeout
 from rjcli.storage.casebook import Casebook
+from rjcli.storage.index.checkcache import CheckCache
 from rjcli.storage.index.queries import Queries
 from rjcli.storage.index.refresh import Refreshed, Refreshing
 from rjcli.storage.index.writes import WriteThrough
@@ -47,7 +49,7 @@ from rjcli.storage.index.writes import WriteThrough
 __all__ = ["Index", "Refreshed", "note_written", "open_index"]
 
 
-class Index(Refreshing, WriteThrough, Queries):
+class Index(Refreshing, WriteThrough, Queries, CheckCache):
     """The SQLite index of one casebook."""
 
 

@@ -55,6 +55,26 @@ class Queries(IndexStore):
                              for f in fields if f != "id")
         yield from self._fields(fields, f"kind=? AND ({having or '0'})", (kind,))
 
+    def dated_in(self, kind: str, fields: Iterable[str], logs: Iterable[str], first: date,
+                 last: date) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """As :meth:`data_with`, for the records with an entry in any of the ``logs`` whose
+        ``date`` may fall between ``first`` and ``last`` (an ISO date in the span, or a
+        value that is not an ISO date: the caller's own reading decides those)."""
+        iso = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+        day = "substr(json_extract(j.value, '$.date'), 1, 10)"
+        maybe = (f"json_type(j.value, '$.date') IS NOT 'text' OR NOT {day} GLOB '{iso}' "
+                 f"OR {day} BETWEEN :first AND :last")
+        having = " OR ".join(
+            f"(json_type(data, '$.{log}') = 'array' AND EXISTS (SELECT 1 FROM "
+            f"json_each(data, '$.{log}') j WHERE j.type = 'object' AND ({maybe})))"
+            for log in logs if _plain(log))
+        pairs = ", ".join(f"'{f}', json_extract(data, '$.{f}')" for f in fields if _plain(f))
+        for kind_, record_id, raw in self.open().execute(
+                f"SELECT kind, record_id, json_object({pairs}) FROM files "
+                f"WHERE data IS NOT NULL AND kind = :kind AND ({having or '0'})",
+                {"kind": kind, "first": first.isoformat(), "last": last.isoformat()}):
+            yield kind_, record_id, {k: v for k, v in json.loads(raw).items() if v is not None}
+
     def _fields(self, fields: Iterable[str], where: str, args: tuple[str, ...] = ()
                 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         pairs = ", ".join(f"'{f}', json_extract(data, '$.{f}')" for f in fields if _plain(f))
@@ -92,24 +112,6 @@ class Queries(IndexStore):
             else:
                 loaded.children[record_id] = child_from_dict(data)
         return loaded
-
-    def file_checks(self) -> dict[str, list[Problem]]:
-        """Per-file check results (schema, entry ids) still valid for the file on disk."""
-        rows = self.open().execute(
-            "SELECT c.path, c.problems FROM checks c JOIN files f ON f.path = c.path "
-            "AND f.size = c.size AND f.mtime_ns = c.mtime_ns AND f.ctime_ns = c.ctime_ns "
-            "WHERE f.mtime_ns != -1")
-        return {path: [Problem(**p) for p in json.loads(raw)] for path, raw in rows}
-
-    def store_file_checks(self, results: dict[str, list[Problem]]) -> None:
-        db = self.open()
-        for path, problems in results.items():
-            row = db.execute("SELECT size, mtime_ns, ctime_ns FROM files WHERE path=?",
-                             (path,)).fetchone()
-            if row:
-                db.execute("INSERT OR REPLACE INTO checks VALUES (?,?,?,?,?)",
-                           (path, row[0], row[1], row[2],
-                            json.dumps([p.as_json() for p in problems])))
 
     def evaluations(self, policy: Policy, due_in: tuple[date, date] | None = None,
                     whole: Iterable[str] = ()) -> dict[str, list[Any]]:

@@ -64,7 +64,7 @@ class RecordRows(IndexStore):
         rows = [(p,) for p in paths]
         db = self.open()
         db.executemany("DELETE FROM files WHERE path=?", rows)
-        db.executemany("DELETE FROM checks WHERE path=?", rows)
+        db.executemany("DELETE FROM own_checks WHERE path=?", rows)
 
     def _reread(self, rel: str, found: tuple[str, Stat], raw: bytes | None,
                 content: str | None, problem: Any) -> set[str]:

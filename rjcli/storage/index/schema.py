@@ -22,7 +22,7 @@ from rjcli.shipped import shipped_dir
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
 
-LAYOUT = 14
+LAYOUT = 15
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -38,9 +38,11 @@ CREATE INDEX IF NOT EXISTS children_by_order_end ON files (order_end) WHERE kind
 CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
     WHERE problem IS NOT NULL;
 CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
-CREATE TABLE IF NOT EXISTS checks (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
-    problems TEXT);
+CREATE TABLE IF NOT EXISTS own_checks (
+    path TEXT PRIMARY KEY, content TEXT, valid_from INTEGER, valid_until INTEGER,
+    problems TEXT, links TEXT, documents INTEGER);
+CREATE TABLE IF NOT EXISTS privacy (path TEXT PRIMARY KEY, key TEXT, findings TEXT);
+CREATE TABLE IF NOT EXISTS privacy_people (record_id TEXT PRIMARY KEY, people TEXT);
 """
 """The index's tables: part of its fingerprint, so an index made with other tables is
 rebuilt, never read."""
