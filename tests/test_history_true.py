@@ -343,3 +343,22 @@ def test_a_risk_finding_replaced_by_a_later_run_is_cancelled_with_the_day() -> N
     assert (e.due, e.state, e.ended_on, e.counted, e.outstanding) == \
         (date(2026, 4, 15), "cancelled", date(2026, 4, 17), True, False)
     assert e.ended_why == "a later conference assessment replaced it 17 April 2026"
+
+
+def test_support_completed_once_an_option_is_given_up_is_not_back_dated() -> None:
+    # found by the property test above (somerset): a conference completed and a letter of
+    # explanation accepted on day 0; on day 19 the letter went back to "offered". The
+    # support became complete on day 19; dating it day 0 put a close-record deadline of
+    # day 18 into the past that nobody could have seen on day 18.
+    case = {"phones": [], "stage": "pre-court", "consent": "yes", "sentenced": 0,
+            "violent": False,
+            "events": [(0, {"event": "offer", "option": "conference", "status": "completed"}),
+                       (0, {"event": "offer", "option": "letter-of-explanation",
+                            "status": "accepted"}),
+                       (19, {"event": "offer", "option": "letter-of-explanation",
+                             "status": "offered"})]}
+    day = ALLOCATED + timedelta(days=18)
+    assert due_by(case, "somerset", day, until=day) == due_by(case, "somerset", day, until=None)
+    later = {i[:3] for i in due_by(case, "somerset", ALLOCATED + timedelta(days=60), until=None)
+             if i[0] == "close-record"}
+    assert later == {("close-record", "support-completed", ALLOCATED + timedelta(days=19))}

@@ -175,8 +175,10 @@ def start_update_points(case: Case) -> list[Occurrence]:
 
 
 def _start_support_completed(case: Case) -> list[Occurrence]:
-    """Each time the chosen support became complete, as the offers stood on each day; an
-    earlier completion ends when an option is taken up again or another is completed."""
+    """Each time the chosen support became complete, as the offers stood on each day (the
+    day it became so: a support left complete because an option was given up later is
+    complete from that later day); an earlier completion ends when an option is taken up
+    again or another is completed."""
     v = case.victim
     if v is None:
         return []
@@ -192,8 +194,12 @@ def _start_support_completed(case: Case) -> list[Occurrence]:
                    else "an option was taken up again")
             out[-1] = replace(out[-1], ends=("cancelled", day, why))
         if value is not None:
-            key = f"support-completed-{value.isoformat()}" if out else "support-completed"
-            out.append(Occurrence(value, key, f"support completed {uk_date(value)}"))
+            # complete once nothing chosen is left: on the day the last option was completed,
+            # or later, on the day the last one still chosen was given up (never back-dated
+            # to before the day anyone could know it, so history stays as it was)
+            became = max(value, day)
+            key = f"support-completed-{became.isoformat()}" if out else "support-completed"
+            out.append(Occurrence(became, key, f"support completed {uk_date(became)}"))
         current = value
     return out
 
