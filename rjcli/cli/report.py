@@ -429,9 +429,11 @@ def register(app: typer.Typer) -> None:
 
 def _more_reports() -> None:
     """Reports kept in modules of their own (issue 20), registered here once."""
+    from rjcli.cli.report_annual import annual
     from rjcli.cli.report_sample import sample
 
     report_app.command("sample")(sample)
+    report_app.command("annual")(annual)
 
 
 _more_reports()
