@@ -450,3 +450,23 @@ def test_a_panel_asks_only_the_victims_side(casebook: CasebookUnderTest, tmp_pat
     result = plan(casebook, "2026-04-21")
     assert result.exit_code == 6
     assert f"rj consent {casebook.child} rj-participation yes" in plain(result.output)
+
+
+def test_overrides_are_counted_in_the_quarterly_report(casebook: CasebookUnderTest) -> None:
+    # issue 18: an override is "counted in reports"
+    with_manager(casebook)
+    ok(plan(casebook, "2026-04-20", "--override-by", MANAGER, "--override-reason",
+            "Victim leaves the area next week; consent form signed at the meeting"))
+    report = json_of(ok(casebook.run("report", "quarterly", "--quarter", "2025-Q4",
+                                     "--format", "json", "--explain")))
+    activity = next(s for s in report["sections"] if s["key"] == "activity")
+    table = next(t for t in activity["tables"] if t["key"] == "overrides")
+    rows = {r["key"]: r for r in table["rows"]}
+    assert rows["conference-plan"]["values"]["number"] == 1
+    assert rows["total"]["values"]["number"] == 1 and rows["close"]["values"]["number"] == 0
+    [cell] = [e for e in report["explain"] if (e["table"], e["row"]) == ("overrides",
+                                                                           "conference-plan")]
+    assert cell["cases"] == [casebook.victim]  # --explain: which case
+    text = plain(ok(casebook.run("report", "quarterly", "--quarter", "2025-Q4")).output)
+    assert "Safety gates a manager overrode" in text
+    assert "Victim leaves the area" not in text  # the reason is the record's, not the report's

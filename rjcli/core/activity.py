@@ -43,6 +43,8 @@ from rjcli.core.reports import (
     single,
     tally,
 )
+from rjcli.core.overridecounts import DEFINITION as OVERRIDES_DEFINITION
+from rjcli.core.overridecounts import overrides_table
 from rjcli.core.satisfaction import satisfaction_table
 
 STATUTORY = ("pre-sentence", "post-sentence")
@@ -342,10 +344,11 @@ def activity_section(work: Casework, period: Period, today: date, redactor: Reda
                            "Feedback forms returned by the victims allocated this quarter, by "
                            "how satisfied they were with the service."),
         complaints_table(cohort, today),
+        overrides_table(cohort, today),
     )
     return Section("activity", "Service activity",
                    f"Victims allocated from {period.words()}: {len(cohort)}.",
-                   tables, DEFINITIONS)
+                   tables, (*DEFINITIONS, OVERRIDES_DEFINITION))
 
 
 # --- timeliness ------------------------------------------------------------------------------
