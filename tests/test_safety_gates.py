@@ -470,3 +470,32 @@ def test_overrides_are_counted_in_the_quarterly_report(casebook: CasebookUnderTe
     text = plain(ok(casebook.run("report", "quarterly", "--quarter", "2025-Q4")).output)
     assert "Safety gates a manager overrode" in text
     assert "Victim leaves the area" not in text  # the reason is the record's, not the report's
+
+
+def test_somerset_closes_a_case_only_with_its_kpi_answers_recorded(
+        casebook: CasebookUnderTest) -> None:
+    # Somerset 5.3, 14.1: the KPI questionnaire "must be fully populated before the victim
+    # case is closed"; other profiles do not ask it
+    v = casebook.victim
+    settings = casebook.root / "rj.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "profile: national " in text
+    settings.write_text(text.replace("profile: national ", "profile: somerset "),
+                        encoding="utf-8")
+    refused = casebook.run("close", v, "--reason", "completed")
+    assert refused.exit_code == 6, refused.output
+    message = plain(refused.output)
+    assert "the KPI answers are not all recorded (Somerset 5.3, 14.1)" in message
+    assert "whether the victim wants information about the child's progress" in message
+    assert casebook.data(v)["status_history"][-1]["status"] == "open"
+    ok(casebook.run("consent", v, "progress-updates", "no", "--source", "phone call"))
+    still = plain(casebook.run("close", v, "--reason", "completed").output)
+    assert "child's progress" not in still and "the referral stage or disposal" in still
+    casebook.write(v, casebook.text(v).replace("referral:\n", "referral:\n  stage: pre-court\n",
+                                               1))
+    ok(casebook.run("close", v, "--reason", "completed"))
+
+
+def test_the_national_profile_closes_without_the_kpi_answers(
+        casebook: CasebookUnderTest) -> None:
+    ok(casebook.run("close", casebook.victim, "--reason", "completed"))

@@ -39,7 +39,10 @@ def _status_change(record: str, status: str, reason: str, day: str | None,
             raise BadInput(f"{record_id} is already {status}")
         append(tree, "status_history", entry)
         if status == "closed" and record_id.startswith("V-"):
-            overridden = hold("close", close_gaps(victim_from_dict(tree)), override,
+            from rjcli.storage.policy import load_policy
+
+            needs = load_policy(ctx.casebook).close_needs
+            overridden = hold("close", close_gaps(victim_from_dict(tree), needs), override,
                               f"closing {record_id}", needs_manager=False, entry=entry["id"])
             if overridden is not None:
                 append(tree, "overrides", overridden)

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from rjcli.core.dates import as_date, uk_date
+from rjcli.core.kpi import progress_answer
 from rjcli.core.model import Child, Consent, Victim, current_consent, log_entries
 from rjcli.core.problems import Problem
 from rjcli.core.risk import label_of, same_participant
@@ -326,10 +327,11 @@ def updates_owed(victim: Victim) -> list[date]:
     return owed
 
 
-def close_gaps(victim: Victim) -> list[str]:
-    """Promised progress updates not given, due or not yet (Somerset 7.6), and outcome
-    agreement items still open (Wait 'til Eight §7.7.2)."""
-    gaps = []
+def close_gaps(victim: Victim, needs: Sequence[str] = ()) -> list[str]:
+    """Promised progress updates not given, due or not yet (Somerset 7.6), outcome
+    agreement items still open (Wait 'til Eight §7.7.2), and what the profile's
+    ``close_needs`` ask for (``kpi-answers``: Somerset 5.3, 14.1)."""
+    gaps = kpi_answer_gaps(victim) if "kpi-answers" in needs else []
     owed = updates_owed(victim)
     if owed:
         listed = ", ".join(uk_date(p) for p in owed)
@@ -343,6 +345,25 @@ def close_gaps(victim: Victim) -> list[str]:
                             f"({item.get('action') or '?'}) is still open (Wait 'til Eight "
                             f"§7.7.2): rj agreement done|failed {victim.id} {item.get('n', n)}")
     return gaps
+
+
+def kpi_answer_gaps(victim: Victim) -> list[str]:
+    """The answers YJB KPI 10 counts that the record does not hold (Somerset 5.3: the KPI
+    questionnaire "must be fully populated before the victim case is closed"; rj's reading
+    of that questionnaire: the answers its KPI 10 lines read)."""
+    missing = []
+    if current_consent(victim.consents, "contact") is None:
+        missing.append("consent to be contacted (rj consent ID contact yes|no)")
+    if progress_answer(victim, date.max) == "not-asked":
+        missing.append("whether the victim wants information about the child's progress "
+                       "(rj consent ID progress-updates yes|no, or rj progress request)")
+    if not (victim.referral.stage or victim.referral.disposal):
+        missing.append("the referral stage or disposal, for the pre-court and statutory "
+                       "figures (rj edit ID: referral.stage)")
+    if not missing:
+        return []
+    return [f"the KPI answers are not all recorded (Somerset 5.3, 14.1): "
+            f"{'; '.join(missing)}"]
 
 
 # --- letters and the victim's contact preferences --------------------------------------------

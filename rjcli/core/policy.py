@@ -125,6 +125,9 @@ class Policy:
     """Every rule, enabled or not, in file order."""
     addons: tuple[str, ...] = ()
     """The add-ons switched on in rj.yaml."""
+    close_needs: tuple[str, ...] = ()
+    """What a victim's case needs recorded before it closes (``kpi-answers``: Somerset 5.3,
+    14.1), from the profile or one it extends."""
 
     @property
     def named(self) -> str:
@@ -143,7 +146,8 @@ def policy_from_plain(data: Mapping[str, Any]) -> Policy:
     in a form cheaper to read back than a pickle)."""
     rules = tuple(Rule(**{**r, "applies": Applies(**r["applies"])}) for r in data["rules"])
     return Policy(profile=data["profile"], title=data["title"], rules=rules,
-                  addons=tuple(data.get("addons") or ()))
+                  addons=tuple(data.get("addons") or ()),
+                  close_needs=tuple(data.get("close_needs") or ()))
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -227,7 +231,10 @@ def resolve_policy(
         rules[str(raw["id"])] = rule_from(raw, "rj.yaml")
     _check_attempts(rules.values())
     title = str(profiles[chosen].get("title", chosen))
-    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons))
+    needs = tuple(dict.fromkeys(str(n) for name in reversed(_chain(profiles, chosen))
+                                for n in profiles[name].get("close_needs") or ()))
+    return Policy(profile=chosen, title=title, rules=tuple(rules.values()), addons=tuple(addons),
+                  close_needs=needs)
 
 
 def _chain(profiles: Mapping[str, Mapping[str, Any]], chosen: str) -> list[str]:
