@@ -108,3 +108,26 @@ def test_a_rule_counting_from_the_last_supervision_is_due_and_met_by_rj_supervis
     assert case_checks("2026-06-30") == []  # met (a day late)
     [following] = case_checks("2026-09-30")  # the next counts from this supervision
     assert (following["due"], following["counts_from"]) == ("2026-09-29", "supervised 30 June 2026")
+
+
+def test_the_caseload_report_shows_supervision_overdue(casebook: CasebookUnderTest) -> None:
+    import json
+
+    _manager(casebook)
+    settings = casebook.root / "rj.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"^policy:\n  profile: national.*\n", QUARTERLY.lstrip(), text,
+                               count=1, flags=re.M), encoding="utf-8")
+    result = casebook.run("report", "caseload", "--format", "json", today="2026-07-15")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    by_rule = next(t for s in report["sections"] for t in s["tables"] if t["key"] != "workers")
+    rows = {r["key"]: r for r in by_rule["rows"]}
+    assert rows["case-check"]["values"][by_rule["columns"][0]["key"]] == 1
+    assert casebook.run("supervise", casebook.victim, "--manager", MANAGER, "--note",
+                        "Quarterly check: recording up to date", today="2026-07-15"
+                        ).exit_code == 0
+    again = json.loads(casebook.run("report", "caseload", "--format", "json",
+                                    today="2026-07-15").stdout)
+    by_rule = next(t for s in again["sections"] for t in s["tables"] if t["key"] != "workers")
+    assert "case-check" not in {r["key"] for r in by_rule["rows"]}
