@@ -9,6 +9,7 @@ The PDF tests need LibreOffice (``soffice``) and poppler (``pdftotext``, ``pdffo
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -410,3 +411,48 @@ def test_a_welsh_or_bilingual_letter_is_written_as_a_pdf(book: Path, tmp_path: P
                           text=True, check=True).stdout
     assert "Cau'r achos" in text and "Tudalen 1 o" in text
     assert ("Closing the case" in text) == (language == "both")
+
+
+def _every_kind() -> list[tuple[str, str]]:
+    from rjcli.core.letterkinds import KINDS
+
+    return [(k.name, who) for k in KINDS if k.record == "victim"
+            for who in ("adult", "under-18", "organisation", "family")
+            if k.name != "parent-consent" or who == "under-18"]
+
+
+SWEEP = pytest.mark.skipif(not os.environ.get("RJ_PDF_SWEEP"), reason=(
+    "every kind as a PDF takes about 2 s a letter: RJ_PDF_SWEEP=1 runs it (the default "
+    "suite converts the initial, closure and outcome-agreement letters)"))
+
+
+@SWEEP
+@NEEDS_OFFICE
+@NEEDS_POPPLER
+@pytest.mark.parametrize(("kind", "who"), _every_kind(),
+                         ids=[f"{k}-{w}" for k, w in _every_kind()])
+def test_every_kind_is_a_pdf_with_numbered_pages_one_font_and_no_stranded_sign_off(
+        tmp_path: Path, kind: str, who: str) -> None:
+    # the casebook of tests/test_letters_wording.py: every victim has what every kind needs
+    from test_letters_wording import VICTIMS as WHO
+    from test_letters_wording import _args
+    from test_letters_wording import write_casebook as wording_casebook
+
+    book = wording_casebook(tmp_path / "casebook")
+    record_id = WHO[who]
+    pdf = tmp_path / f"{record_id}-{kind}.pdf"
+    result = rj(book, "letter", kind, record_id, "--draft", "--out", str(pdf), *_args(kind))
+    assert result.exit_code == 0, result.output
+    pages = pdf_pages(pdf)
+    for n, page in enumerate(pages, start=1):
+        assert any(x.text == f"Page {n} of {len(pages)}" for x in page), f"page {n}"
+    furniture = re.compile(r"^(Page \d+ of \d+|Our reference: .*)$")
+    for n, page in enumerate(pages[1:], start=2):
+        body = [x.text for x in page if not furniture.match(x.text)]
+        assert body and not body[0].startswith(SIGN_OFF), f"page {n}: {body}"
+    assert not [x for x in pages[0] if "Civic Offices" in x.text and x.meets(WINDOW_MM)], \
+        "the service's address in the window"
+    assert len(font_families(pdf)) == 1
+    if who == "family":
+        words = " ".join(x.text for page in pages for x in page)
+        assert "assault" not in words.lower()
