@@ -139,3 +139,23 @@ def test_monitoring_never_appears_in_a_letter(tmp_path: Path) -> None:
     assert "Helen Marchbank" in written or "Mrs Marchbank" in written or "Helen" in written
     shown = [s for s in ("Nigerian", "Caribbean", "isabilit", "female", "Yoruba") if s in written]
     assert shown == []
+
+
+def test_the_quarterly_report_counts_the_monitoring_details_and_prints_none(
+        casebook: CasebookUnderTest) -> None:
+    # issue 19: monitoring fields "as counts only, the reports" (Somerset 5.2)
+    import json
+
+    _with_categories(casebook)
+    assert casebook.run("victim", "set", casebook.victim, *EVERYTHING).exit_code == 0
+    result = casebook.run("report", "quarterly", "--quarter", "2025-Q4", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    activity = next(s for s in report["sections"] if s["key"] == "activity")
+    table = next(t for t in activity["tables"] if t["key"] == "monitoring")
+    rows = {r["key"]: r["values"]["number"] for r in table["rows"]}
+    assert rows["ethnicity:Black, Black British, Caribbean or African"] == 1
+    assert rows["sex:female"] == 1 and rows["disability:yes"] == 1
+    assert rows["ethnicity:not-recorded"] == 0
+    text = casebook.run("report", "quarterly", "--quarter", "2025-Q4").output
+    assert "Nigerian heritage" not in text  # the self-defined words are never printed

@@ -43,6 +43,8 @@ from rjcli.core.reports import (
     single,
     tally,
 )
+from rjcli.core.monitoringcounts import DEFINITION as MONITORING_DEFINITION
+from rjcli.core.monitoringcounts import monitoring_table
 from rjcli.core.overridecounts import DEFINITION as OVERRIDES_DEFINITION
 from rjcli.core.overridecounts import overrides_table
 from rjcli.core.satisfaction import satisfaction_table
@@ -345,10 +347,11 @@ def activity_section(work: Casework, period: Period, today: date, redactor: Reda
                            "how satisfied they were with the service."),
         complaints_table(cohort, today),
         overrides_table(cohort, today),
+        monitoring_table(cohort),
     )
     return Section("activity", "Service activity",
                    f"Victims allocated from {period.words()}: {len(cohort)}.",
-                   tables, (*DEFINITIONS, OVERRIDES_DEFINITION))
+                   tables, (*DEFINITIONS, OVERRIDES_DEFINITION, MONITORING_DEFINITION))
 
 
 # --- timeliness ------------------------------------------------------------------------------
