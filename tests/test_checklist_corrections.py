@@ -107,6 +107,17 @@ def test_communication_needs_are_a_support_need_not_a_risk(casebook: CasebookUnd
     assert due == []
 
 
+def test_barriers_to_taking_part_are_support_needs_in_every_conference_checklist() -> None:
+    """Mental health, language, disability or communication that make taking part hard call
+    for support (YJB §16), as the suitability question now does; they were risks that held
+    conference preparation. The manager still approves every assessment (W8 §5.9)."""
+    conference, participants = questions("conference"), questions("participants")
+    for found in (conference["child-barriers"], conference["victim-barriers"],
+                  conference["supporter-barriers"], participants["vulnerability"]):
+        assert found.get("support_if") == "yes" and "risk_if" not in found
+        assert "YJB §16" in found["help"]
+
+
 # --- what the victim says may reach the court (Wokingham PSR 3; Tower Hamlets; Somerset 9.2) -----
 
 

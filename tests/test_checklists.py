@@ -85,7 +85,7 @@ def all_answered(checklist: Checklist, **risky: str) -> dict[str, Answer]:
     for q in checklist.questions:
         if q.type == "text":
             word = "none"
-        elif q.risk_if == "yes":
+        elif q.risk_if == "yes" or q.support_if == "yes":
             word = "no"
         else:
             word = "yes"
@@ -138,7 +138,7 @@ def test_duplicate_question_ids_are_reported() -> None:
     ]
 
 
-def test_conference_has_five_sections_and_every_yes_no_has_risk_if() -> None:
+def test_conference_has_five_sections_and_every_yes_no_is_a_risk_or_a_support_need() -> None:
     conference = load("conference")
     sections = {q.section_id for q in conference.questions}
     assert sections == {"offence", "child", "victim", "supporters", "venue"}
@@ -146,7 +146,7 @@ def test_conference_has_five_sections_and_every_yes_no_has_risk_if() -> None:
     assert conference.applies_to == ("victim", "child")
     for q in conference.questions:
         if q.type == "yes-no":
-            assert q.risk_if in ("yes", "no"), q.id
+            assert q.risk_if in ("yes", "no") or q.support_if == "yes", q.id
 
 
 def test_conference_polarity() -> None:

@@ -90,8 +90,8 @@ def test_answers_file_saves_the_whole_assessment(cb: CasebookUnderTest, tmp_path
 
 def test_answers_on_stdin_and_a_named_participant(cb: CasebookUnderTest) -> None:
     text = answers_yaml(safe_answers(**{"victim-informed-consent": "not known",
-                                        "victim-barriers": {"answer": "unknown",
-                                                            "note": "Ask her GP"}}),
+                                        "victim-risk-to-child": {"answer": "unknown",
+                                                                "note": "Ask her GP"}}),
                         rating="low", rating_reasons="Nothing of concern")
     problem = cb.run("risk", "run", cb.victim, "--checklist", "conference",
                      "--participant", "victim's supporter: sister", input=text)
@@ -106,7 +106,7 @@ def test_answers_on_stdin_and_a_named_participant(cb: CasebookUnderTest) -> None
     assert result.exit_code == 0, result.output
     [entry] = cb.data(cb.victim)["assessments"]
     assert entry["participant"] == "victim's supporter: sister"
-    barriers = next(a for a in entry["answers"] if a["question"] == "victim-barriers")
+    barriers = next(a for a in entry["answers"] if a["question"] == "victim-risk-to-child")
     assert (barriers["answer"], barriers["risk"], barriers["note"]) == ("unknown", True,
                                                                         "Ask her GP")
     assert entry["rating"] == "LOW"
