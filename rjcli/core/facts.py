@@ -167,10 +167,11 @@ def stage_on(case: Case, day: date) -> str | None:
 
 
 def static_flags(case: Case) -> set[str]:
-    """Flags with no dated history: read as the record holds them now."""
+    """Flags with no dated history: read as the record holds them now (a child's case:
+    ``has-victim`` while a victim is linked to it)."""
     v = case.victim
     if v is None:
-        return set()
+        return {"has-victim"} if case.child is not None and case.child.victims else set()
     flags = set()
     if v.kind == "under-18":
         flags.add("under-18")
@@ -189,7 +190,7 @@ def flags_on(case: Case, day: date) -> set[str]:
     """Every flag of the case as it stood on ``day``."""
     v = case.victim
     if v is None:
-        return set()
+        return static_flags(case)
     flags = static_flags(case)
     if phone_failed_on(v, day):
         flags.add("phone-failed")
@@ -240,7 +241,7 @@ class Facts:
     def flags(self, day: date) -> frozenset[str]:
         found = self._flags.get(day)
         if found is None:
-            flags = set(self._static) if self.case.victim is not None else set()
+            flags = set(self._static)
             if self.case.victim is not None:
                 if self.phone_failed(day):
                     flags.add("phone-failed")
