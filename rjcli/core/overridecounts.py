@@ -9,7 +9,7 @@ from datetime import date
 
 from rjcli.core.gates import GATES
 from rjcli.core.model import Victim
-from rjcli.core.reports import Column, Row, Table, dated, entries, single, tally
+from rjcli.core.reports import Column, Table, dated, entries, single, tally
 
 DEFINITION = ("Safety gates a manager overrode: the overrides recorded (rj's --override-by "
               "and --override-reason) on the victims allocated in the quarter, by the step "
