@@ -333,8 +333,6 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         # V-0001's items due 20 May (on time), 30 May (late), 15 June (failed, victim told
         # 16 June: late) and 25 May (done, no date: not met); item 4 is due in August
         ("agreement-action", 4, 1, 2, 1, 75.0),
-        # C-0005 due 12 May, first contact 14 May; C-0006 due 18 June, met 10 June
-        ("child-first-contact", 2, 1, 1, 0, 50.0),
         # V-0001's conference (feedback in 3 days); V-0005's panel 20 May, feedback 29 May
         ("conference-feedback", 2, 1, 1, 0, 50.0),
         # V-0001's 20 May update, given that day; V-0003's 15 June update, never given (her
@@ -344,6 +342,9 @@ def test_timeliness_per_rule_worst_first(book: Book) -> None:
         # V-0008 not met (V-0012's falls due in July)
         ("first-contact", 8, 6, 1, 1, 25.0),
         ("agreement-copy", 1, 1, 0, 0, 0.0),    # copies sent 7 May, due 8 May
+        # C-0006 due 18 June, met 10 June; C-0005 has no victim, so no such duty (issue 18:
+        # it fell due 12 May and was met late before the rule asked for a linked victim)
+        ("child-first-contact", 1, 1, 0, 0, 0.0),
         ("home-service-liaison", 0, 0, 0, 0, None),  # no victim lives in another area
         ("risk-approval", 0, 0, 0, 0, None),
         ("risk-approval-child", 0, 0, 0, 0, None),  # no risk found with the child
@@ -549,7 +550,7 @@ def test_explain_lists_the_cases_behind_each_figure_only_when_asked(book: Book) 
         ["V-0001", "V-0003", "V-0007", "V-0008"]
     assert behind[("kpi10", "kpi10", "children_with_victims", "number")] == ["C-0001", "C-0002"]
     assert behind[("activity", "first-contact", "late", "victims")] == ["V-0005"]
-    assert behind[("timeliness", "timeliness", "child-first-contact", "late")] == ["C-0005"]
+    assert behind[("timeliness", "timeliness", "child-first-contact", "on-time")] == ["C-0006"]
     screen = plain(book.run("quarterly", *Q1, "--explain").stdout)
     assert "Victims engaged with restorative justice opportunities / All: V-0001" in screen
     assert "INTERNAL" in screen
