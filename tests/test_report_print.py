@@ -154,3 +154,7 @@ def test_the_trends_of_four_quarters_print_cleanly(tmp_path: Path) -> None:
                           tmp_path)
     check_pages(texts, data, "2025-Q2 to 2026-Q1")
     assert "Per cent" in texts[0] and "Quarter" in texts[0]  # the chart is on the first page
+    # and its legend beside it: the print style once sized the legend's little line marks
+    # as large as the chart, which pushed the legend over a page and a half
+    first = " ".join(texts[0].split())
+    assert "Lines: each figure by quarter" in first  # the chart's caption, after its legend

@@ -59,7 +59,7 @@ PRINT_CSS = """
   th, td { padding: 1.5pt 5pt; }
   p.note { margin: 2pt 0 5pt; font-size: 8.5pt; }
   figure { margin: 2pt 0 6pt; break-inside: avoid; page-break-inside: avoid; }
-  figure svg { width: 145mm; height: auto; }
+  figure > svg { width: 145mm; height: auto; }  /* the chart, not its legend's marks */
   figcaption { font-size: 8pt; }
   .block { break-inside: auto; page-break-inside: auto; }
   .definitions { font-size: 8.5pt; }
