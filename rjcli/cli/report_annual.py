@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from rjcli.cli.context import current
-from rjcli.errors import BadInput
 
 
 def annual(
@@ -36,9 +35,16 @@ def annual(
     No names, dates of birth or record ids are printed (unless --explain).
     Example: rj report annual --year 2026 --format html
     """
-    from rjcli.cli.report import _check_format, emit, load_quarter, load_six_monthly, question_texts
+    from rjcli.cli.report import (
+        _check_format,
+        _code_period,
+        emit,
+        load_quarter,
+        load_six_monthly,
+        question_texts,
+    )
     from rjcli.core.annual import annual_report, quarters_of
-    from rjcli.core.coderights import code_section, financial_year
+    from rjcli.core.coderights import code_section
     from rjcli.core.reports import quarterly_report
     from rjcli.core.satisfaction import six_monthly_report
     from rjcli.storage.coderights import load_code_rights
@@ -46,14 +52,9 @@ def annual(
 
     ctx = current()
     fmt = _check_format(fmt)
-    if year is None:
-        last = ctx.today.year - (1 if ctx.today.month >= 4 else 2)
-        year = last
-    if not 2000 <= year <= 2100:
-        raise BadInput(f"--year {year} is not a financial year",
-                       hint="write the year it starts in: --year 2026 is April 2026 to March "
-                            "2027")
-    period = financial_year(year)
+    if year is None:  # the last complete financial year
+        year = ctx.today.year - (1 if ctx.today.month >= 4 else 2)
+    period = _code_period(None, None, year, ctx.today)  # checks --year as rj report code does
     service = ctx.casebook.config.service.name
     work, problems = load_quarter(ctx, period)
     calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
