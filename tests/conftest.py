@@ -282,6 +282,14 @@ def victim_factory(casebook: CasebookUnderTest) -> Callable[..., str]:
     return make
 
 
+def generated_casebook(tmp_path_factory: pytest.TempPathFactory, seed: int,
+                       victims: int = 120, children: int = 60) -> Path:
+    """A fictional casebook made by bench/generate.py (for a module's tests to copy)."""
+    root = tmp_path_factory.mktemp("generated") / "casebook"
+    load_bench_generate().generate(root, victims=victims, children=children, seed=seed)
+    return root
+
+
 def load_bench_generate() -> Any:
     """bench/generate.py as a module (the benchmark's casebook generator)."""
     import importlib.util

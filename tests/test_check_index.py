@@ -35,11 +35,9 @@ def same_answer(root, today=TODAY):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from conftest import load_bench_generate
+    from conftest import generated_casebook
 
-    root = tmp_path_factory.mktemp("generated") / "casebook"
-    load_bench_generate().generate(root, victims=120, children=60, seed=7)
-    return root
+    return generated_casebook(tmp_path_factory, seed=7)
 
 
 @pytest.fixture

@@ -40,11 +40,9 @@ def answers(root, cache=True):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from conftest import load_bench_generate
+    from conftest import generated_casebook
 
-    root = tmp_path_factory.mktemp("generated") / "casebook"
-    load_bench_generate().generate(root, victims=120, children=60, seed=5)
-    return root
+    return generated_casebook(tmp_path_factory, seed=5)
 
 
 @pytest.fixture

@@ -35,11 +35,9 @@ def same_reports(root):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from conftest import load_bench_generate
+    from conftest import generated_casebook
 
-    root = tmp_path_factory.mktemp("generated") / "casebook"
-    load_bench_generate().generate(root, victims=120, children=60, seed=11)
-    return root
+    return generated_casebook(tmp_path_factory, seed=11)
 
 
 @pytest.fixture
