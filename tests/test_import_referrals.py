@@ -204,3 +204,63 @@ def test_a_value_the_record_schema_refuses_is_named_by_row_and_column(
     assert result.exit_code == 2
     assert "row 2, column email: email: 'not an email' does not match" in plain(result.output)
     assert victim_files(casebook) == before
+
+
+DETAILS_HEADER = ["name", "consent_contact", "child_id", "title", "ethnicity",
+                  "ethnicity_category", "sex", "disability", "communication needs", "language",
+                  "interpreter", "officer", "officer_phone", "officer_email"]
+
+
+def _with_categories(casebook: CasebookUnderTest) -> None:
+    with (casebook.root / "rj.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("\nmonitoring:\n  ethnicity_categories:\n    - White\n"
+                       "    - Mixed or multiple ethnic groups\n")
+
+
+def test_the_monitoring_communication_and_officer_columns_are_recorded(
+        casebook: CasebookUnderTest, tmp_path: Path) -> None:
+    # issue 19: the new fields "in the schema, rj victim new, the import, rj show"
+    _with_categories(casebook)
+    child_before = casebook.text(casebook.child)
+    file = write_csv(tmp_path / "details.csv", [DETAILS_HEADER, [
+        "Nia Example", "yes", casebook.child, "Ms", "White Welsh", "white", "female", "no",
+        "Uses British Sign Language", "BSL", "yes", "PC Ola Birch", "07700 900888",
+        "ola.birch@example.org"]])
+    result = casebook.run("import", "referrals", str(file))
+    assert result.exit_code == 0, result.output
+    victim_id = next(iter(victim_files(casebook) - {f"{casebook.victim}.yaml"}))[:-5]
+    data = casebook.data(victim_id)
+    assert data["title"] == "Ms"
+    assert data["ethnicity"] == "White Welsh"
+    assert data["monitoring"] == {"ethnicity_category": "White", "sex": "female",
+                                  "disability": "no"}
+    assert data["communication"] == {"needs": "Uses British Sign Language", "language": "BSL",
+                                     "interpreter": True}
+    assert data["police_officer"] == {"name": "PC Ola Birch", "phone": "07700 900888",
+                                      "email": "ola.birch@example.org"}
+    linked = casebook.text(casebook.child)
+    assert victim_id in linked and linked != child_before
+    assert not [s for s in ("White Welsh", "Sign Language", "Ola Birch", "900888")
+                if s in linked]
+
+
+def test_a_bad_detail_is_named_by_row_and_column(casebook: CasebookUnderTest,
+                                                  tmp_path: Path) -> None:
+    _with_categories(casebook)
+    before = victim_files(casebook)
+    good = ["Nia Example", "yes", casebook.child, "", "", "", "", "", "", "", "", "", "", ""]
+    file = write_csv(tmp_path / "details.csv", [
+        DETAILS_HEADER, good,
+        ["Ola Example", "yes", casebook.child, "Sir", "", "Whte", "", "", "", "", "", "", "", ""],
+        ["Pat Example", "yes", casebook.child, "", "", "", "", "maybe", "", "", "perhaps",
+         "", "", ""]])
+    result = casebook.run("import", "referrals", str(file))
+    assert result.exit_code == 2, result.output
+    out = plain(result.output)
+    assert "row 3, column ethnicity_category: 'Whte' is not one of the service's ethnicity " \
+           "categories" in out
+    assert "row 3, column title:" in out
+    assert "row 4, column disability:" in out and "prefers-not-to-say" in out
+    assert "row 4, column interpreter: 'perhaps' is not yes or no" in out
+    assert "2 of 3 rows are not valid; nothing was imported" in out
+    assert victim_files(casebook) == before

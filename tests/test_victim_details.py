@@ -159,3 +159,57 @@ def test_the_quarterly_report_counts_the_monitoring_details_and_prints_none(
     assert rows["ethnicity:not-recorded"] == 0
     text = casebook.run("report", "quarterly", "--quarter", "2025-Q4").output
     assert "Nigerian heritage" not in text  # the self-defined words are never printed
+
+
+NEW_VICTIM = ("victim", "new", "--name", "Ada Newcase", "--consent-contact", "yes",
+              "--allocated", "01/04/2026", "--worker", "Sam Worker")
+
+
+def _new_victim_id(casebook: CasebookUnderTest, before: set[str]) -> str:
+    made = {p.stem for p in (casebook.root / "victims").glob("*.yaml")} - before
+    assert len(made) == 1, made
+    return made.pop()
+
+
+def test_victim_new_records_the_same_fields_as_victim_set(casebook: CasebookUnderTest) -> None:
+    # issue 19: the fields "in the schema, rj victim new, the import, rj show"
+    _with_categories(casebook)
+    before = {p.stem for p in (casebook.root / "victims").glob("*.yaml")}
+    child_before = casebook.text(casebook.child)
+    result = casebook.run(*NEW_VICTIM, "--child", casebook.child, *EVERYTHING)
+    assert result.exit_code == 0, result.output
+    new = _new_victim_id(casebook, before)
+    data = casebook.data(new)
+    assert data["ethnicity"] == "Black British (Nigerian heritage)"
+    assert data["monitoring"] == {
+        "ethnicity_category": "Black, Black British, Caribbean or African",
+        "sex": "female", "disability": "yes"}
+    assert data["communication"] == {"needs": "Hard of hearing: face her when speaking",
+                                     "language": "Yoruba", "interpreter": True}
+    assert data["police_officer"]["name"] == "PC Dana Reeve"
+    assert str(data["police_officer"]["spoken_to"]) == "2026-04-01"
+    shown = plain(casebook.run("show", new).output)
+    assert "Communication: Hard of hearing: face her when speaking; language Yoruba, " \
+           "interpreter needed" in shown
+    assert "Police officer in the case: PC Dana Reeve" in shown
+    linked = casebook.text(casebook.child)
+    assert new in linked and linked != child_before
+    assert not [s for s in ("Nigerian", "Yoruba", "Dana Reeve", "900555", "Hard of hearing")
+                if s in linked]
+    assert casebook.run("check").exit_code == 0
+
+
+def test_victim_new_refuses_a_bad_detail_and_writes_nothing(casebook: CasebookUnderTest) -> None:
+    _with_categories(casebook)
+    before = {p.stem for p in (casebook.root / "victims").glob("*.yaml")}
+    child_before = casebook.text(casebook.child)
+    result = casebook.run(*NEW_VICTIM, "--child", casebook.child,
+                          "--ethnicity-category", "Whte", "--disability", "maybe",
+                          "--officer-spoken-to", "2027-01-01")
+    assert result.exit_code == 2, result.output
+    said = plain(result.output)
+    assert "'Whte' is not one of the service's ethnicity categories" in said
+    assert "yes, no, not-known, prefers-not-to-say" in said
+    assert "--officer-spoken-to 2027-01-01 is after today" in said
+    assert {p.stem for p in (casebook.root / "victims").glob("*.yaml")} == before
+    assert casebook.text(casebook.child) == child_before

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from rjcli.cli._details import (
+    CommunicationNeeds,
+    Disability,
+    Ethnicity,
+    EthnicityCategory,
+    Interpreter,
+    Language,
+    Officer,
+    OfficerContact,
+    OfficerNote,
+    OfficerSpokenTo,
+    Sex,
+    checked_details,
+)
 from rjcli.cli.context import current, interactive, parse_day
 from rjcli.core.ids import normalise_record_id
 from rjcli.core.records import (
@@ -16,6 +31,7 @@ from rjcli.core.records import (
     new_victim_problems,
     new_victim_record,
 )
+from rjcli.core.victimdetails import DetailsChange
 from rjcli.errors import BadInput, RecordNotFound
 from rjcli.render.terminal import escape, print_json, say
 
@@ -151,11 +167,24 @@ def victim_new(
         help="The representative's title for letters (Mrs, Mr, Ms, Mx, Dr, Miss).")] = None,
     home_service: Annotated[str | None, typer.Option(help="Out of area: the victim's home YJS.")] = None,
     entitlement: Annotated[list[str] | None, typer.Option(help="Enhanced entitlement (repeatable): vulnerable, intimidated, persistently-targeted, serious-offence, bereaved.")] = None,
+    ethnicity: Ethnicity = None,
+    ethnicity_category: EthnicityCategory = None,
+    sex: Sex = None,
+    disability: Disability = None,
+    communication_needs: CommunicationNeeds = None,
+    language: Language = None,
+    interpreter: Interpreter = None,
+    officer: Officer = None,
+    officer_phone: OfficerContact = None,
+    officer_email: OfficerContact = None,
+    officer_spoken_to: OfficerSpokenTo = None,
+    officer_note: OfficerNote = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new record as JSON.")] = False,
 ) -> None:
     """Open a victim's case from the allocation and the police form (YOT1).
 
-    Missing details are asked for at a terminal, never in a script.
+    Missing details are asked for at a terminal, never in a script. Monitoring,
+    communication and police-officer details take the options of rj victim set.
     Example: rj victim new --name "Ann Example" --child C-0001 --allocated 2026-04-01
     --worker "Jo Whitlock" --consent-contact yes --phone "07700 900001"
     """
@@ -199,7 +228,16 @@ def victim_new(
         parent_title=parent_title, representative_title=representative_title,
         offence_for_letters=offence_for_letters, offence_category=offence_category,
     )
-    problems = new_victim_problems(fields, ctx.today) + _category_problems(offence_category)
+    detail_problems, details = checked_details(DetailsChange(
+        ethnicity=ethnicity, ethnicity_category=ethnicity_category, sex=sex,
+        disability=disability, communication_needs=communication_needs, language=language,
+        interpreter=interpreter, officer=officer, officer_phone=officer_phone,
+        officer_email=officer_email, officer_note=officer_note,
+        officer_spoken_to=parse_day(officer_spoken_to, ctx.today, "--officer-spoken-to")),
+        ctx.today)
+    fields = replace(fields, details=tuple(details))
+    problems = (new_victim_problems(fields, ctx.today) + _category_problems(offence_category)
+                + detail_problems)
     if problems:
         raise BadInput("; ".join(problems))
     from rjcli.storage.journal import together

@@ -7,35 +7,40 @@ from typing import Annotated, Any
 
 import typer
 
+from rjcli.cli._details import (
+    CommunicationNeeds,
+    Disability,
+    Ethnicity,
+    EthnicityCategory,
+    Interpreter,
+    Language,
+    Officer,
+    OfficerContact,
+    OfficerNote,
+    OfficerSpokenTo,
+    Sex,
+    checked_details,
+)
 from rjcli.cli._work import done, refuse, save, victim_arg
 from rjcli.cli.context import current, parse_day
 from rjcli.cli.records import victim_app
-from rjcli.core.victimdetails import DetailsChange, details_problems, details_updates
-
-Text = Annotated[str | None, typer.Option(show_default=False)]
-
-
-def _categories() -> list[str]:
-    """The service's ethnicity categories (rj.yaml ``monitoring: ethnicity_categories``)."""
-    monitoring = current().casebook.config.raw.get("monitoring")
-    listed = monitoring.get("ethnicity_categories") if isinstance(monitoring, dict) else None
-    return [str(c) for c in listed] if isinstance(listed, list) else []
+from rjcli.core.victimdetails import DetailsChange, given
 
 
 def victim_set(
     record: Annotated[str, typer.Argument(help="The victim's record id.")],
-    ethnicity: Annotated[str | None, typer.Option(help="Self-defined ethnicity, in the victim's own words (Somerset 5.2).", show_default=False)] = None,
-    ethnicity_category: Annotated[str | None, typer.Option(help="The service's category (listed in rj.yaml under monitoring: ethnicity_categories).", show_default=False)] = None,
-    sex: Annotated[str | None, typer.Option(help="female, male, other, not-known.", show_default=False)] = None,
-    disability: Annotated[str | None, typer.Option(help="yes, no, not-known, prefers-not-to-say.", show_default=False)] = None,
-    communication_needs: Annotated[str | None, typer.Option(help="How to communicate with them: hearing, sight, reading, speech and language.", show_default=False)] = None,
-    language: Annotated[str | None, typer.Option(help="Their language, when it is not English.", show_default=False)] = None,
-    interpreter: Annotated[bool | None, typer.Option("--interpreter/--no-interpreter", help="Whether an interpreter is needed.", show_default=False)] = None,
-    officer: Annotated[str | None, typer.Option(help="The police officer in the case (name, rank, number).", show_default=False)] = None,
-    officer_phone: Text = None,
-    officer_email: Text = None,
-    officer_spoken_to: Annotated[str | None, typer.Option(help="When the officer was spoken to (Somerset 6.2: before contacting the victim).", show_default=False)] = None,
-    officer_note: Annotated[str | None, typer.Option(help="What the officer said: the impact statement, whether contact is appropriate.", show_default=False)] = None,
+    ethnicity: Ethnicity = None,
+    ethnicity_category: EthnicityCategory = None,
+    sex: Sex = None,
+    disability: Disability = None,
+    communication_needs: CommunicationNeeds = None,
+    language: Language = None,
+    interpreter: Interpreter = None,
+    officer: Officer = None,
+    officer_phone: OfficerContact = None,
+    officer_email: OfficerContact = None,
+    officer_spoken_to: OfficerSpokenTo = None,
+    officer_note: OfficerNote = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Set a victim's self-defined ethnicity and monitoring details, communication needs
@@ -59,9 +64,10 @@ def victim_set(
         interpreter=interpreter, officer=officer, officer_phone=officer_phone,
         officer_email=officer_email, officer_note=officer_note,
         officer_spoken_to=parse_day(officer_spoken_to, ctx.today, "--officer-spoken-to"))
-    categories = _categories()
-    refuse(details_problems(change, categories, ctx.today), hint="nothing was written")
-    updates = details_updates(change, categories)
+    problems, updates = checked_details(change, ctx.today)
+    if not given(change):
+        problems.insert(0, "nothing to set: give at least one option (rj victim set --help)")
+    refuse(problems, hint="nothing was written")
 
     def mutate(tree: Any) -> None:
         from rjcli.storage.edits import set_in

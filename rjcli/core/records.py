@@ -17,6 +17,7 @@ from rjcli.core.age import age_on, child_age_problem, is_under_18, victim_age_pr
 from rjcli.core.dates import format_datetime
 from rjcli.core.greeting import TITLES
 from rjcli.core.text import name_problem
+from rjcli.core.victimdetails import details_tree
 
 NewId = Callable[[], str]
 """Supplies a fresh entry id (the storage layer passes a ULID maker)."""
@@ -83,6 +84,9 @@ class NewVictim:
     representative_title: str | None = None
     offence_for_letters: str | None = None
     offence_category: str | None = None
+    details: tuple[tuple[tuple[str, ...], Any], ...] = ()
+    """Monitoring, communication and police-officer details, checked and in the record's
+    words (core/victimdetails.py ``details_updates``)."""
 
 
 def new_victim_problems(v: NewVictim, today: date) -> list[str]:
@@ -165,6 +169,7 @@ def new_victim_record(record_id: str, v: NewVictim, new_id: NewId, today: date, 
         "home_service": v.home_service,
         "offence_for_letters": v.offence_for_letters,
         "offence_category": v.offence_category,
+        **details_tree(v.details),
         "children": [_compact({"child": c, "offence": v.offence}) for c in v.children],
         "referral": referral,
         "consents": [consent_entry(new_id, "contact", v.consent_contact, v.allocated,

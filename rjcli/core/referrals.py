@@ -19,10 +19,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from rjcli.core.age import kind_for_age
 from rjcli.core.records import NewChild, NewVictim, new_child_problems, new_victim_problems
 from rjcli.core.staff import match_staff
+from rjcli.core.victimdetails import DetailsChange, detail_problems, details_updates
 from rjcli.core.when import NotUnderstood, parse_date
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -47,6 +49,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("parent_phone", "the parent or guardian's phone"),
     ("representative", "named representative (needed for a corporate victim)"),
     ("representative_role", "the representative's role"),
+    ("title", "title for letters: Mrs, Mr, Ms, Mx, Dr or Miss"),
+    ("salutation", "the greeting letters use instead: Dear Margaret"),
+    ("offence_for_letters", "the offence in plain words a letter may print"),
+    ("ethnicity", "self-defined ethnicity, in the victim's own words (Somerset 5.2)"),
+    ("ethnicity_category", "the service's ethnicity category (rj.yaml monitoring: "
+                           "ethnicity_categories)"),
+    ("sex", "female, male, other, not-known"),
+    ("disability", "yes, no, not-known, prefers-not-to-say"),
+    ("communication_needs", "how to communicate with them: hearing, sight, reading, speech"),
+    ("language", "their language, when it is not English"),
+    ("interpreter", "yes or no: whether an interpreter is needed"),
+    ("officer", "the police officer in the case (name, rank, number)"),
+    ("officer_phone", "the officer's phone"),
+    ("officer_email", "the officer's e-mail address"),
     ("child_id", "the child's record id (C-...), if the child has one"),
     ("child_name", "else the child's full name ..."),
     ("child_dob", "... and date of birth: an existing child's record matching both, "
@@ -156,7 +172,8 @@ _MESSAGE_COLUMNS = (
     ("consent to contact", "consent_contact"), ("referral source", "source"),
     ("kind", "kind"), ("stage", "stage"), ("disposal", "disposal"), ("name is needed", "name"),
     ("allocation date", "allocated"), ("parent", "parent"), ("representative", "representative"),
-    ("date of birth", "dob"), ("born", "dob"), ("age", "dob"),
+    ("date of birth", "dob"), ("born", "dob"), ("age", "dob"), ("salutation", "salutation"),
+    ("offence-for-letters", "offence_for_letters"), ("title", "title"),
 )
 
 
@@ -194,6 +211,30 @@ class _Row:
         except NotUnderstood as exc:
             self.fail(column, f"{exc} (dates are read day first: 05/06/2026)")
             return None
+
+    def yes_no(self, column: str) -> bool | None:
+        value = (self.text(column) or "").casefold()
+        if value in ("yes", "y", "true"):
+            return True
+        if value in ("no", "n", "false"):
+            return False
+        if value:
+            self.fail(column, f"'{self.text(column)}' is not yes or no")
+        return None
+
+    def details(self, categories: Sequence[str]) -> tuple[tuple[tuple[str, ...], Any], ...]:
+        """The monitoring, communication and officer columns, checked (core/victimdetails)."""
+        change = DetailsChange(
+            ethnicity=self.text("ethnicity"), ethnicity_category=self.text("ethnicity_category"),
+            sex=(self.text("sex") or "").casefold() or None,
+            disability=(self.text("disability") or "").casefold() or None,
+            communication_needs=self.text("communication_needs"),
+            language=self.text("language"), interpreter=self.yes_no("interpreter"),
+            officer=self.text("officer"), officer_phone=self.text("officer_phone"),
+            officer_email=self.text("officer_email"))
+        for column, message in detail_problems(change, categories, self.today):
+            self.fail(column, message.replace(f"--{column.replace('_', '-')} ", ""))
+        return tuple(details_updates(change, categories))
 
     def staff(self, column: str, staff: Sequence[str], formerly: Mapping[str, str],
               default: str | None) -> str | None:
@@ -238,6 +279,8 @@ class Casebook:
     formerly: Mapping[str, str] = field(default_factory=dict)
     worker: str | None = None
     """Who is importing: the default allocated worker."""
+    ethnicity_categories: Sequence[str] = ()
+    """The service's ethnicity categories (rj.yaml ``monitoring``)."""
 
 
 def plan_import(table: Sequence[Sequence[str]], today: date, casebook: Casebook) -> ImportPlan:
@@ -334,7 +377,9 @@ def _plan_row(row: _Row, casebook: Casebook, plan: ImportPlan
         stage=row.text("stage"), source=row.text("source"), disposal=row.text("disposal"),
         sentence_date=sentenced, parent_name=row.text("parent"),
         parent_phone=row.text("parent_phone"), representative_name=row.text("representative"),
-        representative_role=row.text("representative_role"),
+        representative_role=row.text("representative_role"), title=row.text("title"),
+        salutation=row.text("salutation"), offence_for_letters=row.text("offence_for_letters"),
+        details=row.details(casebook.ethnicity_categories),
     )
     if consent:
         for message in new_victim_problems(fields, row.today):

@@ -59,6 +59,13 @@ class DetailsChange:
     """What they said: the impact statement, whether contact is appropriate."""
 
 
+def ethnicity_categories(settings: Mapping[str, Any]) -> list[str]:
+    """The service's ethnicity categories (rj.yaml ``monitoring: ethnicity_categories``)."""
+    monitoring = settings.get("monitoring")
+    listed = monitoring.get("ethnicity_categories") if isinstance(monitoring, Mapping) else None
+    return [str(c) for c in listed] if isinstance(listed, list) else []
+
+
 def category_of(typed: str, categories: Sequence[str]) -> str | None:
     """The service's spelling of ``typed`` (case and spacing forgiven), or None."""
     def fold(text: str) -> str:
@@ -67,28 +74,35 @@ def category_of(typed: str, categories: Sequence[str]) -> str | None:
     return next((c for c in categories if fold(c) == fold(typed)), None)
 
 
-def details_problems(change: DetailsChange, categories: Sequence[str], today: date) -> list[str]:
-    """Everything wrong with the change at once (an empty list: it can be saved)."""
-    problems: list[str] = []
-    if not any(value is not None for value in vars(change).values()):
-        problems.append("nothing to set: give at least one option (rj victim set --help)")
+def detail_problems(change: DetailsChange, categories: Sequence[str], today: date
+                    ) -> list[tuple[str, str]]:
+    """(field, message) for every value given that cannot be recorded (errors as values;
+    the field is the ``DetailsChange`` name, so an import can name its column)."""
+    problems: list[tuple[str, str]] = []
     if change.ethnicity_category is not None:
         if not categories:
-            problems.append("rj.yaml lists no ethnicity categories: add the service's list "
-                            "under monitoring: ethnicity_categories")
+            problems.append(("ethnicity_category", "rj.yaml lists no ethnicity categories: "
+                             "add the service's list under monitoring: ethnicity_categories"))
         elif category_of(change.ethnicity_category, categories) is None:
-            problems.append(f"'{change.ethnicity_category}' is not one of the service's "
-                            f"ethnicity categories: {'; '.join(categories)}")
+            problems.append(("ethnicity_category", f"'{change.ethnicity_category}' is not one "
+                             f"of the service's ethnicity categories: {'; '.join(categories)}"))
     if change.sex is not None and change.sex not in SEXES:
-        problems.append(f"--sex '{change.sex}' is not one of: {', '.join(SEXES)}")
+        problems.append(("sex", f"--sex '{change.sex}' is not one of: {', '.join(SEXES)}"))
     if change.disability is not None and change.disability not in DISABILITY_ANSWERS:
-        problems.append(f"--disability '{change.disability}' is not one of: "
-                        f"{', '.join(DISABILITY_ANSWERS)}")
+        problems.append(("disability", f"--disability '{change.disability}' is not one of: "
+                         f"{', '.join(DISABILITY_ANSWERS)}"))
     if change.officer_spoken_to is not None and change.officer_spoken_to > today:
-        problems.append(f"--officer-spoken-to {change.officer_spoken_to} is after today")
-    problems += [p for p in (name_problem("--officer", change.officer),
-                             name_problem("--language", change.language)) if p]
+        problems.append(("officer_spoken_to",
+                         f"--officer-spoken-to {change.officer_spoken_to} is after today"))
+    problems += [(what, p) for what, p in (
+        ("officer", name_problem("--officer", change.officer)),
+        ("language", name_problem("--language", change.language))) if p]
     return problems
+
+
+def given(change: DetailsChange) -> bool:
+    """Whether any detail was given."""
+    return any(value is not None for value in vars(change).values())
 
 
 def details_updates(change: DetailsChange, categories: Sequence[str]
@@ -111,6 +125,18 @@ def details_updates(change: DetailsChange, categories: Sequence[str]
         (("police_officer", "note"), _text(change.officer_note)),
     ]
     return [(path, value) for path, value in wanted if value is not None]
+
+
+def details_tree(updates: Sequence[tuple[tuple[str, ...], Any]]) -> dict[str, Any]:
+    """The updates as the nested mapping a new record holds (``ethnicity``, ``monitoring``,
+    ``communication``, ``police_officer``), in the order given."""
+    tree: dict[str, Any] = {}
+    for path, value in updates:
+        here = tree
+        for key in path[:-1]:
+            here = here.setdefault(key, {})
+        here[path[-1]] = value
+    return tree
 
 
 def _text(value: str | None) -> str | None:

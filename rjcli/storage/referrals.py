@@ -26,6 +26,7 @@ from rjcli.core.referrals import (
     PlannedVictim,
     RowProblem,
 )
+from rjcli.core.victimdetails import ethnicity_categories
 from rjcli.errors import BadInput
 from rjcli.storage.casebook import Casebook
 
@@ -96,6 +97,7 @@ def known(casebook: Casebook, worker: str | None) -> Known:
         staff=[s.name for s in members if s.retired is None],
         formerly={old: s.name for s in members for old in s.formerly},
         worker=worker,
+        ethnicity_categories=ethnicity_categories(casebook.config.raw),
     )
 
 
