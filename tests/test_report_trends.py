@@ -164,3 +164,38 @@ def test_half_years_side_by_side_with_the_satisfied_share(book: Book) -> None:
     # counted by hand (tests/test_reports.py): 2026-H1, 3 of the 5 forms giving a level
     assert trend["satisfied-share"]["2026-H1"] == 60.0
     assert "The last 3 half years side by side" in data["notes"][0]
+
+
+def test_code_rights_over_quarters_side_by_side(book: Book) -> None:
+    # issue 20: "every report takes --periods N"; rj report code, one trend line per right
+    data = book.json("code", "--quarter", "2026-Q1", "--periods", "4")
+    assert data["period"]["label"] == "2025-Q2 to 2026-Q1"
+    found = tables(data)
+    trend = values(found["trends"])
+    last = values(tables(book.json("code", "--quarter", "2026-Q1"))["code-rights"])
+    assert list(trend) == list(last)  # one line per right, in the rights' order
+    for label in QUARTERS:
+        own = values(tables(book.json("code", "--quarter", label))["code-rights"])
+        for right, cells in own.items():
+            decided = [cells[k] for k in ("on-time", "late", "not-met")]
+            if cells["on-time"] is None or not sum(decided):
+                assert trend[right][label] is None, (right, label)
+            else:
+                share = round(100 * cells["on-time"] / sum(decided), 1)
+                assert trend[right][label] == pytest.approx(share, abs=0.05), (right, label)
+            key = "code-rights" if label == QUARTERS[-1] else f"code-rights.{label}"
+            if key in found:
+                assert values(found[key])[right] == cells
+
+
+def test_code_rights_over_financial_years(book: Book) -> None:
+    data = book.json("code", "--year", "2025", "--periods", "2")
+    assert data["period"]["label"] == "2024-25 to 2025-26"
+    assert list(next(iter(values(tables(data)["trends"]).values()))) == ["2024-25", "2025-26"]
+
+
+def test_a_caseload_trend_is_refused_saying_why(book: Book) -> None:
+    result = book.run("caseload", "--periods", "4")
+    assert result.exit_code == 2
+    said = plain(result.output)
+    assert "as at today" in said and "rj report quarterly --periods 4" in said

@@ -351,14 +351,21 @@ def caseload(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    periods: Periods = 1,
 ) -> None:
     """Open cases and overdue work per worker, as at today (the deadline engine's
-    outstanding items of open cases, as rj due --all shows them).
+    outstanding items of open cases, as rj due --all shows them). It has no trend: work
+    outstanding on a past day is not what rj can tell from today's records, so --periods
+    above 1 is refused (rj report quarterly --periods N gives the timescales' trend).
 
     Example: rj --today 2026-06-15 report caseload
     """
     from rjcli.core.caseload import caseload_report
 
+    if periods != 1:
+        raise BadInput(f"--periods {periods}: the caseload is as at today, not a period",
+                       hint=f"for a trend of timescales met, run rj report quarterly "
+                       f"--periods {periods}")
     ctx = current()
     fmt = _check_format(fmt)
     work, problems, cal = load_caseload(ctx)
@@ -383,20 +390,28 @@ def code(
     suppress_small: Suppress = False,
     explain: Explain = False,
     force: Force = False,
+    periods: Periods = 1,
 ) -> None:
     """Victims' Code evidence: one row per right the service delivers (policy/code-rights.yaml,
     which a casebook's own policy/code-rights.yaml replaces), counting the instances of the
     timescale rules that evidence it: met on time, late, not met, not due yet, and the victims
-    allocated to whom it did not apply. Default: the last complete quarter.
+    allocated to whom it did not apply. Default: the last complete quarter. With
+    --periods N, the last N periods of that kind side by side, each right's share met on
+    time as a trend.
 
     Example: rj report code --year 2026 --format html
     """
+    from rjcli.cli.report_trends import check_periods, trend_code
     from rjcli.core.coderights import code_report
     from rjcli.storage.coderights import load_code_rights
 
     ctx = current()
     fmt = _check_format(fmt)
     period = _code_period(quarter, half, year, ctx.today)
+    check_periods(periods, several=False)
+    if periods > 1:
+        trend_code(period, periods, fmt, out_path, suppress_small, explain, force)
+        return
     rights = load_code_rights(ctx.casebook)
     work, problems = load_quarter(ctx, period)
     report = code_report(work, period, ctx.today, ctx.casebook.config.service.name, rights)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rjcli.core.reports import Period
 
 Periods = Annotated[int, typer.Option(
-    "--periods", help="Show the last N periods (quarters, or half years) up to the one asked "
+    "--periods", help="Show the last N periods (quarters, half years or years) up to the one asked "
     "for, side by side, with trend charts in HTML (1 to 12).")]
 
 
@@ -79,3 +79,26 @@ def trend_six_monthly(last: Period, n: int, fmt: str, out_path: Path | None, sup
     reports = [six_monthly_report(work, p, ctx.today, service, questions) for p in periods]
     emit(trends_report(periods, reports, "half year"), fmt, out_path, suppress, explain,
          problems, f"report-{periods[0].label}-to-{last.label}", force)
+
+
+def trend_code(last: Period, n: int, fmt: str, out_path: Path | None, suppress: bool,
+               explain: bool, force: bool) -> None:
+    """The Victims' Code reports of the ``n`` periods (quarters, halves or financial years)
+    up to ``last``, side by side, with each right's share met on time as a trend."""
+    from rjcli.cli.context import current
+    from rjcli.cli.report import emit, load_quarter
+    from rjcli.core.coderights import code_report
+    from rjcli.core.periods import periods_up_to, trends_report
+    from rjcli.core.reports import Period
+    from rjcli.storage.coderights import load_code_rights
+
+    ctx = current()
+    service = ctx.casebook.config.service.name
+    periods = periods_up_to(last, n)
+    rights = load_code_rights(ctx.casebook)
+    span = Period(f"{periods[0].label}-{last.label}", periods[0].start, last.end)
+    work, problems = load_quarter(ctx, span)  # what every one of the periods needs
+    reports = [code_report(work, p, ctx.today, service, rights) for p in periods]
+    word = {"Q": "quarter", "H": "half year"}.get(last.label[5], "year")
+    emit(trends_report(periods, reports, word), fmt, out_path, suppress, explain, problems,
+         f"code-{periods[0].label}-to-{last.label}", force)

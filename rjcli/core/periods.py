@@ -11,13 +11,16 @@ a first section of three headline series drawn as line charts in HTML:
   time (all rules together: met on time / fell due).
 
 ``rj report six-monthly --periods N`` does the same for half years, with one series: the
-share of feedback forms satisfied or very satisfied.
+share of feedback forms satisfied or very satisfied. ``rj report code --periods N`` (of
+quarters, halves or financial years) has one series per right: the victims whose outcome
+was met on time, of those met on time, late or not met (the rows of ``core.coderights``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rjcli.core.coderights import financial_year
 from rjcli.core.combine import Service, side_by_side
 from rjcli.core.reports import Column, Figure, Period, Report, Row, Section, Table, half, percent
 from rjcli.core.reports import quarter as quarter_of
@@ -51,11 +54,18 @@ DEFINITIONS = {
     "six-monthly": (
         "Satisfied or very satisfied: of the feedback forms of the half year that gave a "
         "level of satisfaction, the share satisfied or very satisfied (all kinds of form).",),
+    "code": (
+        "Each right: of the victims whose outcome for it was met on time, met late or not met "
+        "in the period (each counted once, by the worst of its instances), the share met on "
+        "time; blank where nothing fell due or no rule in force evidences the right.",),
 }
 
 
 def periods_up_to(last: Period, n: int) -> list[Period]:
-    """The ``n`` quarters (or halves) up to and including ``last``, oldest first."""
+    """The ``n`` quarters (halves, financial years) up to and including ``last``, oldest
+    first."""
+    if last.label[5] not in "QH":  # a financial year, 2026-27
+        return [financial_year(int(last.label[:4]) - back) for back in range(n)][::-1]
     year, kind, number = int(last.label[:4]), last.label[5], int(last.label[6:])
     size = 4 if kind == "Q" else 2
     found = []
@@ -64,6 +74,25 @@ def periods_up_to(last: Period, n: int) -> list[Period]:
         y, k = divmod(index, size)
         found.append(quarter_of(y, k + 1) if kind == "Q" else half(y, k + 1))
     return found[::-1]
+
+
+def _code_rows(reports: Sequence[Report]) -> list[Row]:
+    """One series per right: met on time of those met on time, late or not met."""
+    def share(report: Report, right: str) -> Figure:
+        try:
+            row = next(r for r in report.section("code").table("code-rights").rows
+                       if r.key == right)
+        except StopIteration:
+            return Figure(None, "percent")
+        on_time, late, not_met = row.figures[:3]
+        if on_time.value is None:  # no rule in force evidences the right
+            return Figure(None, "percent")
+        decided = Figure(sum(int(f.value or 0) for f in (on_time, late, not_met)), "count")
+        return percent(on_time, decided)
+
+    last = reports[-1].section("code").table("code-rights")
+    return [Row(r.key, r.label, tuple(share(report, r.key) for report in reports))
+            for r in last.rows]
 
 
 def _figure(report: Report, section: str, table: str, row: str, column: str | None
@@ -96,6 +125,8 @@ def trend_section(periods: Sequence[Period], reports: Sequence[Report], word: st
     kind = reports[-1].kind
     rows = [Row(key, label, tuple(_figure(r, *where) for r in reports))
             for key, label, *where in SERIES.get(kind, ())]
+    if kind == "code":
+        rows = _code_rows(reports)
     if kind == "quarterly":
         rows.append(Row("timeliness-on-time", "Timescales met on time (all rules)",
                         tuple(_timeliness(r) for r in reports)))
