@@ -132,15 +132,19 @@ def test_an_empty_table_is_one_line_in_html_only(tmp_path: Path) -> None:
 def test_a_generated_casebook_of_2000_victims_prints_without_a_near_empty_page(
         tmp_path: Path) -> None:
     """The issue's "done when": 2,000 victims over eight quarters (bench/generate.py,
-    read on 15 June 2026), the quarterly report and the year's Victims' Code report."""
+    read on 15 June 2026): the quarterly report, the eight quarters' trends, the annual
+    report and the year's Victims' Code report."""
     from conftest import load_bench_generate
 
     root = tmp_path / "big"
     load_bench_generate().generate(root, victims=2000, children=1000, seed=1)
     book = Book(root)
     for report, period in ((("quarterly", "--quarter", "2025-Q4"), "2025-Q4"),
+                           (("quarterly", "--quarter", "2025-Q4", "--periods", "8"),
+                            "2024-Q1 to 2025-Q4"),
+                           (("annual", "--year", "2025"), "2025-26"),
                            (("code", "--year", "2025"), "2025-26")):
-        out = tmp_path / report[0]
+        out = tmp_path / "-".join(report[::2])
         out.mkdir()
         texts, data = printed_on(book, report, out, today="2026-06-15")
         check_pages(texts, data, period)
