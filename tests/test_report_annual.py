@@ -84,3 +84,21 @@ def test_the_default_year_is_the_last_complete_one_and_a_wrong_year_is_refused(
     wrong = rj(book, "report", "annual", "--year", "1999")
     assert wrong.exit_code == 2
     assert "--year 2026 is April 2026 to March 2027" in plain(wrong.output)
+
+
+def test_years_side_by_side_each_as_its_own_annual_report(book: Path) -> None:
+    # issue 20: "every report takes --periods N": the board's "are we getting better?"
+    both = as_json(book, "annual", "--year", "2026", "--periods", "2")
+    assert both["period"]["label"] == "2025-26 to 2026-27"
+    tables = {t["key"]: t for s in both["sections"] for t in s["tables"]}
+    trend = {r["key"]: r["values"] for r in tables["trends"]["rows"]}
+    assert list(trend["engagement-rate"]) == ["2025-26", "2026-27"]
+    for label, year in (("2025-26", "2025"), ("2026-27", "2026")):
+        own = as_json(book, "annual", "--year", year)
+        assert trend["engagement-rate"][label] == own["kpi10"]["engagement_rate"]
+        key = "kpi10" if year == "2026" else "kpi10.2025-26"
+        assert {r["key"]: r["values"] for r in tables[key]["rows"]} == {
+            r["key"]: r["values"] for s in own["sections"] for t in s["tables"]
+            if t["key"] == "kpi10" for r in t["rows"]}
+    # each year's own quarter-by-quarter trends are not repeated beside the years'
+    assert [s["key"] for s in both["sections"]].count("trends") == 1

@@ -4,12 +4,18 @@ Registered on ``rj report`` by ``rjcli/cli/report.py`` (one line there)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rjcli.cli.context import current
+from rjcli.cli.report_trends import Periods
+
+if TYPE_CHECKING:
+    from rjcli.core.problems import Problem
+    from rjcli.core.reports import Period, Report
 
 
 def annual(
@@ -26,23 +32,47 @@ def annual(
         "--explain", help="Internal use only: the case ids behind every figure.")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace an --out file that rj did not write.")] = False,
+    periods: Periods = 1,
 ) -> None:
     """The annual report for the board: the four quarters' trends (KPI 10 engagement,
     first contact in time, timescales met), then KPI 10, service activity, timeliness and
     data quality counted over the financial year, the Victims' Code rights, and the
-    year's feedback (Tower Hamlets Monitoring and Evaluation).
+    year's feedback (Tower Hamlets Monitoring and Evaluation). With --periods N, the last
+    N financial years side by side, each as its own annual report counts it.
 
     No names, dates of birth or record ids are printed (unless --explain).
     Example: rj report annual --year 2026 --format html
     """
-    from rjcli.cli.report import (
-        _check_format,
-        _code_period,
-        emit,
-        load_quarter,
-        load_six_monthly,
-        question_texts,
-    )
+    from rjcli.cli.report import _check_format, _code_period, emit
+    from rjcli.cli.report_trends import check_periods
+    from rjcli.core.periods import periods_up_to, trends_report
+
+    ctx = current()
+    fmt = _check_format(fmt)
+    if year is None:  # the last complete financial year
+        year = ctx.today.year - (1 if ctx.today.month >= 4 else 2)
+    period = _code_period(None, None, year, ctx.today)  # checks --year as rj report code does
+    check_periods(periods, several=False)
+    if periods == 1:
+        report, found = annual_of(period)
+        emit(report, fmt, out_path, suppress_small, explain, found, f"annual-{period.label}",
+             force)
+        return
+    years = periods_up_to(period, periods)
+    reports, problems = [], set()
+    for each in years:
+        one, found = annual_of(each)
+        # each year's quarter-by-quarter trends (and the note saying so) give way to the
+        # years' trends
+        reports.append(replace(one, sections=one.sections[1:], notes=one.notes[1:]))
+        problems |= set(found)
+    emit(trends_report(years, reports, "year"), fmt, out_path, suppress_small, explain,
+         sorted(problems), f"annual-{years[0].label}-to-{period.label}", force)
+
+
+def annual_of(period: Period) -> tuple[Report, list[Problem]]:
+    """The annual report of one financial year, and the records it could not read."""
+    from rjcli.cli.report import load_quarter, load_six_monthly, question_texts
     from rjcli.core.annual import annual_report, quarters_of
     from rjcli.core.coderights import code_section
     from rjcli.core.reports import quarterly_report
@@ -51,15 +81,11 @@ def annual(
     from rjcli.storage.policy import load_calendar
 
     ctx = current()
-    fmt = _check_format(fmt)
-    if year is None:  # the last complete financial year
-        year = ctx.today.year - (1 if ctx.today.month >= 4 else 2)
-    period = _code_period(None, None, year, ctx.today)  # checks --year as rj report code does
     service = ctx.casebook.config.service.name
     work, problems = load_quarter(ctx, period)
     calendar = work.calendar or load_calendar(ctx.casebook, ctx.today)
     whole = quarterly_report(work, period, ctx.today, service, calendar)
-    quarters = quarters_of(year)
+    quarters = quarters_of(period.start.year)
     by_quarter = []
     for q in quarters:
         q_work, _ = load_quarter(ctx, q)
@@ -70,5 +96,4 @@ def annual(
     feedback = six_monthly_report(feedback_work, period, ctx.today, service,
                                   question_texts(ctx.casebook.root))
     report = annual_report(period, whole, quarters, by_quarter, code, feedback)
-    found = sorted(set(problems) | set(more))
-    emit(report, fmt, out_path, suppress_small, explain, found, f"annual-{period.label}", force)
+    return report, sorted(set(problems) | set(more))

@@ -123,6 +123,8 @@ def trend_section(periods: Sequence[Period], reports: Sequence[Report], word: st
     """The headline series over ``periods`` (oldest first), one report each."""
     columns = tuple(Column(p.label, p.label) for p in periods)
     kind = reports[-1].kind
+    if kind == "annual":  # a year's figures are the quarterly report's, counted over a year
+        kind = "quarterly"
     rows = [Row(key, label, tuple(_figure(r, *where) for r in reports))
             for key, label, *where in SERIES.get(kind, ())]
     if kind == "code":
