@@ -184,3 +184,21 @@ def test_a_renamed_victim_rescans_only_the_files_that_can_hold_either_name(book,
     assert f"id: {children[2].stem}" in scanned
     assert set(scanned) <= could and len(scanned) < len(children)
     assert (code, out) == run(book, "check", cache=False)
+
+
+def test_a_schema_changed_by_an_upgrade_of_rj_is_never_answered_from_kept_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the kept check results were found under the old schemas: a tightened schema (the
+    # ethnicity made one line of plain text, say) must rebuild them, even when rj's version
+    # number did not change
+    from rjcli.shipped import shipped_dir
+    from rjcli.storage.index import schema
+
+    shipped = tmp_path / "schemas"
+    shutil.copytree(shipped_dir("schemas"), shipped)
+    monkeypatch.setattr(schema, "shipped_dir", lambda name: tmp_path / name)
+    before = schema.fingerprint(None)  # type: ignore[arg-type]
+    victim = shipped / "victim.schema.json"
+    victim.write_text(victim.read_text(encoding="utf-8").replace(
+        "Self-defined", "Self-defined, changed"), encoding="utf-8")
+    assert schema.fingerprint(None) != before  # type: ignore[arg-type]

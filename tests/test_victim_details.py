@@ -213,3 +213,19 @@ def test_victim_new_refuses_a_bad_detail_and_writes_nothing(casebook: CasebookUn
     assert "--officer-spoken-to 2027-01-01 is after today" in said
     assert {p.stem for p in (casebook.root / "victims").glob("*.yaml")} == before
     assert casebook.text(casebook.child) == child_before
+
+
+def test_a_control_character_in_a_detail_is_refused_not_stored(
+        casebook: CasebookUnderTest) -> None:
+    # an escape sequence kept in the record would act later on a terminal or in a report
+    before = casebook.text(casebook.victim)
+    for option in ("--ethnicity", "--communication-needs", "--officer-note"):
+        result = casebook.run("victim", "set", casebook.victim, option, "\x1b[31mred")
+        assert result.exit_code == 2, (option, result.output)
+        assert f"{option} holds a control character or line break (U+001B)" in \
+            plain(result.output)
+    assert casebook.text(casebook.victim) == before
+    text = before.replace("\nreferral:", '\nethnicity: "White\\e[2J"\nreferral:', 1)
+    casebook.write(casebook.victim, text)
+    checked = casebook.run("check")
+    assert checked.exit_code == 1 and "ethnicity" in plain(checked.output)

@@ -94,9 +94,12 @@ def detail_problems(change: DetailsChange, categories: Sequence[str], today: dat
     if change.officer_spoken_to is not None and change.officer_spoken_to > today:
         problems.append(("officer_spoken_to",
                          f"--officer-spoken-to {change.officer_spoken_to} is after today"))
+    # one line of plain text each: a control character (an escape sequence, a line break)
+    # is refused, never stored to act later on a terminal or a report
     problems += [(what, p) for what, p in (
-        ("officer", name_problem("--officer", change.officer)),
-        ("language", name_problem("--language", change.language))) if p]
+        (what, name_problem(f"--{what.replace('_', '-')}", getattr(change, what)))
+        for what in ("ethnicity", "ethnicity_category", "communication_needs", "language",
+                     "officer", "officer_phone", "officer_email", "officer_note")) if p]
     return problems
 
 

@@ -62,9 +62,19 @@ def checklists_fingerprint(casebook: Casebook) -> bytes:
 
 
 def fingerprint(casebook: Casebook) -> str:
-    """What the stored parse of every file depends on: the index layout and rj version
-    (a change rebuilds the index from the files)."""
-    return hashlib.sha256(f"{LAYOUT}:{__version__}:{TABLES}".encode()).hexdigest()[:20]
+    """What the stored parse of every file and its kept check results depend on: the index
+    layout, rj version and the record schemas rj ships (a change rebuilds the index from
+    the files, so a schema tightened by an upgrade of rj is never answered from results
+    kept under the old one, whatever the version says)."""
+    return hashlib.sha256(f"{LAYOUT}:{__version__}:{TABLES}".encode()
+                          + _schemas_digest()).hexdigest()[:20]
+
+
+def _schemas_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(shipped_dir("schemas").glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
 
 
 def settings_fingerprint(casebook: Casebook) -> str:
