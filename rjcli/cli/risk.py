@@ -8,47 +8,36 @@ same command again resumes where it stopped.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from rjcli.cli.context import record_id_arg
-from rjcli.cli.context import current, interactive
+from rjcli.cli.context import current, interactive, record_id_arg
+from rjcli.cli.risk_interview import Interview
+from rjcli.cli.risk_saving import Saver, put
 from rjcli.core.checklist import (
-    MSG_BAD_ANSWER,
-    MSG_NEEDS_TEXT,
-    Answer,
     Checklist,
-    Question,
     assess,
-    is_risk,
-    next_unanswered,
-    note_problem,
     suggested_rating,
 )
 from rjcli.core.config import StaffMember
 from rjcli.core.ids import kind_of
 from rjcli.core.risk import (
-    ASSESSMENT_KEYS,
-    MSG_NEEDS_REASONS,
     answer_entry,
-    answer_word,
     approval_entry,
     awaiting_approval,
     completion_fields,
     conference_blocked,
     label_of,
     new_assessment,
-    progress_fields,
-    rating_word,
     read_answers,
     same_participant,
     stored_answers,
     unfinished,
 )
-from rjcli.errors import BadInput, ChangeRefused
+from rjcli.errors import BadInput
 from rjcli.render import risk as show
 from rjcli.render.terminal import escape, out, print_json, say
 
@@ -57,66 +46,6 @@ risk_app = typer.Typer(
     "and record a manager's approval (Wait 'til Eight section 5; Wokingham 20.1).",
     no_args_is_help=True,
 )
-
-BACK_WORDS = ("b", "back")
-"""What a worker types to return to the previous question."""
-
-
-# --- saving -------------------------------------------------------------------------
-
-
-def _put(entry: Any, key: str, value: Any) -> None:
-    """Set ``entry[key]``, placing a new key where ASSESSMENT_KEYS puts it."""
-    from rjcli.storage.edits import set_in
-
-    is_new = key not in entry
-    set_in(entry, [key], value)
-    if is_new and key in ASSESSMENT_KEYS:
-        rank = ASSESSMENT_KEYS.index(key)
-        position = sum(1 for k in entry if k in ASSESSMENT_KEYS and ASSESSMENT_KEYS.index(k) < rank)
-        entry.insert(position, key, entry.pop(key))
-
-
-def _ordered(entry: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: entry[k] for k in ASSESSMENT_KEYS if k in entry}
-
-
-class _Saver:
-    """Writes one assessment entry of one record: created by the first save."""
-
-    def __init__(self, record_id: str, entry: Mapping[str, Any] | None) -> None:
-        self.record_id = record_id
-        self.entry_id: str | None = str(entry["id"]) if entry else None
-        self.saved: Mapping[str, Any] | None = entry
-        self.data: Mapping[str, Any] = {}
-
-    def save(self, fresh: Callable[[], dict[str, Any]], update: Callable[[Any], None]) -> None:
-        """Create the entry with ``fresh()`` or apply ``update`` to it, then save."""
-        from rjcli.storage.edits import append, find_entry
-
-        def mutate(tree: Any) -> None:
-            if self.entry_id is None:
-                new = fresh()
-                self.entry_id = str(new["id"])
-                append(tree, "assessments", _ordered(new))
-                return
-            entry = find_entry(tree, "assessments", self.entry_id)
-            if entry is None:
-                raise ChangeRefused(f"the assessment {self.entry_id} is no longer on "
-                                    f"{self.record_id} (was the file edited?)")
-            update(entry)
-
-        data = current().casebook.change(self.record_id, mutate, "risk assessment on")
-        self.saved = next(a for a in data.get("assessments") or []
-                          if a.get("id") == self.entry_id)
-        self.data = data
-
-    def entry(self) -> Mapping[str, Any]:
-        """The entry as last saved."""
-        if self.saved is None:  # pragma: no cover - every path saves before asking
-            raise ChangeRefused("nothing was saved")
-        return self.saved
-
 
 # --- choosing what to run -------------------------------------------------------------
 
@@ -172,168 +101,6 @@ def _resume_command(record_id: str, checklist: Checklist, participant: str | Non
 # --- at the terminal ------------------------------------------------------------------
 
 
-def _ask(prompt: str) -> str:
-    return str(out().input(prompt)).strip()
-
-
-class _Interview:
-    """One checklist put to the worker question by question, saved after each answer."""
-
-    def __init__(self, record_id: str, checklist: Checklist, participant: str | None,
-                 entry: Mapping[str, Any] | None) -> None:
-        self.record_id = record_id
-        self.checklist = checklist
-        self.participant = participant
-        self.saver = _Saver(record_id, entry)
-        self.answers: dict[str, Answer] = stored_answers(entry) if entry else {}
-        self.total = len(checklist.questions)
-
-    def run(self) -> Mapping[str, Any]:
-        """Ask every question not yet answered, then the rating; the saved entry."""
-        questions = self.checklist.questions
-        index = next_unanswered(self.checklist, self.answers)
-        index = self.total if index is None else index
-        shown_section: str | None = None
-        while True:
-            if index >= self.total:
-                if self._finish():
-                    return self.saver.entry()
-                index, shown_section = self.total - 1, None
-                continue
-            q = questions[index]
-            answer = self._question(q, index, q.section_id != shown_section)
-            shown_section = q.section_id
-            if answer is None:
-                if index == 0:
-                    say("[dim]This is the first question.[/dim]")
-                else:
-                    index, shown_section = index - 1, None
-                continue
-            self._save_answer(q, answer)
-            index += 1
-
-    def _question(self, q: Question, index: int, new_section: bool) -> Answer | None:
-        """The worker's answer to one question, or None to go back."""
-        before = self.answers.get(q.id)
-        show.question(q, index, self.total, new_section,
-                      (before.answer, before.note) if before else None)
-        while True:
-            if q.type == "text":
-                typed = _ask("Answer (b = back): ")
-                if typed.casefold() in BACK_WORDS:
-                    return None
-                text = typed or (before.answer if before else "")
-                if text:
-                    return Answer(q.id, text, None)
-                say(f"[red]{MSG_NEEDS_TEXT}[/red]")
-                continue
-            typed = _ask("Answer (y = yes, n = no, k = not known, b = back): ")
-            if typed.casefold() in BACK_WORDS:
-                return None
-            word = answer_word(typed) if typed else (before.answer if before else None)
-            if word is None:
-                say(f"[red]{MSG_BAD_ANSWER} (y, n or k)[/red]")
-                continue
-            if not is_risk(q, word):
-                return Answer(q.id, word, None)
-            note = self._risk_note(before.note if before else None)
-            if note is not None:
-                return Answer(q.id, word, note)
-
-    def _risk_note(self, before: str | None) -> str | None:
-        """How the risk will be managed (required), or None to answer again."""
-        keep = "; Enter keeps what was written" if before else ""
-        while True:
-            typed = _ask(f"[bold red]That is a risk.[/bold red] How will it be managed? "
-                         f"(b = answer again{keep}): ")
-            if typed.casefold() in BACK_WORDS:
-                return None
-            problem = note_problem(typed or before)
-            if problem is None:
-                return typed or before
-            say(f"[red]{escape(problem)}[/red]")
-
-    def _save_answer(self, q: Question, answer: Answer) -> None:
-        stored = answer_entry(q, answer)
-        self.answers[q.id] = answer
-        fields = progress_fields(self.checklist, self.answers, None)
-
-        def fresh() -> dict[str, Any]:
-            ctx = current()
-            return new_assessment(ctx.new_id, self.checklist, self.participant, ctx.today,
-                                  ctx.worker) | {"answers": [stored]} | fields
-
-        def update(entry: Any) -> None:
-            from rjcli.storage.edits import append
-
-            existing = next((a for a in entry.get("answers") or []
-                             if a.get("question") == q.id), None)
-            if existing is None:
-                append(entry, "answers", stored)
-            else:  # going back: the answer mapping is edited in place
-                for key in [k for k in existing if k not in stored]:
-                    del existing[key]
-                for key, value in stored.items():
-                    if existing.get(key) != value:
-                        existing[key] = value
-            for key, value in fields.items():
-                _put(entry, key, value)
-
-        self.saver.save(fresh, update)
-        say(f"[dim]saved ({len(self.answers)} of {self.total} answered)[/dim]")
-
-    def _finish(self) -> bool:
-        """The overall rating when asked, then completion; False to go back."""
-        rating = reasons = None
-        if self.checklist.rating:
-            chosen = self._rating()
-            if chosen is None:
-                return False
-            rating, reasons = chosen
-        fields = completion_fields(self.checklist, self.answers, rating, reasons,
-                                   current().today)
-
-        def update(entry: Any) -> None:
-            for key, value in fields.items():
-                _put(entry, key, value)
-
-        self.saver.save(dict, update)
-        return True
-
-    def _rating(self) -> tuple[str, str] | None:
-        """(rating, reasons), or None to go back to the last question."""
-        risks = assess(self.checklist, self.answers, None).risks
-        suggestion = suggested_rating(self.checklist, self.answers)
-        say(f"\n[bold]Overall risk[/bold]: {len(risks)} risk answer"
-            f"{'s' if len(risks) != 1 else ''}; the tool suggests [bold]{suggestion}[/bold]. "
-            "The rating is yours to decide, with reasons (Wait 'til Eight appendix 5B).")
-        while True:
-            typed = _ask("Overall rating (low / medium / high, b = back): ")
-            if typed.casefold() in BACK_WORDS:
-                return None
-            rating = rating_word(typed)
-            if rating is None:
-                say("[red]type low, medium or high[/red]")
-                continue
-            reasons = self._reasons()
-            if reasons is not None:
-                return rating, reasons
-
-    @staticmethod
-    def _reasons() -> str | None:
-        """Why the rating (required), or None to choose the rating again."""
-        while True:
-            typed = _ask("Reasons for the rating (b = choose the rating again): ")
-            if typed.casefold() in BACK_WORDS:
-                return None
-            if typed:
-                return typed
-            say(f"[red]{MSG_NEEDS_REASONS}[/red]")
-
-
-# --- from a file ----------------------------------------------------------------------
-
-
 def _read_answers_text(path: Path | None) -> tuple[str, str]:
     """(the text, its name for messages) from FILE, or stdin for '-' or no FILE."""
     if path is None or str(path) == "-":
@@ -345,7 +112,7 @@ def _read_answers_text(path: Path | None) -> tuple[str, str]:
 
 
 def _from_file(record_id: str, checklist: Checklist, participant: str | None,
-               entry: Mapping[str, Any] | None, path: Path | None) -> _Saver:
+               entry: Mapping[str, Any] | None, path: Path | None) -> Saver:
     from rjcli.storage import yamlio
 
     text, name = _read_answers_text(path)
@@ -372,11 +139,11 @@ def _from_file(record_id: str, checklist: Checklist, participant: str | None,
                               ctx.worker) | {"answers": stored} | fields
 
     def update(entry: Any) -> None:
-        _put(entry, "answers", stored)
+        put(entry, "answers", stored)
         for key, value in fields.items():
-            _put(entry, key, value)
+            put(entry, key, value)
 
-    saver = _Saver(record_id, entry)
+    saver = Saver(record_id, entry)
     saver.save(fresh, update)
     return saver
 
@@ -456,13 +223,13 @@ def run(
 
 
 def _interview(record_id: str, checklist: Checklist, participant: str | None,
-               entry: Mapping[str, Any] | None, replaced: Mapping[str, Any] | None) -> _Saver:
+               entry: Mapping[str, Any] | None, replaced: Mapping[str, Any] | None) -> Saver:
     show.run_header(checklist, record_id, participant)
     if entry is not None:
         show.resumed(entry, len(checklist.questions))
     elif replaced is not None:
         show.replaces(replaced)
-    interview = _Interview(record_id, checklist, participant, entry)
+    interview = Interview(record_id, checklist, participant, entry)
     try:
         interview.run()
     except (KeyboardInterrupt, EOFError) as stop:
@@ -533,8 +300,8 @@ def approve(
         for wanted in pending:
             entry = find_entry(tree, "assessments", wanted["id"])
             if entry is not None:
-                _put(entry, "approval", approval)
-                _put(entry, "blocked", False)
+                put(entry, "approval", approval)
+                put(entry, "blocked", False)
 
     data = ctx.casebook.change(record_id, mutate, "approve risk assessment on")
     if as_json:
