@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,16 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from rjcli.storage import yamlio
+
+# The suite gives the same answer every run (a flaky test can stop good work landing):
+# property tests draw the same examples each time, with no example database carrying a
+# past run's failures into the next. HYPOTHESIS_PROFILE=explore draws new random examples,
+# more of them, to hunt for bugs (a failure it finds becomes an @example or a fix).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("suite", derandomize=True, database=None)
+_hypothesis_settings.register_profile("explore", derandomize=False, max_examples=1000)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 TODAY = "2026-04-02"
 """The day every test works on (a Thursday)."""
