@@ -5,6 +5,7 @@ print them all, and what could not be written, and why.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -215,6 +216,9 @@ def test_the_combined_pdf_holds_every_letter_on_its_own_pages(book: Path,
     for start, name in zip(starts, ("Alex Example", "Casey Sample", "Dana Elsewhere"),
                            strict=True):
         assert name in sheets[start]
+    # each letter's pages numbered as in its own PDF: "Page 1 of 2", "Page 2 of 2"
+    numbered = [(str(n), str(pages(p))) for p in singles for n in range(1, pages(p) + 1)]
+    assert re.findall(r"Page (\d+) of (\d+)", text) == numbered
     # each letter's later pages carry its own reference, never another's
     for i, page in enumerate(sheets[:-1]):
         own = max(s for s in starts if s <= i)
@@ -229,3 +233,15 @@ def test_the_combined_word_file_holds_every_letter(book: Path, tmp_path: Path) -
     assert result.exit_code == 11, result.output  # type: ignore[attr-defined]
     text = docx_text((out / "initial-letters-2026-04-13.docx").read_bytes())
     assert "Alex Example" in text and "Casey Sample" in text and "Nadia" not in text
+
+
+def test_json_lists_what_was_written_and_what_was_not(book: Path) -> None:
+    result = rj(book, "letter", "initial", "--due", "--json")
+    assert result.exit_code == 11
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert data["kind"] == "initial"
+    assert data["written"] == ["output/letters/V-0001-initial-2026-04-13.md",
+                               "output/letters/V-0003-initial-2026-04-13.md"]
+    assert data["combined"] == "output/letters/initial-letters-2026-04-13.md"
+    assert [row["record"] for row in data["not_written"]] == ["V-0002"]
+    assert "postal address" in data["not_written"][0]["why"]
