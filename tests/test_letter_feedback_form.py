@@ -171,10 +171,18 @@ def test_the_form_is_logged_as_sent_once(book: Path) -> None:
 def test_the_form_is_written_in_every_format(book: Path, fmt: str) -> None:
     if fmt == "pdf" and not (shutil.which("soffice") and shutil.which("pdftotext")):
         pytest.skip("LibreOffice and poppler are needed for a PDF")
-    text = seen(form(book, "V-0001", fmt))
+    raw = form(book, "V-0001", fmt)
+    text = seen(raw)
     assert "Did you feel listened to, and that your views were taken into account?" in text
     assert "Civic Offices" in text and "Our reference: V-0001" in text
     assert "Very dissatisfied" in text
+    if fmt == "pdf":  # the part sent back starts a page; no later page shows the reference
+        first, *later = [seen(page) for page in raw.split("\f") if page.strip()]
+        assert "Our reference: V-0001" in first and RETURN_PART not in first
+        assert later and later[0].startswith(RETURN_PART), later[0][:80]
+        assert all("V-0001" not in page and "Alex" not in page for page in later)
+    if fmt == "html":  # printed, the part sent back starts a new page
+        assert "hr + h2 { page-break-before: always; }" in raw
 
 
 def test_the_closure_letter_encloses_the_feedback_form_it_names(book: Path) -> None:
