@@ -245,3 +245,11 @@ def test_json_lists_what_was_written_and_what_was_not(book: Path) -> None:
     assert data["combined"] == "output/letters/initial-letters-2026-04-13.md"
     assert [row["record"] for row in data["not_written"]] == ["V-0002"]
     assert "postal address" in data["not_written"][0]["why"]
+
+
+def test_with_due_out_names_a_folder_not_a_file(book: Path, tmp_path: Path) -> None:
+    result = rj(book, "letter", "initial", "--due", "--out", str(tmp_path / "all.pdf"))
+    assert result.exit_code == 2
+    assert "--out is the folder" in plain(result.output)  # type: ignore[attr-defined]
+    assert not (tmp_path / "all.pdf").exists()
+    assert letters_sent(book, "V-0001") == []

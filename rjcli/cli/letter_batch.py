@@ -102,9 +102,14 @@ def _due_items(ctx: AppContext, who: str | None,
 
 
 def _folder(ctx: AppContext, out_path: Path | None) -> Path:
+    from rjcli.render.letters import FORMATS
     from rjcli.storage.atomic import make_folders
     from rjcli.storage.outpaths import resolved_folder
 
+    if (out_path is not None and not out_path.is_dir()
+            and out_path.suffix.lstrip(".").lower() in FORMATS):
+        raise BadInput(f"--out {out_path} names a file; with --due, --out is the folder the "
+                       "letters go in", hint="give a folder, and the format with --format")
     folder = resolved_folder(out_path if out_path is not None
                              else ctx.casebook.output_dir / "letters", "letters")
     make_folders(folder)
@@ -130,16 +135,16 @@ def _write_each(kind: letterkinds.LetterKind, items: list[letterbatch.DueItem], 
                         hush.enter_context(out().capture())
                     path = write_letter(kind, item.case, fmt, folder, is_draft, signed_by,
                                         None, None, None, False, language=language)
-                if fmt == "pdf":
-                    with out().capture(), err().capture():
-                        sources.append(write_letter(
-                            kind, item.case, "docx", scratch, True, signed_by, None, None,
-                            None, False, language=language).read_bytes())
             except SKIPPED as exc:
                 failed.append(letterbatch.NotWritten(item.case, item.name,
                                                      letterbatch.one_line(exc.message)))
                 continue
             written.append(path)
+            if fmt == "pdf":  # the same letter again, as a Word draft: nothing logged
+                with out().capture(), err().capture():
+                    sources.append(write_letter(
+                        kind, item.case, "docx", scratch, True, signed_by, None, None,
+                        None, False, language=language).read_bytes())
     return written, failed, sources
 
 
