@@ -253,3 +253,12 @@ def test_with_due_out_names_a_folder_not_a_file(book: Path, tmp_path: Path) -> N
     assert "--out is the folder" in plain(result.output)  # type: ignore[attr-defined]
     assert not (tmp_path / "all.pdf").exists()
     assert letters_sent(book, "V-0001") == []
+
+
+def test_all_without_a_worker_is_refused_before_anything_is_written(book: Path) -> None:
+    """Every letter logged records who sent it: nobody named, nothing written."""
+    result = rj(book, "letter", "initial", "--due", "--all", worker=None)
+    assert result.exit_code == 2
+    said = plain(result.output)  # type: ignore[attr-defined]
+    assert "say who you are" in said and "Not written" not in said
+    assert not (book / "output").exists()

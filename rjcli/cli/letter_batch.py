@@ -48,6 +48,8 @@ def write_due(kind: letterkinds.LetterKind, record: str | None, fmt: str | None,
                        "know who you are",
                        hint="give --worker NAME (or set RJ_WORKER) before the command, or "
                             "add --all for everyone's")
+    if not is_draft:
+        ctx.writer()  # each letter logged says who sent it: nobody named, nothing written
     items = _due_items(ctx, who, rule_ids)
     whose = "anyone" if who is None else who
     if not items:
