@@ -139,10 +139,10 @@ def _facts(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str, signed
             common["offence_categories"] = categories
         if "questionnaire" in kind.needs:  # the feedback form's: rj feedback's questions
             from rjcli.cli.feedback import load_questionnaire
-            from rjcli.core.feedback import FEEDBACK_KINDS
+            from rjcli.core.letterform import questionnaire_for
 
-            common["questionnaires"] = tuple(load_questionnaire(book.root, k)
-                                             for k in FEEDBACK_KINDS)
+            common["questionnaires"] = (load_questionnaire(book.root,
+                                                           questionnaire_for(victim)),)
         return letterfacts.LetterFacts(victim=victim, linked_children=children,
                                    signer=signed_by or victim.worker or ctx.worker, **common)
     child = book.child(record_id)

@@ -11,27 +11,25 @@ questionnaire, else the contact one (as ``rj feedback`` chooses).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
-from rjcli.core.feedback import Questionnaire
 from rjcli.core.letterfacts import Build, Context
+from rjcli.core.model import Victim
 
 
-def chosen_questionnaire(conferences: Sequence[Mapping[str, Any]],
-                         questionnaires: Sequence[Questionnaire]) -> Questionnaire | None:
-    """The conference questionnaire after a held conference, else the contact one."""
-    by_id = {q.id: q for q in questionnaires}
-    held = any(c.get("status") == "held" for c in conferences if isinstance(c, Mapping))
-    return by_id.get("conference") if held and "conference" in by_id else by_id.get("contact")
+def questionnaire_for(victim: Victim) -> str:
+    """``conference`` after a held conference (Wokingham 11a), else ``contact`` (11)."""
+    conferences = victim.extra.get("conferences")
+    held = any(isinstance(c, Mapping) and c.get("status") == "held"
+               for c in (conferences if isinstance(conferences, list) else []))
+    return "conference" if held else "contact"
 
 
 def _questionnaire(b: Build) -> None:
-    conferences = b.victim.extra.get("conferences") or []
-    chosen = chosen_questionnaire(conferences if isinstance(conferences, list) else [],
-                                  b.facts.questionnaires)
+    wanted = questionnaire_for(b.victim)
+    chosen = next((q for q in b.facts.questionnaires if q.id == wanted), None)
     if chosen is None:
-        b.need("the feedback questions (policy/questionnaires/contact.yaml)")
+        b.need(f"the feedback questions (policy/questionnaires/{wanted}.yaml)")
         b.context["questionnaire"], b.context["questions"] = None, []
         return
     # the reference is printed on the victim's own copy only, never on the pages sent
