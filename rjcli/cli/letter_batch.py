@@ -190,7 +190,8 @@ def _report(ctx: AppContext, kind: letterkinds.LetterKind, items: list[letterbat
                     "combined": shown(combined) if combined else None})
     else:
         if combined is not None:
-            say(f"All {len(written)} in one file to print: {shown(combined)}")
+            plural = "s" if len(written) != 1 else ""
+            say(f"{len(written)} letter{plural} in one file to print: {shown(combined)}")
         if failed:
             say(f"Not written ({len(failed)}):")
             for problem in failed:
