@@ -73,6 +73,13 @@ class SyncOffline(RjError):
     exit_code = 10
 
 
+class SomeNotWritten(RjError):
+    """Of a batch (``rj letter KIND --due``), some were written and some could not be: those
+    are listed with why."""
+
+    exit_code = 11
+
+
 class NotCommitted(RjError):
     """The change IS saved in its file, but could not be committed to git (a failing hook,
     a full disk, git gone); it is committed with the next change. Not a failed save."""

@@ -275,6 +275,7 @@ CASES = [
     ("confidentiality-agreement", "confidentiality-agreement", "V-0001", (), "md"),
     ("outcome-agreement", "outcome-agreement", "V-0001", (), "md"),
     ("child-appointment", "child-appointment", "C-0001", APPOINTMENT, "md"),
+    ("feedback-form", "feedback-form", "V-0001", (), "md"),
     ("initial-court", "initial", "V-0001", (), "txt"),
     ("initial-court", "initial", "V-0001", (), "html"),
 ]

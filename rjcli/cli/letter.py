@@ -137,6 +137,12 @@ def _facts(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str, signed
         categories = load_offence_categories(book) if "offence" in kind.uses else None
         if categories is not None:
             common["offence_categories"] = categories
+        if "questionnaire" in kind.needs:  # the feedback form's: rj feedback's questions
+            from rjcli.cli.feedback import load_questionnaire
+            from rjcli.core.letterform import questionnaire_for
+
+            common["questionnaires"] = (load_questionnaire(book.root,
+                                                           questionnaire_for(victim)),)
         return letterfacts.LetterFacts(victim=victim, linked_children=children,
                                    signer=signed_by or victim.worker or ctx.worker, **common)
     child = book.child(record_id)
@@ -227,8 +233,9 @@ def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
 def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
-                 reason: str | None = None, language: str | None = None) -> None:
-    """Build, check, render, write, and (unless a draft or sent already) log one letter."""
+                 reason: str | None = None, language: str | None = None) -> Path:
+    """Build, check, render, write, and (unless a draft or sent already) log one letter:
+    the file written."""
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
 
@@ -283,6 +290,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     warn_all(draft.warnings)  # once the letter is written: a refusal says only why
     _report(ctx, draft, target, recorded=not is_draft and send.log, as_json=as_json,
             send=None if is_draft else send, languages=chosen)
+    return target
 
 
 def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.LetterFacts,
@@ -367,8 +375,9 @@ def _command(kind: letterkinds.LetterKind) -> Any:
               else "--worker, else the child's case holder")
 
     def command(
-        record: Annotated[str, typer.Argument(
-            help=f"The {kind.record} record id ({EXAMPLE_IDS[kind.record][:2]}...).")],
+        record: Annotated[str | None, typer.Argument(
+            help=f"The {kind.record} record id ({EXAMPLE_IDS[kind.record][:2]}...).",
+            show_default=False)] = None,
         fmt: Annotated[str | None, typer.Option(
             "--format", help="md, txt, html, docx or pdf (pdf needs LibreOffice; default: from "
             "--out, else md).",
@@ -405,7 +414,24 @@ def _command(kind: letterkinds.LetterKind) -> Any:
             "--language", help="en (English), cy (Welsh) or both (Welsh, then English, in "
             "one document); default: the victim's language, else en.",
             show_default=False)] = None,
+        due: Annotated[bool, typer.Option(
+            "--due", help="Every letter of this kind due today or overdue for you "
+            "(--worker), one file each into --out (a folder) and one file to print them all "
+            "(rj due says what is due).")] = False,
+        all_workers: Annotated[bool, typer.Option(
+            "--all", help="With --due: everyone's, not only yours.")] = False,
     ) -> None:
+        if due or all_workers:
+            from rjcli.cli.letter_batch import write_due
+
+            write_due(kind, record, fmt, out_path, is_draft, signed_by, all_workers,
+                      {"note": note, "at": at, "venue": venue, "reason": reason,
+                       "resend": "yes" if resend else None, "force": "yes" if force else None},
+                      as_json, language)
+            return
+        if record is None:
+            raise BadInput(f"give the {kind.record} record id: rj letter {kind.name} "
+                           f"{EXAMPLE_IDS[kind.record]} (or --due for every one due)")
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
                      force, resend, reason, language)
 

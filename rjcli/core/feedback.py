@@ -51,6 +51,8 @@ class FeedbackQuestion:
     """The tick-box choices of the source form, or a hint."""
     required: bool
     """True when it must be answered (the satisfaction question always is)."""
+    text_cy: str | None = None
+    """The question in Welsh, for the Welsh feedback form (``text_cy``)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Questionnaire:
     """What to say before the first question."""
     questions: tuple[FeedbackQuestion, ...]
     """In order."""
+    title_cy: str | None = None
+    """The title in Welsh, for the Welsh feedback form (``title_cy``)."""
 
 
 def questionnaire_from_dict(data: Mapping[str, Any]) -> Questionnaire:
@@ -79,9 +83,11 @@ def questionnaire_from_dict(data: Mapping[str, Any]) -> Questionnaire:
                 id=str(q["id"]), text=str(q["text"]).strip(), type=str(q["type"]),
                 source=str(q["source"]), help=(str(q["help"]).strip() if q.get("help") else None),
                 required=bool(q.get("required", False)) or str(q["id"]) == SATISFACTION_ID,
+                text_cy=" ".join(str(q["text_cy"]).split()) if q.get("text_cy") else None,
             )
             for q in data["questions"]
         ),
+        title_cy=str(data["title_cy"]) if data.get("title_cy") else None,
     )
 
 

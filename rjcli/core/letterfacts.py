@@ -23,6 +23,7 @@ from rjcli.core.age import victim_under_18
 from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.config import CasebookConfig
 from rjcli.core.dates import as_date, uk_date
+from rjcli.core.feedback import Questionnaire
 from rjcli.core.letterkinds import LetterKind
 from rjcli.core.model import Child, Victim
 from rjcli.core.offences import NO_CATEGORIES, OffenceCategories, offence_words
@@ -90,6 +91,8 @@ class LetterFacts:
     """--venue: where the appointment is (child-appointment)."""
     offence_categories: OffenceCategories = NO_CATEGORIES
     """The offence categories in force (policy/offence-categories.yaml)."""
+    questionnaires: tuple[Questionnaire, ...] = ()
+    """The feedback questionnaires in force (policy/questionnaires/), for the feedback form."""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,11 @@ KINDS: tuple[LetterKind, ...] = (
         shared=True,
     ),
     LetterKind(
+        "feedback-form", "Feedback form", "victim", "victim", "form",
+        "Wokingham 11, 11a and 14; Tower Hamlets appendix 9; Somerset 12.2",
+        needs=(*_VICTIM_LETTER, "questionnaire"),
+    ),
+    LetterKind(
         "child-appointment", "Invitation to a restorative justice appointment", "child",
         "child", "letter", "Wait 'til Eight 4.1, introductory letters",
         needs=("service", "worker", "child-recipient", "appointment"),
@@ -152,6 +157,8 @@ NEEDS: Mapping[str, str] = {
     "agreement": "a held conference with agreement items (conferences)",
     "child-recipient": "the child's name and postal address, and their parent or carer",
     "appointment": "the appointment's time and place (--at, --venue)",
+    "questionnaire": "the feedback questions (policy/questionnaires/: after a held conference "
+                     "conference.yaml, else contact.yaml)",
 }
 """Each need in words, for ``rj letter list``."""
 
@@ -171,6 +178,7 @@ NEEDS_SHORT: Mapping[str, str] = {
     "agreement": "a held conference's agreement",
     "child-recipient": "child's address and carer",
     "appointment": "--at and --venue",
+    "questionnaire": "the feedback questions",
 }
 """Each need in a few words, for the table of ``rj letter list``."""
 

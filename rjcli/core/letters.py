@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from rjcli.core import letterfacts, letterparties
+from rjcli.core import letterfacts, letterform, letterparties
 from rjcli.core.dates import uk_date
 from rjcli.core.letterfacts import Build, LetterDraft, LetterFacts
 from rjcli.core.letterkinds import LetterKind
 from rjcli.core.letterprivacy import free_text_problems, private_terms
 
 _SECTIONS: Mapping[str, Callable[[Build], None]] = {
-    **letterparties.SECTIONS, **letterfacts.SECTIONS,
+    **letterparties.SECTIONS, **letterfacts.SECTIONS, **letterform.SECTIONS,
 }
 
 

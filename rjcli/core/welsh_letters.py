@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from rjcli.core import letterfacts, letterkinds
+from rjcli.core.letterform import welsh_questions
 from rjcli.core.model import Victim, clean_text
 from rjcli.core.offences import OffenceCategories, offence_words
 from rjcli.core.welsh import (
@@ -54,6 +55,7 @@ TITLES: Mapping[str, str] = {
     "confidentiality-agreement": "Cytundeb cyfrinachedd",
     "outcome-agreement": "Cytundeb canlyniad",
     "child-appointment": "Gwahoddiad i apwyntiad cyfiawnder adferol",
+    "feedback-form": "Ffurflen adborth",
 }
 """Each kind's title in Welsh (the HTML page title)."""
 
@@ -193,6 +195,7 @@ def welsh_context(context: letterfacts.Context, kind: letterkinds.LetterKind,
     if "offence" in cy:
         cy["offence"] = offence.words
         missing += offence.missing
+    welsh_questions(cy, missing)
     return WelshContext(cy, tuple(dict.fromkeys(missing)))
 
 

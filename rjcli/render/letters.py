@@ -262,7 +262,8 @@ HTML_PAGE = """\
 body {{ font-family: Arial, Helvetica, sans-serif; font-size: 12pt; line-height: 1.5;
        max-width: 42em; margin: 2em auto; padding: 0 1em; color: #111; }}
 h1 {{ font-size: 1.4em; }} h2 {{ font-size: 1.15em; }}
-@media print {{ body {{ margin: 0; max-width: none; }} }}
+@media print {{ body {{ margin: 0; max-width: none; }}
+  hr + h2 {{ page-break-before: always; }} }}
 </style>
 </head>
 <body>

@@ -7,7 +7,7 @@ Each ``<kind>.docx`` is ``../<kind>.md.j2`` turned into Word paragraphs, with it
 Jinja tags kept for ``docxtpl``: a line holding only a ``{% ... %}`` tag becomes a
 ``{%p ... %}`` paragraph (docxtpl removes it when rendering), ``# heading`` a
 heading, ``- item`` a bulleted paragraph, ``**text**`` bold, ``---`` a dividing
-line, and ``{% include %}`` is copied in.
+line (before a ``## heading``: a new page instead), and ``{% include %}`` is copied in.
 
 The paper fits a DL window envelope (A4 folded in three): the service's name, address
 and contact details top right; the recipient's address top left, 46 mm down and 20 mm
@@ -316,8 +316,13 @@ def build(kind: str) -> bytes:
         if style == "letterhead":
             follows = items[n + 1] if n + 1 < len(items) else ("", "")
             _address_panel(document, follows[1] if follows[0] == "window" else FORM_WINDOW)
+        elif style == "rule" and _new_page(items, n + 1):
+            continue  # the heading after it starts a new page instead
         elif style != "window":  # the window is in the address panel
-            written.append((style, _paragraph(document, style, text)))
+            paragraph = _paragraph(document, style, text)
+            if _new_page(items, n):
+                paragraph.paragraph_format.page_break_before = True
+            written.append((style, paragraph))
     _keep_sign_off_together(written)
     props = document.core_properties
     props.author = props.last_modified_by = "rj"
@@ -328,6 +333,13 @@ def build(kind: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def _new_page(items: list[tuple[str, str]], n: int) -> bool:
+    """A ``## heading`` straight after a ``---`` line starts a new page: the part of a form
+    that is sent back (the feedback form's questions) is a page of its own."""
+    return (0 < n < len(items) and items[n][0] == "heading2"
+            and items[n - 1][0] == "rule")
 
 
 def _paragraph(document: Any, style: str, text: str) -> Any:
