@@ -262,3 +262,37 @@ def test_all_without_a_worker_is_refused_before_anything_is_written(book: Path) 
     said = plain(result.output)  # type: ignore[attr-defined]
     assert "say who you are" in said and "Not written" not in said
     assert not (book / "output").exists()
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample-casebook"
+
+
+def test_a_closure_batch_with_forms_puts_each_victims_form_after_their_letter(
+        tmp_path: Path) -> None:
+    # the closure letter says a feedback form is enclosed (Wokingham 13, 14): --with-form
+    # writes it and prints it right after that victim's letter
+    book = tmp_path / "sample"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns(".rj", "output"))
+    out = tmp_path / "batch"
+    out.mkdir()
+    result = invoke("letter", "closure", "--due", "--with-form", "--out", str(out),
+                    casebook=book, today="2026-06-17", worker="Amir Haddon")
+    said = plain(result.output)
+    assert result.exit_code == 0, said
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["V-0015-closure-2026-06-17.md", "V-0015-feedback-form-2026-06-17.md",
+                     "closure-letters-2026-06-17.md"], names
+    combined = (out / "closure-letters-2026-06-17.md").read_text(encoding="utf-8")
+    letter = (out / "V-0015-closure-2026-06-17.md").read_text(encoding="utf-8")
+    form = (out / "V-0015-feedback-form-2026-06-17.md").read_text(encoding="utf-8")
+    assert combined.index(letter.strip()) < combined.index(form.strip())
+    assert "1 letter and 1 feedback form in one file to print" in said
+    sent = [c.get("letter") for c in yamlio.parse_text(
+        (book / "victims" / "V-0015.yaml").read_text("utf-8")).get("contacts") or []]
+    assert sent.count("closure") == 1 and sent.count("feedback-form") == 1
+
+
+def test_with_form_is_for_the_closure_letter_only(book: Path) -> None:
+    result = rj(book, "letter", "initial", "--due", "--with-form")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "--with-form goes with the closure letter" in plain(result.output)  # type: ignore[attr-defined]

@@ -420,14 +420,18 @@ def _command(kind: letterkinds.LetterKind) -> Any:
             "(rj due says what is due).")] = False,
         all_workers: Annotated[bool, typer.Option(
             "--all", help="With --due: everyone's, not only yours.")] = False,
+        with_form: Annotated[bool, typer.Option(
+            "--with-form", help="With --due: each victim's feedback form (rj letter "
+            "feedback-form) written and logged too, printed after their letter.",
+            hidden=kind.name != "closure")] = False,
     ) -> None:
-        if due or all_workers:
+        if due or all_workers or with_form:
             from rjcli.cli.letter_batch import write_due
 
             write_due(kind, record, fmt, out_path, is_draft, signed_by, all_workers,
                       {"note": note, "at": at, "venue": venue, "reason": reason,
                        "resend": "yes" if resend else None, "force": "yes" if force else None},
-                      as_json, language)
+                      as_json, language, with_form)
             return
         if record is None:
             raise BadInput(f"give the {kind.record} record id: rj letter {kind.name} "

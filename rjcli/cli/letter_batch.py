@@ -34,12 +34,17 @@ Anything else (the disk, LibreOffice, a lock) stops the batch."""
 def write_due(kind: letterkinds.LetterKind, record: str | None, fmt: str | None,
               out_path: Path | None, is_draft: bool, signed_by: str | None,
               all_workers: bool, given: dict[str, str | None], as_json: bool,
-              language: str | None) -> None:
-    """Write every ``kind`` letter due now, one file each and one to print them all."""
+              language: str | None, with_form: bool = False) -> None:
+    """Write every ``kind`` letter due now, one file each and one to print them all; with
+    ``with_form`` (closure letters only), each victim's feedback form after their letter."""
     from rjcli.cli.letter import _format
 
     ctx = current()
     _refuse_options(kind, record, given)
+    if with_form and kind.name != "closure":
+        raise BadInput(f"--with-form goes with the closure letter, which encloses the feedback "
+                       f"form (Wokingham 13, 14), not with the {kind.name} letter",
+                       hint="rj letter closure --due --with-form, or rj letter feedback-form ID")
     fmt = _format(fmt, None)
     rule_ids = _rules_for(ctx, kind)
     who = None if all_workers else ctx.worker
@@ -59,10 +64,11 @@ def write_due(kind: letterkinds.LetterKind, record: str | None, fmt: str | None,
             say(f"No {kind.name} letters are due for {whose} today.")
         return
     folder = _folder(ctx, out_path)
-    written, failed, sources = _write_each(kind, items, fmt, folder, is_draft, signed_by,
-                                           language, as_json)
-    combined = _combine(ctx, kind, fmt, folder, written, sources) if written else None
-    _report(ctx, kind, items, written, failed, combined, as_json)
+    batch = _Batch(kind, fmt, folder, is_draft, signed_by, language, as_json, with_form)
+    batch.write_each(items)
+    combined = (_combine(ctx, kind, fmt, folder, batch.written, batch.sources, batch.forms)
+                if batch.written else None)
+    _report(ctx, kind, items, batch, combined, as_json)
 
 
 def _refuse_options(kind: letterkinds.LetterKind, record: str | None,
@@ -118,40 +124,64 @@ def _folder(ctx: AppContext, out_path: Path | None) -> Path:
     return folder
 
 
-def _write_each(kind: letterkinds.LetterKind, items: list[letterbatch.DueItem], fmt: str,
-                folder: Path, is_draft: bool, signed_by: str | None, language: str | None,
-                quiet: bool) -> tuple[list[Path], list[letterbatch.NotWritten], list[bytes]]:
-    """Each due letter written (and logged) as ``rj letter KIND ID`` writes it; for a PDF
-    batch, the Word letters too (drafts, nothing logged), to join into one PDF."""
-    from rjcli.cli.letter import write_letter
+class _Batch:
+    """Writes each due letter (and, with forms, the victim's feedback form after it) as
+    ``rj letter KIND ID`` writes it; for a PDF batch, the Word letters too (drafts, nothing
+    logged), to join into one PDF."""
 
-    written: list[Path] = []
-    failed: list[letterbatch.NotWritten] = []
-    sources: list[bytes] = []
-    with ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rj-batch-")))
-        for item in items:
-            try:
-                with ExitStack() as hush:
-                    if quiet:
-                        hush.enter_context(out().capture())
-                    path = write_letter(kind, item.case, fmt, folder, is_draft, signed_by,
-                                        None, None, None, False, language=language)
-            except SKIPPED as exc:
-                failed.append(letterbatch.NotWritten(item.case, item.name,
-                                                     letterbatch.one_line(exc.message)))
-                continue
-            written.append(path)
-            if fmt == "pdf":  # the same letter again, as a Word draft: nothing logged
-                with out().capture(), err().capture():
-                    sources.append(write_letter(
-                        kind, item.case, "docx", scratch, True, signed_by, None, None,
-                        None, False, language=language).read_bytes())
-    return written, failed, sources
+    def __init__(self, kind: letterkinds.LetterKind, fmt: str, folder: Path, is_draft: bool,
+                 signed_by: str | None, language: str | None, quiet: bool,
+                 with_form: bool) -> None:
+        self.kind, self.fmt, self.folder = kind, fmt, folder
+        self.is_draft, self.signed_by, self.language = is_draft, signed_by, language
+        self.quiet, self.with_form = quiet, with_form
+        self.written: list[Path] = []
+        self.forms = 0
+        self.failed: list[letterbatch.NotWritten] = []
+        self.sources: list[bytes] = []
+
+    def write_each(self, items: list[letterbatch.DueItem]) -> None:
+        with tempfile.TemporaryDirectory(prefix="rj-batch-") as scratch:
+            form = (next(k for k in letterkinds.KINDS if k.name == "feedback-form")
+                    if self.with_form else None)
+            for item in items:
+                try:
+                    self._one(self.kind, item, Path(scratch))
+                except SKIPPED as exc:
+                    self.failed.append(letterbatch.NotWritten(
+                        item.case, item.name, letterbatch.one_line(exc.message)))
+                    continue
+                if form is None:
+                    continue
+                try:
+                    self._one(form, item, Path(scratch))
+                    self.forms += 1
+                except SKIPPED as exc:  # the letter is written: say how to send the form
+                    self.failed.append(letterbatch.NotWritten(
+                        item.case, item.name, "feedback form not written: "
+                        f"{letterbatch.one_line(exc.message)}; once fixed: rj letter "
+                        f"feedback-form {item.case}"))
+
+    def _one(self, kind: letterkinds.LetterKind, item: letterbatch.DueItem,
+             scratch: Path) -> None:
+        from rjcli.cli.letter import write_letter
+
+        with ExitStack() as hush:
+            if self.quiet:
+                hush.enter_context(out().capture())
+            path = write_letter(kind, item.case, self.fmt, self.folder, self.is_draft,
+                                self.signed_by, None, None, None, False,
+                                language=self.language)
+        self.written.append(path)
+        if self.fmt == "pdf":  # the same letter again, as a Word draft: nothing logged
+            with out().capture(), err().capture():
+                self.sources.append(write_letter(
+                    kind, item.case, "docx", scratch, True, self.signed_by, None, None, None,
+                    False, language=self.language).read_bytes())
 
 
 def _combine(ctx: AppContext, kind: letterkinds.LetterKind, fmt: str, folder: Path,
-             written: list[Path], sources: list[bytes]) -> Path:
+             written: list[Path], sources: list[bytes], forms: int) -> Path:
     """The one file holding every letter written, to print."""
     from rjcli.render import combined
     from rjcli.storage.atomic import atomic_write_bytes
@@ -161,8 +191,9 @@ def _combine(ctx: AppContext, kind: letterkinds.LetterKind, fmt: str, folder: Pa
         data = combined.combined_text([p.read_text(encoding="utf-8") for p in written]
                                       ).encode("utf-8")
     elif fmt == "html":
+        title = f"{kind.title}: {_counted(len(written) - forms, forms)}"
         data = combined.combined_html([p.read_text(encoding="utf-8") for p in written],
-                                      f"{kind.title}: {len(written)} letters").encode("utf-8")
+                                      title).encode("utf-8")
     elif fmt == "docx":
         data = combined.combined_docx([p.read_bytes() for p in written])
     else:
@@ -179,10 +210,15 @@ def _combine(ctx: AppContext, kind: letterkinds.LetterKind, fmt: str, folder: Pa
     return target
 
 
+def _counted(letters: int, forms: int) -> str:
+    said = f"{letters} letter{'s' if letters != 1 else ''}"
+    return said + (f" and {forms} feedback form{'s' if forms != 1 else ''}" if forms else "")
+
+
 def _report(ctx: AppContext, kind: letterkinds.LetterKind, items: list[letterbatch.DueItem],
-            written: list[Path], failed: list[letterbatch.NotWritten], combined: Path | None,
-            as_json: bool) -> None:
+            batch: _Batch, combined: Path | None, as_json: bool) -> None:
     shown = ctx.casebook.rel
+    written, failed = batch.written, batch.failed
     if as_json:
         print_json({"kind": kind.name,
                     "written": [shown(p) for p in written],
@@ -190,8 +226,8 @@ def _report(ctx: AppContext, kind: letterkinds.LetterKind, items: list[letterbat
                     "combined": shown(combined) if combined else None})
     else:
         if combined is not None:
-            plural = "s" if len(written) != 1 else ""
-            say(f"{len(written)} letter{plural} in one file to print: {shown(combined)}")
+            say(f"{_counted(len(written) - batch.forms, batch.forms)} in one file to print: "
+                f"{shown(combined)}")
         if failed:
             say(f"Not written ({len(failed)}):")
             for problem in failed:
