@@ -227,8 +227,11 @@ def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
 def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
-                 reason: str | None = None, language: str | None = None) -> None:
-    """Build, check, render, write, and (unless a draft or sent already) log one letter."""
+                 reason: str | None = None, language: str | None = None,
+                 copy_of: str | None = None) -> None:
+    """Build, check, render, write, and (unless a draft or sent already) log one letter
+    (``copy_of``: which party's copy of a shared form, ``--copy``)."""
+    from rjcli.cli import _copies
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
 
@@ -238,7 +241,8 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
         raise BadInput(f"the {kind.name} letter is written from a {kind.record} record "
                        f"({EXAMPLE_IDS[kind.record][:2]}...); {record_id} is a "
                        f"{kind_of(record_id)} record")
-    if kind.record == "victim":
+    copy = _copies.chosen(ctx, kind, record_id, copy_of)
+    if kind.record == "victim" and not _copies.to_child(copy):
         _hold_victim_letter(ctx, kind, record_id, is_draft)
     given = {"note": note, "at": at, "venue": venue}
     unused = letterkinds.unused_options(kind, [k for k, v in given.items() if v is not None])
@@ -246,10 +250,15 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
         raise BadInput(f"the {kind.name} letter does not take "
                        f"{', '.join('--' + u for u in unused)}")
     fmt = _format(fmt, out_path)
-    facts = _facts(ctx, kind, record_id, signed_by, note, at, venue)
-    chosen = _language.languages(language, facts)
-    send = _sending(kind, record_id, facts, resend, reason, is_draft)
-    draft = letters.build_letter(kind, facts)
+    facts = _copies.facts_for(ctx, _facts(ctx, kind, record_id, signed_by, note, at, venue),
+                              copy)
+    if copy is not None and _copies.to_child(copy):
+        chosen = _copies.child_languages(language, facts)
+        send = _copies.sending(kind, copy, facts, resend, reason, is_draft)
+    else:
+        chosen = _language.languages(language, facts)
+        send = _sending(kind, record_id, facts, resend, reason, is_draft)
+    draft = letters.build_letter(kind, facts, copy)
     if draft.missing:
         listed = "\n".join(f"  - {m}" for m in draft.missing)
         raise MissingFields(
@@ -260,6 +269,8 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
+    if _copies.to_child(copy):
+        _copies.refuse_victim_identifiers(ctx, draft, text)
     problems = _language.rendered_problems(draft, chosen, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
@@ -363,6 +374,8 @@ def _command(kind: letterkinds.LetterKind) -> Any:
         example += ' --at "2026-06-22 16:00" --venue "Youth Justice Office, High Street"'
     if "note" in takes:
         example += ' --note "..."'
+    if kind.shared:
+        example += " --copy victim"
     signer = ("the allocated worker, else --worker" if kind.record == "victim"
               else "--worker, else the child's case holder")
 
@@ -405,9 +418,15 @@ def _command(kind: letterkinds.LetterKind) -> Any:
             "--language", help="en (English), cy (Welsh) or both (Welsh, then English, in "
             "one document); default: the victim's language, else en.",
             show_default=False)] = None,
+        copy_of: Annotated[str | None, typer.Option(
+            "--copy", help="Whose copy: victim (the victim, a parent or guardian for a victim "
+            "under 18, an organisation's representative) or child (the child and their parent "
+            "or carer; C-... when several children are linked). Each is addressed to them "
+            "and logged on their own record; the child's shows nothing of the victim.",
+            hidden=not kind.shared, show_default=False)] = None,
     ) -> None:
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
-                     force, resend, reason, language)
+                     force, resend, reason, language, copy_of)
 
     needs = "; ".join(letterkinds.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"
