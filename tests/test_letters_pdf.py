@@ -346,16 +346,16 @@ LETTERS = [(kind, vid) for kind in ("initial", "closure", "outcome-agreement")
 def test_pdf_letter_fits_a_window_envelope_and_its_pages(
         book: Path, tmp_path: Path, kind: str, record_id: str) -> None:
     pdf = tmp_path / f"{record_id}-{kind}.pdf"
-    result = rj(book, "letter", kind, record_id, "--draft", "--out", str(pdf))
+    copy = ("--copy", "victim") if kind in FORMS else ()  # the child's: test_letters_copies
+    result = rj(book, "letter", kind, record_id, "--draft", "--out", str(pdf), *copy)
     assert result.exit_code == 0, result.output
     pages = pdf_pages(pdf)
     first = pages[0]
     shown = "\n".join(f"{x.text!r} at {x.left:.0f},{x.top:.0f}-{x.right:.0f},{x.bottom:.0f} mm"
                       for x in first)
-    # the recipient's address, each line whole, inside the window (the outcome agreement is
-    # a form with one copy for each person who took part: it has no addressee, and its
-    # window stays empty)
-    address = [] if kind in FORMS else RECIPIENT[record_id]
+    # the recipient's address, each line whole, inside the window (the outcome agreement:
+    # the victim's copy, addressed as their letters are)
+    address = RECIPIENT[record_id]
     for wanted in address:
         found = [x for x in first if x.text == wanted]
         assert found, f"{wanted!r} is not a line of page 1:\n{shown}"
@@ -372,7 +372,7 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
     for n, page in enumerate(pages, start=1):
         assert any(x.text == f"Page {n} of {count}" for x in page), \
             f"no 'Page {n} of {count}' on page {n}"
-        if n > 1 and kind not in FORMS:
+        if n > 1:
             assert any(f"Our reference: {record_id}" in x.text for x in page)
     # no page holds only the sign-off, the signature and the enclosures
     furniture = re.compile(r"^(Page \d+ of \d+|Our reference: .*)$")
@@ -384,12 +384,12 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
         text = "\n".join(x.text for page in pages for x in page)
         assert "Yours sincerely" in text and "Sam Worker" in text
     # the offence is named in the initial letter, except to the child's own family; the
-    # copy of the agreement for everyone holds no victim reference
+    # agreement has its signature lines
     words = " ".join(x.text for page in pages for x in page)
     if kind == "initial":
         assert (OFFENCE in words) is (record_id != "V-0004"), words
     if kind in FORMS:
-        assert record_id not in words and "Signed:" in words
+        assert "Signed:" in words
     # one font family throughout, headings and bullets included
     families = font_families(pdf)
     assert len(families) == 1, f"fonts of several families: {sorted(families)}"

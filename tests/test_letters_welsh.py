@@ -172,6 +172,8 @@ CHILDREN = {
         id: C-0002
         name: Kit Permitted
         dob: 2009-11-21
+        address: {lines: [3 Sample Street, Exampletown], postcode: XE1 9ZX}
+        parent_carer: {name: Robin Permitted, relationship: mother}
         disposal: youth-caution
         victims: [{ref: V-0002, label: Victim 1}]
         consents:
@@ -232,6 +234,10 @@ def kinds_for(who: str) -> list[str]:
 
 
 def options_for(kind: str) -> list[str]:
+    """The outcome agreement: the child's copy, the one that must show nothing of the victim
+    (the victim's copy: tests/test_letters_copies.py)."""
+    if kind == "outcome-agreement":
+        return ["--copy", "child"]
     return ["--note", "The reparation work is finished."] if kind in ("update",
                                                                       "panel-statement") else []
 
@@ -288,7 +294,7 @@ def test_every_kind_is_written_in_welsh_for_every_victim(book: Path, who: str) -
         assert result.exit_code == 0, (kind, result.output)
         text = written(book, result).read_text(encoding="utf-8")
         assert english_left_in(text, kind) == [], (kind, english_left_in(text, kind))
-        # the outcome agreement goes to everyone who took part: no victim reference
+        # the child's copy of the outcome agreement: no victim reference
         shared = letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].shared
         assert ("Ein cyfeirnod: " + victim in text) != shared, kind
         assert "13 Ebrill 2026" in text, kind
@@ -396,7 +402,7 @@ def test_welsh_letters_print_their_dates_and_the_reply_by_day_in_welsh(book: Pat
     assert "\n13 Ebrill 2026" not in initial and "13 Ebrill 2026 Ein cyfeirnod" in initial
     assert "Cysylltwch â mi erbyn **dydd Llun 20 Ebrill 2026**" in initial
     assert "Ysgrifennais atoch ar 2 Ebrill 2026" in welsh("final")
-    agreement = welsh("outcome-agreement")
+    agreement = welsh("outcome-agreement", "V-0001", "--copy", "victim")
     assert "ar 8 Ebrill 2026 (lleoliad: Exampletown Community Centre)" in agreement
     assert "(pwy: the family; erbyn 30 Ebrill 2026)" in agreement
     assert "Ar gyfer y cyfarfod cyfiawnder adferol ar 12 Mai 2026" in welsh(
@@ -638,7 +644,8 @@ def test_english_words_for_the_offence_are_not_printed_in_a_welsh_letter(book: P
 
 def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> None:
     def form(kind: str, victim: str) -> str:
-        result = rj(book, "letter", kind, victim, "--draft", "--language", "cy")
+        result = rj(book, "letter", kind, victim, "--draft", "--language", "cy",
+                    *options_for(kind))
         assert result.exit_code == 0, result.output
         return " ".join(written(book, result).read_text(encoding="utf-8").split())
 
@@ -654,7 +661,7 @@ def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> N
     for label in ("Y person a gafodd ei niweidio", "Y person ifanc",
                   "Rhiant neu ofalwr y person ifanc", "Hwylusydd: Sam Worker"):
         assert f"{label} {line}" in agreement, label
-    assert "V-0001" not in agreement and "Ein cyfeirnod" not in agreement
+    assert "V-0001" not in agreement and "Ein cyfeirnod: C-0001" in agreement
     assert f"Ar ran y sefydliad a gafodd ei niweidio {line}" in form("outcome-agreement",
                                                                      "V-0003")
     assert f"Rhiant neu warcheidwad y person a gafodd ei niweidio {line}" in form(
