@@ -413,6 +413,38 @@ def test_a_welsh_or_bilingual_letter_is_written_as_a_pdf(book: Path, tmp_path: P
     assert ("Closing the case" in text) == (language == "both")
 
 
+@NEEDS_OFFICE
+@NEEDS_POPPLER
+def test_a_bilingual_pdf_has_welsh_furniture_on_welsh_pages_and_english_on_english(
+        book: Path, tmp_path: Path) -> None:
+    # the English pages once kept "Tudalen 3 o 4" and "Ein cyfeirnod" (issue 21); a long
+    # statement gives each language a continuation page
+    target = tmp_path / "statement-both.pdf"
+    words = "\n\n".join(f"Paragraph {n} of what happened to me and how it felt." * 3
+                        for n in range(1, 16))
+    result = rj(book, "letter", "panel-statement", "V-0001", "--draft", "--language", "both",
+                "--note", words, "--out", str(target))
+    assert result.exit_code == 0, result.output
+    count = len(pdf_pages(target))
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(target),
+                             "-"], capture_output=True, text=True, check=True,
+                            timeout=60).stdout for n in range(1, count + 1)]
+    first_english = next(n for n, page in enumerate(pages, start=1)
+                         if "Statement for the Referral Order panel" in page)
+    assert first_english > 1
+    for n, page in enumerate(pages, start=1):
+        if n < first_english:
+            assert f"Tudalen {n} o {count}" in page and "Page " not in page, (n, page)
+            assert "Our reference" not in page, (n, page)
+        else:
+            assert f"Page {n} of {count}" in page and "Tudalen" not in page, (n, page)
+            assert "Ein cyfeirnod" not in page, (n, page)
+        if n not in (1, first_english):  # continuation pages carry the reference
+            wanted = "Ein cyfeirnod: V-0001" if n < first_english else "Our reference: V-0001"
+            assert wanted in page, (n, page)
+    assert first_english > 2 and count > first_english  # continuation pages in each
+
+
 def _every_kind() -> list[tuple[str, str]]:
     from rjcli.core.letterkinds import KINDS
 

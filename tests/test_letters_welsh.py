@@ -355,23 +355,54 @@ def test_a_bilingual_web_page_marks_each_language_and_starts_the_english_on_a_ne
     assert "<title>Llythyr cyswllt cyntaf / Initial contact letter</title>" in page
 
 
-def test_a_bilingual_word_letter_puts_the_english_after_a_page_break(book: Path) -> None:
+def test_a_bilingual_word_letter_puts_the_english_in_a_section_of_its_own(
+        book: Path) -> None:
+    # the English once followed a page break in the Welsh section, under its furniture
     from docx import Document
+    from docx.enum.section import WD_SECTION
 
     result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
                 "--format", "docx")
     document = Document(io.BytesIO(written(book, result).read_bytes()))
     texts = [p.text for p in document.paragraphs]
-    breaks = [i for i, p in enumerate(document.paragraphs)
-              if 'w:br w:type="page"' in p._p.xml or "w:type=\"page\"" in p._p.xml]
     welsh = texts.index("Cau'r achos")
     english = texts.index("Closing the case")
-    assert len(breaks) == 1 and welsh < breaks[0] < english
+    assert welsh < english
+    assert len(document.sections) == 2
+    assert document.sections[1].start_type == WD_SECTION.NEW_PAGE  # a new page, no blank one
+    assert not [p for p in document.paragraphs if 'w:type="page"' in p._p.xml]
     # Welsh is the document's language; the English text is marked as English
     assert document.core_properties.language == "cy-GB"
     english_run = document.paragraphs[english].runs[0]._r
     assert english_run.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
     assert document.paragraphs[welsh].runs[0]._r.xpath("./w:rPr/w:lang/@w:val") == []
+
+
+def _furniture(part: object) -> str:
+    """A header's or footer's text, its fields' codes included ("Page PAGE of NUMPAGES")."""
+    xml = part._element.xml  # type: ignore[attr-defined]
+    return " ".join(re.findall(r"<w:(?:t|instrText)[^>]*>([^<]*)<", xml))
+
+
+def test_each_language_of_a_bilingual_word_letter_has_its_own_page_furniture(
+        book: Path) -> None:
+    from docx import Document
+
+    result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
+                "--format", "docx")
+    welsh, english = Document(io.BytesIO(written(book, result).read_bytes())).sections
+    for section in (welsh, english):
+        assert not section.header.is_linked_to_previous
+        assert not section.footer.is_linked_to_previous
+        assert section.different_first_page_header_footer
+    assert "Ein cyfeirnod: V-0001" in _furniture(welsh.header)
+    assert "Our reference: V-0001" in _furniture(english.header)
+    for part in (welsh.footer, welsh.first_page_footer):
+        assert "Tudalen" in _furniture(part) and "Page" not in _furniture(part)
+    for part in (english.footer, english.first_page_footer):
+        assert "Page" in _furniture(part) and "Tudalen" not in _furniture(part)
+    assert "Ein cyfeirnod" not in _furniture(english.header)
+    assert english.header.paragraphs[0].runs[0]._r.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
 
 
 def test_a_child_letter_is_written_in_welsh_with_the_day_and_time_in_welsh(book: Path) -> None:
