@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rjcli.cli.context import AppContext
-from rjcli.core import letterfacts, lettercopies, letterkinds, sentletters, welsh_letters
+from rjcli.core import lettercopies, letterfacts, letterkinds, sentletters, welsh_letters
 from rjcli.core.lettercopies import PartyCopy
 from rjcli.core.model import Contact
 from rjcli.errors import BadInput
@@ -52,6 +52,14 @@ def to_child(copy: PartyCopy | None) -> bool:
     return copy is not None and copy.party == lettercopies.CHILD
 
 
+def child_plan(kind: letterkinds.LetterKind, copy: PartyCopy, facts: letterfacts.LetterFacts,
+               language: str | None, resend: bool, reason: str | None,
+               is_draft: bool) -> tuple[tuple[str, ...], sentletters.Sending]:
+    """The child's copy's languages, and whether to log it (see :func:`sending`)."""
+    return (child_languages(language, facts),
+            sending(kind, copy, facts, resend, reason, is_draft))
+
+
 def child_languages(option: str | None, facts: letterfacts.LetterFacts) -> tuple[str, ...]:
     """The child's copy is in ``--language``, else the child's recorded language."""
     recorded = facts.child.extra.get("language") if facts.child is not None else None
@@ -86,7 +94,10 @@ def sending(kind: letterkinds.LetterKind, copy: PartyCopy, facts: letterfacts.Le
 def refuse_victim_identifiers(ctx: AppContext, draft: letterfacts.LetterDraft,
                               text: str) -> None:
     """The child's copy holds no linked victim's identifiers (Somerset 5.4), the address it
-    is posted to aside (the child's own, which a family victim may share)."""
+    is posted to aside (the child's own, which a family victim may share). Any other letter
+    passes here untouched."""
+    if not to_child(draft.copy):
+        return
     from rjcli.core.letterprivacy import without_recipient
     from rjcli.storage.childgate import identifiers_in_child_text
 

@@ -17,6 +17,7 @@ from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
 from rjcli.core import letterfacts, letterkinds, letters, sentletters
 from rjcli.core.ids import kind_of
+from rjcli.core.lettercopies import PartyCopy
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
 
@@ -242,8 +243,8 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
                        f"({EXAMPLE_IDS[kind.record][:2]}...); {record_id} is a "
                        f"{kind_of(record_id)} record")
     copy = _copies.chosen(ctx, kind, record_id, copy_of)
-    if kind.record == "victim" and not _copies.to_child(copy):
-        _hold_victim_letter(ctx, kind, record_id, is_draft)
+    if kind.record == "victim":
+        _hold_victim_letter(ctx, kind, record_id, is_draft, copy)
     given = {"note": note, "at": at, "venue": venue}
     unused = letterkinds.unused_options(kind, [k for k, v in given.items() if v is not None])
     if unused:
@@ -252,12 +253,10 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     fmt = _format(fmt, out_path)
     facts = _copies.facts_for(ctx, _facts(ctx, kind, record_id, signed_by, note, at, venue),
                               copy)
-    if copy is not None and _copies.to_child(copy):
-        chosen = _copies.child_languages(language, facts)
-        send = _copies.sending(kind, copy, facts, resend, reason, is_draft)
-    else:
-        chosen = _language.languages(language, facts)
-        send = _sending(kind, record_id, facts, resend, reason, is_draft)
+    chosen, send = (_copies.child_plan(kind, copy, facts, language, resend, reason, is_draft)
+                    if copy is not None and _copies.to_child(copy) else
+                    (_language.languages(language, facts),
+                     _sending(kind, record_id, facts, resend, reason, is_draft)))
     draft = letters.build_letter(kind, facts, copy)
     if draft.missing:
         listed = "\n".join(f"  - {m}" for m in draft.missing)
@@ -269,8 +268,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
-    if _copies.to_child(copy):
-        _copies.refuse_victim_identifiers(ctx, draft, text)
+    _copies.refuse_victim_identifiers(ctx, draft, text)  # on the child's copy
     problems = _language.rendered_problems(draft, chosen, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
@@ -308,11 +306,16 @@ def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.Le
 
 
 def _hold_victim_letter(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
-                        is_draft: bool) -> None:
+                        is_draft: bool, copy: PartyCopy | None = None) -> None:
     """The safety gates on a letter to a victim (rjcli.core.gates): the best-placed decision
     for a family-or-carer victim (Somerset 6.6), an address not to be used; the victim's
-    preferred method and times are shown."""
+    preferred method and times are shown. The child's copy of the outcome agreement
+    (``copy``) does not go to the victim: no gate of theirs holds it."""
+    from rjcli.cli import _copies
     from rjcli.cli._work import warn_all
+
+    if _copies.to_child(copy):
+        return
     from rjcli.core.gates import letter_gaps, preference_warnings
     from rjcli.errors import ChangeRefused
 

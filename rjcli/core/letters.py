@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 
 from rjcli.core import lettercopies, letterfacts, letterparties
 from rjcli.core.dates import uk_date
+from rjcli.core.lettercopies import PartyCopy
 from rjcli.core.letterfacts import Build, LetterDraft, LetterFacts
 from rjcli.core.letterkinds import LetterKind
-from rjcli.core.lettercopies import PartyCopy
 from rjcli.core.letterprivacy import free_text_problems, private_terms
 
 _SECTIONS: Mapping[str, Callable[[Build], None]] = {
