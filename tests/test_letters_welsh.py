@@ -709,3 +709,28 @@ def test_a_recorded_greeting_is_put_into_welsh_or_refused(book: Path) -> None:
     refused = rj(book, "letter", "final", "V-0001", "--draft", "--language", "cy")
     assert refused.exit_code != 0
     assert "a Welsh greeting: the salutation recorded is 'Hello Alex'" in plain(refused.output)
+
+
+def test_a_bilingual_word_letter_whose_english_header_has_a_picture_is_refused(
+        book: Path) -> None:
+    # the English part's header now moves with it: a picture there cannot move safely
+    import base64
+
+    from docx import Document
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8"
+                           "BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    (book / "templates" / "docx").mkdir(parents=True)
+    (book / "picture.png").write_bytes(png)
+    document = Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(str(book / "picture.png"))
+    document.add_paragraph("{{ title }}")
+    document.save(str(book / "templates" / "docx" / "closure.docx"))
+    result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
+                "--format", "docx")
+    said = plain(result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == 2, said  # type: ignore[attr-defined]
+    assert "pictures or links" in said and "--language cy" in said
+    assert not list((book / "output").rglob("*closure*"))
+    alone = rj(book, "letter", "closure", "V-0001", "--draft", "--format", "docx")
+    assert alone.exit_code == 0, alone.output  # type: ignore[attr-defined]
