@@ -273,7 +273,8 @@ CASES = [
     ("parent-consent", "parent-consent", "V-0002", (), "md"),
     ("consent-form", "consent-form", "V-0002", (), "md"),
     ("confidentiality-agreement", "confidentiality-agreement", "V-0001", (), "md"),
-    ("outcome-agreement", "outcome-agreement", "V-0001", (), "md"),
+    ("outcome-agreement", "outcome-agreement", "V-0001", ("--copy", "victim"), "md"),
+    ("outcome-agreement-child", "outcome-agreement", "V-0001", ("--copy", "child"), "md"),
     ("child-appointment", "child-appointment", "C-0001", APPOINTMENT, "md"),
     ("feedback-form", "feedback-form", "V-0001", (), "md"),
     ("initial-court", "initial", "V-0001", (), "txt"),
@@ -305,7 +306,8 @@ def test_letters_use_no_unexplained_acronyms(path: Path) -> None:
 
 
 @pytest.mark.parametrize("golden", sorted({f"{c[0]}.{c[4]}" for c in CASES
-                                            if c[2] in ("V-0001", "V-0003")}))
+                                            if c[2] in ("V-0001", "V-0003")
+                                            and "child" not in c[3]}))
 def test_letters_to_victims_never_show_a_child_who_gave_no_permission(golden: str) -> None:
     text = (GOLDEN / golden).read_text(encoding="utf-8")
     for detail in ("Jordan", "Testchild", "3 May 2010", "2010-05-03", "9 Sample Street"):
@@ -431,7 +433,7 @@ def test_typed_text_that_names_the_child_stops_the_letter(book: Path) -> None:
     path = book / "victims" / "V-0001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "who: the young person,", "who: Jordan,"), encoding="utf-8")
-    result = rj(book, "letter", "outcome-agreement", "V-0001")
+    result = rj(book, "letter", "outcome-agreement", "V-0001", "--copy", "victim")
     assert result.exit_code == 8
     assert "agreement item 1 names the child ('Jordan')" in plain(result.output)
     update = rj(book, "letter", "update", "V-0001", "--note", "Testchild did 6 hours.")
@@ -490,7 +492,7 @@ def test_a_worker_missing_from_the_staff_list_is_named(book: Path) -> None:
 @pytest.mark.parametrize(("kind", "record_id", "args", "expected"), [
     ("parent-consent", "V-0001", (), "a victim under 18"),
     ("consent-form", "V-0003", (), "a restorative option the victim has accepted"),
-    ("outcome-agreement", "V-0002", (), "a conference marked held"),
+    ("outcome-agreement", "V-0002", ("--copy", "victim"), "a conference marked held"),
     ("update", "V-0002", ("--note", "News."), "what the victim asked to be told"),
     ("update", "V-0001", (), "the news to give"),
     ("child-appointment", "C-0002", ("--at", "2026-04-10 10:00"),

@@ -346,16 +346,16 @@ LETTERS = [(kind, vid) for kind in ("initial", "closure", "outcome-agreement")
 def test_pdf_letter_fits_a_window_envelope_and_its_pages(
         book: Path, tmp_path: Path, kind: str, record_id: str) -> None:
     pdf = tmp_path / f"{record_id}-{kind}.pdf"
-    result = rj(book, "letter", kind, record_id, "--draft", "--out", str(pdf))
+    copy = ("--copy", "victim") if kind in FORMS else ()  # the child's: test_letters_copies
+    result = rj(book, "letter", kind, record_id, "--draft", "--out", str(pdf), *copy)
     assert result.exit_code == 0, result.output
     pages = pdf_pages(pdf)
     first = pages[0]
     shown = "\n".join(f"{x.text!r} at {x.left:.0f},{x.top:.0f}-{x.right:.0f},{x.bottom:.0f} mm"
                       for x in first)
-    # the recipient's address, each line whole, inside the window (the outcome agreement is
-    # a form with one copy for each person who took part: it has no addressee, and its
-    # window stays empty)
-    address = [] if kind in FORMS else RECIPIENT[record_id]
+    # the recipient's address, each line whole, inside the window (the outcome agreement:
+    # the victim's copy, addressed as their letters are)
+    address = RECIPIENT[record_id]
     for wanted in address:
         found = [x for x in first if x.text == wanted]
         assert found, f"{wanted!r} is not a line of page 1:\n{shown}"
@@ -372,7 +372,7 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
     for n, page in enumerate(pages, start=1):
         assert any(x.text == f"Page {n} of {count}" for x in page), \
             f"no 'Page {n} of {count}' on page {n}"
-        if n > 1 and kind not in FORMS:
+        if n > 1:
             assert any(f"Our reference: {record_id}" in x.text for x in page)
     # no page holds only the sign-off, the signature and the enclosures
     furniture = re.compile(r"^(Page \d+ of \d+|Our reference: .*)$")
@@ -384,12 +384,12 @@ def test_pdf_letter_fits_a_window_envelope_and_its_pages(
         text = "\n".join(x.text for page in pages for x in page)
         assert "Yours sincerely" in text and "Sam Worker" in text
     # the offence is named in the initial letter, except to the child's own family; the
-    # copy of the agreement for everyone holds no victim reference
+    # agreement has its signature lines
     words = " ".join(x.text for page in pages for x in page)
     if kind == "initial":
         assert (OFFENCE in words) is (record_id != "V-0004"), words
     if kind in FORMS:
-        assert record_id not in words and "Signed:" in words
+        assert "Signed:" in words
     # one font family throughout, headings and bullets included
     families = font_families(pdf)
     assert len(families) == 1, f"fonts of several families: {sorted(families)}"
@@ -411,6 +411,38 @@ def test_a_welsh_or_bilingual_letter_is_written_as_a_pdf(book: Path, tmp_path: P
                           text=True, check=True).stdout
     assert "Cau'r achos" in text and "Tudalen 1 o" in text
     assert ("Closing the case" in text) == (language == "both")
+
+
+@NEEDS_OFFICE
+@NEEDS_POPPLER
+def test_a_bilingual_pdf_has_welsh_furniture_on_welsh_pages_and_english_on_english(
+        book: Path, tmp_path: Path) -> None:
+    # the English pages once kept "Tudalen 3 o 4" and "Ein cyfeirnod" (issue 21); a long
+    # statement gives each language a continuation page
+    target = tmp_path / "statement-both.pdf"
+    words = "\n\n".join(f"Paragraph {n} of what happened to me and how it felt." * 3
+                        for n in range(1, 16))
+    result = rj(book, "letter", "panel-statement", "V-0001", "--draft", "--language", "both",
+                "--note", words, "--out", str(target))
+    assert result.exit_code == 0, result.output
+    count = len(pdf_pages(target))
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(target),
+                             "-"], capture_output=True, text=True, check=True,
+                            timeout=60).stdout for n in range(1, count + 1)]
+    first_english = next(n for n, page in enumerate(pages, start=1)
+                         if "Statement for the Referral Order panel" in page)
+    assert first_english > 1
+    for n, page in enumerate(pages, start=1):
+        if n < first_english:
+            assert f"Tudalen {n} o {count}" in page and "Page " not in page, (n, page)
+            assert "Our reference" not in page, (n, page)
+        else:
+            assert f"Page {n} of {count}" in page and "Tudalen" not in page, (n, page)
+            assert "Ein cyfeirnod" not in page, (n, page)
+        if n not in (1, first_english):  # continuation pages carry the reference
+            wanted = "Ein cyfeirnod: V-0001" if n < first_english else "Our reference: V-0001"
+            assert wanted in page, (n, page)
+    assert first_english > 2 and count > first_english  # continuation pages in each
 
 
 def _every_kind() -> list[tuple[str, str]]:

@@ -172,6 +172,8 @@ CHILDREN = {
         id: C-0002
         name: Kit Permitted
         dob: 2009-11-21
+        address: {lines: [3 Sample Street, Exampletown], postcode: XE1 9ZX}
+        parent_carer: {name: Robin Permitted, relationship: mother}
         disposal: youth-caution
         victims: [{ref: V-0002, label: Victim 1}]
         consents:
@@ -232,6 +234,10 @@ def kinds_for(who: str) -> list[str]:
 
 
 def options_for(kind: str) -> list[str]:
+    """The outcome agreement: the child's copy, the one that must show nothing of the victim
+    (the victim's copy: tests/test_letters_copies.py)."""
+    if kind == "outcome-agreement":
+        return ["--copy", "child"]
     return ["--note", "The reparation work is finished."] if kind in ("update",
                                                                       "panel-statement") else []
 
@@ -288,7 +294,7 @@ def test_every_kind_is_written_in_welsh_for_every_victim(book: Path, who: str) -
         assert result.exit_code == 0, (kind, result.output)
         text = written(book, result).read_text(encoding="utf-8")
         assert english_left_in(text, kind) == [], (kind, english_left_in(text, kind))
-        # the outcome agreement goes to everyone who took part: no victim reference
+        # the child's copy of the outcome agreement: no victim reference
         shared = letterkinds.KINDS[letterkinds.KIND_NAMES.index(kind)].shared
         assert ("Ein cyfeirnod: " + victim in text) != shared, kind
         assert "13 Ebrill 2026" in text, kind
@@ -349,23 +355,54 @@ def test_a_bilingual_web_page_marks_each_language_and_starts_the_english_on_a_ne
     assert "<title>Llythyr cyswllt cyntaf / Initial contact letter</title>" in page
 
 
-def test_a_bilingual_word_letter_puts_the_english_after_a_page_break(book: Path) -> None:
+def test_a_bilingual_word_letter_puts_the_english_in_a_section_of_its_own(
+        book: Path) -> None:
+    # the English once followed a page break in the Welsh section, under its furniture
     from docx import Document
+    from docx.enum.section import WD_SECTION
 
     result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
                 "--format", "docx")
     document = Document(io.BytesIO(written(book, result).read_bytes()))
     texts = [p.text for p in document.paragraphs]
-    breaks = [i for i, p in enumerate(document.paragraphs)
-              if 'w:br w:type="page"' in p._p.xml or "w:type=\"page\"" in p._p.xml]
     welsh = texts.index("Cau'r achos")
     english = texts.index("Closing the case")
-    assert len(breaks) == 1 and welsh < breaks[0] < english
+    assert welsh < english
+    assert len(document.sections) == 2
+    assert document.sections[1].start_type == WD_SECTION.NEW_PAGE  # a new page, no blank one
+    assert not [p for p in document.paragraphs if 'w:type="page"' in p._p.xml]
     # Welsh is the document's language; the English text is marked as English
     assert document.core_properties.language == "cy-GB"
     english_run = document.paragraphs[english].runs[0]._r
     assert english_run.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
     assert document.paragraphs[welsh].runs[0]._r.xpath("./w:rPr/w:lang/@w:val") == []
+
+
+def _furniture(part: object) -> str:
+    """A header's or footer's text, its fields' codes included ("Page PAGE of NUMPAGES")."""
+    xml = part._element.xml  # type: ignore[attr-defined]
+    return " ".join(re.findall(r"<w:(?:t|instrText)[^>]*>([^<]*)<", xml))
+
+
+def test_each_language_of_a_bilingual_word_letter_has_its_own_page_furniture(
+        book: Path) -> None:
+    from docx import Document
+
+    result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
+                "--format", "docx")
+    welsh, english = Document(io.BytesIO(written(book, result).read_bytes())).sections
+    for section in (welsh, english):
+        assert not section.header.is_linked_to_previous
+        assert not section.footer.is_linked_to_previous
+        assert section.different_first_page_header_footer
+    assert "Ein cyfeirnod: V-0001" in _furniture(welsh.header)
+    assert "Our reference: V-0001" in _furniture(english.header)
+    for part in (welsh.footer, welsh.first_page_footer):
+        assert "Tudalen" in _furniture(part) and "Page" not in _furniture(part)
+    for part in (english.footer, english.first_page_footer):
+        assert "Page" in _furniture(part) and "Tudalen" not in _furniture(part)
+    assert "Ein cyfeirnod" not in _furniture(english.header)
+    assert english.header.paragraphs[0].runs[0]._r.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
 
 
 def test_a_child_letter_is_written_in_welsh_with_the_day_and_time_in_welsh(book: Path) -> None:
@@ -396,7 +433,7 @@ def test_welsh_letters_print_their_dates_and_the_reply_by_day_in_welsh(book: Pat
     assert "\n13 Ebrill 2026" not in initial and "13 Ebrill 2026 Ein cyfeirnod" in initial
     assert "Cysylltwch â mi erbyn **dydd Llun 20 Ebrill 2026**" in initial
     assert "Ysgrifennais atoch ar 2 Ebrill 2026" in welsh("final")
-    agreement = welsh("outcome-agreement")
+    agreement = welsh("outcome-agreement", "V-0001", "--copy", "victim")
     assert "ar 8 Ebrill 2026 (lleoliad: Exampletown Community Centre)" in agreement
     assert "(pwy: the family; erbyn 30 Ebrill 2026)" in agreement
     assert "Ar gyfer y cyfarfod cyfiawnder adferol ar 12 Mai 2026" in welsh(
@@ -638,7 +675,8 @@ def test_english_words_for_the_offence_are_not_printed_in_a_welsh_letter(book: P
 
 def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> None:
     def form(kind: str, victim: str) -> str:
-        result = rj(book, "letter", kind, victim, "--draft", "--language", "cy")
+        result = rj(book, "letter", kind, victim, "--draft", "--language", "cy",
+                    *options_for(kind))
         assert result.exit_code == 0, result.output
         return " ".join(written(book, result).read_text(encoding="utf-8").split())
 
@@ -654,7 +692,7 @@ def test_welsh_forms_have_a_welsh_signature_line_for_each_party(book: Path) -> N
     for label in ("Y person a gafodd ei niweidio", "Y person ifanc",
                   "Rhiant neu ofalwr y person ifanc", "Hwylusydd: Sam Worker"):
         assert f"{label} {line}" in agreement, label
-    assert "V-0001" not in agreement and "Ein cyfeirnod" not in agreement
+    assert "V-0001" not in agreement and "Ein cyfeirnod: C-0001" in agreement
     assert f"Ar ran y sefydliad a gafodd ei niweidio {line}" in form("outcome-agreement",
                                                                      "V-0003")
     assert f"Rhiant neu warcheidwad y person a gafodd ei niweidio {line}" in form(
@@ -671,3 +709,28 @@ def test_a_recorded_greeting_is_put_into_welsh_or_refused(book: Path) -> None:
     refused = rj(book, "letter", "final", "V-0001", "--draft", "--language", "cy")
     assert refused.exit_code != 0
     assert "a Welsh greeting: the salutation recorded is 'Hello Alex'" in plain(refused.output)
+
+
+def test_a_bilingual_word_letter_whose_english_header_has_a_picture_is_refused(
+        book: Path) -> None:
+    # the English part's header now moves with it: a picture there cannot move safely
+    import base64
+
+    from docx import Document
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8"
+                           "BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    (book / "templates" / "docx").mkdir(parents=True)
+    (book / "picture.png").write_bytes(png)
+    document = Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(str(book / "picture.png"))
+    document.add_paragraph("{{ title }}")
+    document.save(str(book / "templates" / "docx" / "closure.docx"))
+    result = rj(book, "letter", "closure", "V-0001", "--draft", "--language", "both",
+                "--format", "docx")
+    said = plain(result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == 2, said  # type: ignore[attr-defined]
+    assert "pictures or links" in said and "--language cy" in said
+    assert not list((book / "output").rglob("*closure*"))
+    alone = rj(book, "letter", "closure", "V-0001", "--draft", "--format", "docx")
+    assert alone.exit_code == 0, alone.output  # type: ignore[attr-defined]

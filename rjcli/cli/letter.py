@@ -17,6 +17,7 @@ from rjcli.cli import _language
 from rjcli.cli.context import AppContext, current, parse_moment, record_id_arg
 from rjcli.core import letterfacts, letterkinds, letters, sentletters
 from rjcli.core.ids import kind_of
+from rjcli.core.lettercopies import PartyCopy
 from rjcli.errors import BadInput, MissingFields
 from rjcli.render.terminal import out, print_json, say
 
@@ -233,9 +234,11 @@ def _record(ctx: AppContext, draft: letterfacts.LetterDraft, target: Path,
 def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out_path: Path | None,
                  is_draft: bool, signed_by: str | None, note: str | None, at: str | None,
                  venue: str | None, as_json: bool, force: bool = False, resend: bool = False,
-                 reason: str | None = None, language: str | None = None) -> Path:
-    """Build, check, render, write, and (unless a draft or sent already) log one letter:
-    the file written."""
+                 reason: str | None = None, language: str | None = None,
+                 copy_of: str | None = None) -> Path:
+    """Build, check, render, write, and (unless a draft or sent already) log one letter
+    (``copy_of``: which party's copy of a shared form, ``--copy``): the file written."""
+    from rjcli.cli import _copies
     from rjcli.storage.atomic import atomic_write_bytes
     from rjcli.storage.outpaths import remember
 
@@ -245,18 +248,22 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
         raise BadInput(f"the {kind.name} letter is written from a {kind.record} record "
                        f"({EXAMPLE_IDS[kind.record][:2]}...); {record_id} is a "
                        f"{kind_of(record_id)} record")
+    copy = _copies.chosen(ctx, kind, record_id, copy_of)
     if kind.record == "victim":
-        _hold_victim_letter(ctx, kind, record_id, is_draft)
+        _hold_victim_letter(ctx, kind, record_id, is_draft, copy)
     given = {"note": note, "at": at, "venue": venue}
     unused = letterkinds.unused_options(kind, [k for k, v in given.items() if v is not None])
     if unused:
         raise BadInput(f"the {kind.name} letter does not take "
                        f"{', '.join('--' + u for u in unused)}")
     fmt = _format(fmt, out_path)
-    facts = _facts(ctx, kind, record_id, signed_by, note, at, venue)
-    chosen = _language.languages(language, facts)
-    send = _sending(kind, record_id, facts, resend, reason, is_draft)
-    draft = letters.build_letter(kind, facts)
+    facts = _copies.facts_for(ctx, _facts(ctx, kind, record_id, signed_by, note, at, venue),
+                              copy)
+    chosen, send = (_copies.child_plan(kind, copy, facts, language, resend, reason, is_draft)
+                    if copy is not None and _copies.to_child(copy) else
+                    (_language.languages(language, facts),
+                     _sending(kind, record_id, facts, resend, reason, is_draft)))
+    draft = letters.build_letter(kind, facts, copy)
     if draft.missing:
         listed = "\n".join(f"  - {m}" for m in draft.missing)
         raise MissingFields(
@@ -267,6 +274,7 @@ def write_letter(kind: letterkinds.LetterKind, record: str, fmt: str | None, out
     data, text = _render(draft, fmt, ctx.casebook.root, versions)
     if kind.record == "child":
         _refuse_victim_identifiers(ctx, kind, record_id, text)
+    _copies.refuse_victim_identifiers(ctx, draft, text)  # on the child's copy
     problems = _language.rendered_problems(draft, chosen, text)
     if problems:
         raise BadInput(f"the {kind.name} letter for {record_id} was not written: "
@@ -305,11 +313,16 @@ def _sending(kind: letterkinds.LetterKind, record_id: str, facts: letterfacts.Le
 
 
 def _hold_victim_letter(ctx: AppContext, kind: letterkinds.LetterKind, record_id: str,
-                        is_draft: bool) -> None:
+                        is_draft: bool, copy: PartyCopy | None = None) -> None:
     """The safety gates on a letter to a victim (rjcli.core.gates): the best-placed decision
     for a family-or-carer victim (Somerset 6.6), an address not to be used; the victim's
-    preferred method and times are shown."""
+    preferred method and times are shown. The child's copy of the outcome agreement
+    (``copy``) does not go to the victim: no gate of theirs holds it."""
+    from rjcli.cli import _copies
     from rjcli.cli._work import warn_all
+
+    if _copies.to_child(copy):
+        return
     from rjcli.core.gates import letter_gaps, preference_warnings
     from rjcli.errors import ChangeRefused
 
@@ -371,6 +384,8 @@ def _command(kind: letterkinds.LetterKind) -> Any:
         example += ' --at "2026-06-22 16:00" --venue "Youth Justice Office, High Street"'
     if "note" in takes:
         example += ' --note "..."'
+    if kind.shared:
+        example += " --copy victim"
     signer = ("the allocated worker, else --worker" if kind.record == "victim"
               else "--worker, else the child's case holder")
 
@@ -424,20 +439,27 @@ def _command(kind: letterkinds.LetterKind) -> Any:
             "--with-form", help="With --due: each victim's feedback form (rj letter "
             "feedback-form) written and logged too, printed after their letter.",
             hidden=kind.name != "closure")] = False,
+        copy_of: Annotated[str | None, typer.Option(
+            "--copy", help="Whose copy: victim (the victim, a parent or guardian for a victim "
+            "under 18, an organisation's representative) or child (the child and their parent "
+            "or carer; C-... when several children are linked). Each is addressed to them "
+            "and logged on their own record; the child's shows nothing of the victim.",
+            hidden=not kind.shared, show_default=False)] = None,
     ) -> None:
         if due or all_workers or with_form:
             from rjcli.cli.letter_batch import write_due
 
             write_due(kind, record, fmt, out_path, is_draft, signed_by, all_workers,
                       {"note": note, "at": at, "venue": venue, "reason": reason,
-                       "resend": "yes" if resend else None, "force": "yes" if force else None},
+                       "resend": "yes" if resend else None, "force": "yes" if force else None,
+                       "copy": copy_of},
                       as_json, language, with_form)
             return
         if record is None:
             raise BadInput(f"give the {kind.record} record id: rj letter {kind.name} "
                            f"{EXAMPLE_IDS[kind.record]} (or --due for every one due)")
         write_letter(kind, record, fmt, out_path, is_draft, signed_by, note, at, venue, as_json,
-                     force, resend, reason, language)
+                     force, resend, reason, language, copy_of)
 
     needs = "; ".join(letterkinds.NEEDS[n] for n in kind.needs)
     command.__doc__ = (f"{kind.title} ({kind.source}).\n\n"

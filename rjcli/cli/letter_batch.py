@@ -80,7 +80,8 @@ def _refuse_options(kind: letterkinds.LetterKind, record: str | None,
     unused = [f"--{name}" for name, value in given.items() if value is not None]
     if unused:
         raise BadInput(f"--due does not take {', '.join(unused)}",
-                       hint="--resend, --reason, --note, --at and --venue are for one letter")
+                       hint="--resend, --reason, --note, --at, --venue and --copy are for one "
+                            "letter")
 
 
 def _rules_for(ctx: AppContext, kind: letterkinds.LetterKind) -> tuple[str, ...]:

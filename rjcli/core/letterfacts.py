@@ -24,6 +24,7 @@ from rjcli.core.calendar import WorkingCalendar
 from rjcli.core.config import CasebookConfig
 from rjcli.core.dates import as_date, uk_date
 from rjcli.core.feedback import Questionnaire
+from rjcli.core.lettercopies import PartyCopy
 from rjcli.core.letterkinds import LetterKind
 from rjcli.core.model import Child, Victim
 from rjcli.core.offences import NO_CATEGORIES, OffenceCategories, offence_words
@@ -117,6 +118,8 @@ class LetterDraft:
     """What the worker should know, though the letter is written (each said once)."""
     victim: Victim | None = None
     """The victim it is written from (a copy for everyone is checked for their details)."""
+    copy: PartyCopy | None = None
+    """One party's copy of a shared form (the outcome agreement), addressed to them."""
 
 
 class Build:

@@ -228,8 +228,9 @@ def addressed_to(kind: LetterKind, short: bool = False) -> str:
     if kind.record == "child":
         return "the child and their parent or carer"
     if kind.shared:
-        return ("everyone who took part, to sign: one copy each, with no victim reference "
-                "or contact details")
+        return ("everyone who took part, to sign: one copy each, addressed to its party "
+                "(--copy victim: the victim's side; --copy child: the child and their parent "
+                "or carer, with no victim reference or contact details)")
     if kind.layout == "form":
         return "the victim, to read and sign" if kind.name != "panel-statement" else (
             "the victim, then read at the panel")

@@ -104,7 +104,7 @@ def rendered_problems(draft: LetterDraft, text: str) -> list[str]:
                 problems.append(f"the initial letter mentions '{phrase}': meeting the young "
                                 "person is raised in person, not in the first letter "
                                 "(Wait 'til Eight §6.4.3)")
-    if draft.kind.shared:
+    if draft.kind.shared and (draft.copy is None or draft.copy.party != "victim"):
         problems += shared_copy_problems(draft, text)
     return problems
 
@@ -117,8 +117,12 @@ def shared_copy_problems(draft: LetterDraft, text: str) -> list[str]:
     """A copy that goes to the child and everyone who took part (the outcome agreement)
     shows no victim record id and none of the victim's contact details (their side's
     phone, e-mail, address, postcode, date of birth), whatever the template or the
-    typed agreement says (Somerset 5.4)."""
-    everyone = "which a copy for everyone who took part must not show"
+    typed agreement says (Somerset 5.4). The child's copy is checked without the address
+    it is posted to: the child's own, which a family victim may share."""
+    everyone = ("which the child's copy must not show" if draft.copy is not None
+                else "which a copy for everyone who took part must not show")
+    if draft.copy is not None:
+        text = without_recipient(draft.context, text)
     problems = [f"it shows a victim's record id ({found}), {everyone}"
                 for found in dict.fromkeys(_VICTIM_ID.findall(text))]
     if draft.victim is not None:
@@ -126,6 +130,15 @@ def shared_copy_problems(draft: LetterDraft, text: str) -> list[str]:
         problems += [f"it shows {f.what}, {everyone}: reword the agreement or the template"
                      for f in find(text, matcher) if f.what in _CONTACT_DETAILS]
     return list(dict.fromkeys(problems))
+
+
+def without_recipient(context: Context, text: str) -> str:
+    """``text`` without the lines of the address block it is posted to."""
+    block = (context.get("recipient") or {}).get("block") or []
+    kept = [line for line in text.splitlines() if line.strip() not in block]
+    for line in sorted(block, key=len, reverse=True):  # a block joined into one line
+        kept = [k.replace(line, " ") for k in kept]
+    return "\n".join(kept)
 
 
 def _fold(text: str) -> str:
