@@ -16,8 +16,9 @@ every refusal, with its words and line, still comes from the strict reader:
 * then each value as rj's YAML 1.2 resolver (``yamlio._Core12Resolver``) reads it: a
   plain date becomes a date (checked as the strict reader checks it); any other string
   that the resolver would read as a number, a boolean, a null or a timestamp, a float
-  other than plain decimals (``2.5``), an integer beyond limits.MAX_INT, an empty or duplicate key, a text longer than
-  limits.MAX_TEXT or a date-like text outside the dates rj keeps is ``Unsure``.
+  other than plain decimals (``2.5``), an integer beyond limits.MAX_INT, an empty or
+  duplicate key, a text longer than limits.MAX_TEXT or a date-like text outside the dates
+  rj keeps is ``Unsure``.
 
 JSON keeps what the YAML said: rapidyaml writes a plain ``123``, ``true`` or empty value
 as a JSON number, boolean or null, and a quoted ``"123"`` as a string, so a JSON number,
@@ -74,7 +75,7 @@ _CHARACTERS = (r"\n\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00
 """The characters libyaml reads as text (not NEL, the line and paragraph separators, a
 byte-order mark, U+FFFE/F, a tab or a carriage return), less the backslash (an escape in a
 double-quoted value)."""
-_OTHER = re.compile(r"[^%s]" % _CHARACTERS)
+_OTHER = re.compile(f"[^{_CHARACTERS}]")
 _INDICATORS = re.compile(r"[!&*|>%@`?\]}\[{](?<=[ \n\[\]{},:].)(?!(?<=\[)\])(?!(?<=\{)\})")
 """A token that starts with a tag, anchor, alias, block scalar, reserved or complex-key
 indicator, or a flow collection that is not ``[]`` or ``{}``."""
@@ -84,7 +85,7 @@ _QUOTES = re.compile(r"""["',](?:(?<=[ \n\[\]{},:]["',])(?:(?<=,)|(?<=")(?![^"\n
 would not tell from a plain date), or a comma that starts a value (a flow entry)."""
 _CONTINUED = re.compile(r"\n *(?:[^ \n#-]|-[^ \n])[^:\n]*(?::[^ \n][^:\n]*)*\n")
 """A line neither a key, a list entry nor a comment: it continues a multi-line plain scalar."""
-_MARKS = re.compile(r"\n(?:---|\.\.\.|:|[ -]{%d,})" % (limits.MAX_DEPTH - 4))
+_MARKS = re.compile(r"\n(?:---|\.\.\.|:|[ -]{" + str(limits.MAX_DEPTH - 4) + ",})")
 """A document marker, a key left empty, or a line nested nearly as deep as rj allows."""
 
 
