@@ -433,7 +433,7 @@ def machine() -> dict[str, str]:
 
 def rj_version(rj: list[str]) -> str:
     done = subprocess.run([*rj, "--version"], capture_output=True, text=True)
-    return done.stdout.strip() or "?"
+    return "; ".join(done.stdout.strip().splitlines()) or "?"
 
 
 def fmt(x: float) -> str:

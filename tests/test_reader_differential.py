@@ -121,7 +121,10 @@ def test_both_readers_read_a_value_the_same(scalar: str) -> None:
     "a: [ ]\n", "a: note: x\n", "a: x\n  continued: y\n", "a: 'x' y\n", "a: \"x\" y\n",
     "a: x\n b: y\n", "- - a\n  - b\n", "a:\n" + "".join(f"{' ' * (2 * n + 2)}b{n}:\n"
                                                            for n in range(40)),
-    "lol: &a [lol, lol]\nl1: [*a, *a]\n",
+    "lol: &a [lol, lol]\nl1: [*a, *a]\n", "a : 1\n", '"a" : 1\n', "<<: x\n", "=: x\n",
+    "a: x\n# c\nb: y\n", "a:   # c\n  b: 1\n", "a: x\n\n\nb: y\n", "a: 1", "a:\n-\n- x\n",
+    "- \n", "a: x\n  # c\n", "a: 'x'\n  'y'\n", "a: \"x\"\nb: \"\"\n", "a: x,\nb: ,x\n",
+    "a: [],\n", "a: -x\nb: --\nc: -\n", "a: 07700 900124\nb: '07700 900124'\n",
 ], ids=lambda s: repr(s[:30]))
 def test_both_readers_read_a_structure_the_same(text: str) -> None:
     assert_same(text)
