@@ -1,9 +1,9 @@
 """The fast reader: rapidyaml, for the plain records rj writes, and nothing else.
 
-Building the index from nothing parses every record (15,000 at service scale). libyaml
-with rj's strict constructor takes ~10-12 s of CPU for them; rapidyaml parses them and
-writes each tree out as JSON, which ``json`` reads back, in ~1 s (bench casebook,
-measured: see pyproject.toml). It is used only where it gives exactly the answer of the
+Building the index from nothing parses every record (15,000 at service scale). rj's
+strict libyaml reader takes ~13 s of CPU for them; rapidyaml parses them and writes each
+tree out as JSON, which ``json`` reads back, in ~1 s, ~4 s with every check below (bench
+casebook, measured: see pyproject.toml). It is used only where it gives exactly the answer of the
 strict reader (``yamlio.parse_strict``), and says ``Unsure`` everywhere else, so that
 every refusal, with its words and line, still comes from the strict reader:
 
