@@ -82,6 +82,10 @@ class Row:
     floors: list[float] = field(default_factory=list)
     """For a cold command: the libyaml floor timed just before each run (the machine's
     load drifts; a ratio to a floor measured minutes earlier would drift with it)."""
+    floor_cpus: list[float] = field(default_factory=list)
+    """CPU seconds of each of those floors."""
+    cpus: list[float] = field(default_factory=list)
+    """CPU seconds (user + system, with the workers it waited for) of each run."""
     failed: str = ""
     """Why the command failed, when it did."""
     note: str = ""
@@ -99,6 +103,10 @@ class Row:
     def floor(self) -> float:
         return statistics.median(self.floors)
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
 
 # --- running one process ------------------------------------------------------------
 
@@ -106,8 +114,12 @@ TIME = "/usr/bin/time"
 """GNU time, when present, reports the peak memory of the command alone."""
 
 
-def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, last line of stderr) of one process.
+def run_once(cmd: list[str], env: dict[str, str], timeout: float
+             ) -> tuple[float, float, int, str, float]:
+    """(wall seconds, peak RSS in MB, exit code, last line of stderr, CPU seconds) of one
+    process. The CPU seconds (user + system) count the process and every process it
+    started and waited for (rj's parse workers): on a loaded machine they drift less than
+    the wall-clock time.
 
     The peak is the largest resident set of the process or of any process it started
     and waited for (rj's parse workers), not their sum. It is read through GNU time
@@ -135,12 +147,13 @@ def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float
         errors.seek(0)
         lines = errors.read().decode("utf-8", "replace").strip().splitlines()
         peak_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
         if use_time:
             reported = peak_file.read().split()
             peak_kb = int(reported[-1]) if reported and reported[-1].isdigit() else 0
     if wall >= timeout:
-        return wall, peak_kb / 1024, -9, f"killed after {timeout:.0f} s (--timeout)"
-    return wall, peak_kb / 1024, proc.returncode, lines[-1] if lines else ""
+        return wall, peak_kb / 1024, -9, f"killed after {timeout:.0f} s (--timeout)", cpu
+    return wall, peak_kb / 1024, proc.returncode, lines[-1] if lines else "", cpu
 
 
 def _kill_group(pid: int) -> None:
@@ -155,13 +168,14 @@ def measure(row: Row, cmd: list[str], env: dict[str, str], runs: int, budget: fl
     for n in range(runs):
         if before:
             before(n)
-        wall, peak, code, last = run_once(cmd, env, timeout)
+        wall, peak, code, last, cpu = run_once(cmd, env, timeout)
         if code != 0:
             row.failed = f"exit {code}: {last}"
             return row
         row.times.append(wall)
         row.peaks.append(peak)
-        print(f"  {row.name}: {wall:.3f} s, {peak:.0f} MB", file=sys.stderr)
+        row.cpus.append(cpu)
+        print(f"  {row.name}: {wall:.3f} s (CPU {cpu:.3f} s), {peak:.0f} MB", file=sys.stderr)
         if sum(row.times) > budget:
             break
     return row
@@ -210,10 +224,11 @@ class Bench:
 
     def cold(self, _n: int = 0) -> None:
         """Before a cold run: time the floor once (for this row's ratio), drop the index."""
-        wall, _, code, _ = run_once(self.floor_cmd, self.env, self.timeout)
+        wall, _, code, _, cpu = run_once(self.floor_cmd, self.env, self.timeout)
         if code == 0:
             self.current.floors.append(wall)
-            print(f"    (floor just before: {wall:.3f} s)", file=sys.stderr)
+            self.current.floor_cpus.append(cpu)
+            print(f"    (floor just before: {wall:.3f} s, CPU {cpu:.3f} s)", file=sys.stderr)
         self.drop_index()
 
     def warm_up(self, args: list[str], before_row: str) -> None:
@@ -238,7 +253,7 @@ class Bench:
     def log_one(self, n: int) -> None:
         """Log a contact on one victim's record with rj (untimed), as a worker would."""
         record = self.victim(n + 1).stem
-        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "contact", "log",
+        _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "contact", "log",
                                      record, "--method", "phone", "--outcome", "no-answer"],
                                     self.env, self.timeout)
         if code != 0:
@@ -246,7 +261,7 @@ class Bench:
 
     def staff_one(self, n: int) -> None:
         """Add a colleague with rj (untimed), as a manager would: rj.yaml changes."""
-        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "staff", "add",
+        _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "staff", "add",
                                      f"Bench Newcomer{chr(65 + n % 26)}", "--role",
                                      "rj-worker"], self.env, self.timeout)
         if code != 0:
@@ -354,6 +369,14 @@ class Bench:
     def targets_22(self, warm: Row | None) -> list[tuple[str, str, bool | None]]:
         """The targets of issue 22: settings changes, `rj check` and reports."""
         out: list[tuple[str, str, bool | None]] = []
+        cold = self.find("rj due --all (cold)")
+        if cold and cold.floors:
+            floor_cpu = statistics.median(cold.floor_cpus) if cold.floor_cpus else 0
+            cpu = (f"; CPU {cold.cpu:.2f} s = {cold.cpu / floor_cpu:.2f}x the floor's "
+                   f"{floor_cpu:.2f} s" if cold.cpus and floor_cpu else "")
+            out.append(("cold `rj due` <= 0.4x libyaml floor",
+                        f"{cold.median:.2f} s = {cold.median / cold.floor:.2f}x the floor timed "
+                        f"beside it ({cold.floor:.2f} s){cpu}", cold.median <= 0.4 * cold.floor))
         staffed = self.find(STAFF_ADD)
         if staffed and warm:
             out.append(("after `rj staff add` <= warm + 0.5 s",
@@ -410,7 +433,7 @@ def machine() -> dict[str, str]:
 
 def rj_version(rj: list[str]) -> str:
     done = subprocess.run([*rj, "--version"], capture_output=True, text=True)
-    return done.stdout.strip() or "?"
+    return "; ".join(done.stdout.strip().splitlines()) or "?"
 
 
 def fmt(x: float) -> str:
@@ -418,13 +441,13 @@ def fmt(x: float) -> str:
 
 
 def table(bench: Bench) -> list[list[str]]:
-    rows = [["command", "runs", "median s", "min s", "max s", "ratio", "peak MB"]]
+    rows = [["command", "runs", "median s", "min s", "max s", "ratio", "CPU s", "peak MB"]]
     for r in bench.rows:
         if r.failed:
-            rows.append([r.name, str(len(r.times)), f"FAILED {r.failed}", "", "", "", ""])
+            rows.append([r.name, str(len(r.times)), f"FAILED {r.failed}", "", "", "", "", ""])
         else:
             rows.append([r.name, str(len(r.times)), fmt(r.median), fmt(min(r.times)),
-                         fmt(max(r.times)), bench.ratio(r), f"{r.peak:.0f}"])
+                         fmt(max(r.times)), bench.ratio(r), fmt(r.cpu), f"{r.peak:.0f}"])
     return rows
 
 

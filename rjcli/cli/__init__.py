@@ -86,7 +86,9 @@ def _not_committed(ctx: click.Context) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"rj {__version__}")
+        from rjcli.storage.fastread import describe
+
+        typer.echo(f"rj {__version__}\n{describe()}")
         raise typer.Exit()
 
 

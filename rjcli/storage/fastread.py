@@ -1,0 +1,236 @@
+"""The fast reader: rapidyaml, for the plain records rj writes, and nothing else.
+
+Building the index from nothing parses every record (15,000 at service scale). rj's
+strict libyaml reader takes ~13 s of CPU for them; rapidyaml parses them and writes each
+tree out as JSON, which ``json`` reads back, in ~1 s, ~4 s with every check below (bench
+casebook, measured: see pyproject.toml). It is used only where it gives exactly the answer of the
+strict reader (``yamlio.parse_strict``), and says ``Unsure`` everywhere else, so that
+every refusal, with its words and line, still comes from the strict reader:
+
+* the text first: no tab, carriage return, byte-order mark, backslash (escapes), control
+  or line-separator character; no tag, anchor, alias, block scalar, directive, document
+  marker, complex key, or flow collection other than ``[]`` and ``{}``; every quoted
+  value simple (one line) and no quoted date, so that a string that looks like a date
+  came from a plain scalar; no line that continues a multi-line plain scalar; no line
+  indented deep enough to nest past limits.MAX_DEPTH;
+* then each value as rj's YAML 1.2 resolver (``yamlio._Core12Resolver``) reads it: a
+  plain date becomes a date (checked as the strict reader checks it); any other string
+  that the resolver would read as a number, a boolean, a null or a timestamp, a float
+  other than plain decimals (``2.5``), an integer beyond limits.MAX_INT, an empty or
+  duplicate key, a text longer than limits.MAX_TEXT or a date-like text outside the dates
+  rj keeps is ``Unsure``.
+
+JSON keeps what the YAML said: rapidyaml writes a plain ``123``, ``true`` or empty value
+as a JSON number, boolean or null, and a quoted ``"123"`` as a string, so a JSON number,
+boolean or null came from a plain scalar that rj reads the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from rjcli.core import limits
+from rjcli.core.dates import check_in_range
+
+
+class Unsure(Exception):
+    """The fast reader cannot promise the strict reader's answer: ask the strict one."""
+
+
+NOT_TRIED: Any = object()
+_RYML: Any = NOT_TRIED
+"""The rapidyaml module once imported (None: not installed on this platform)."""
+
+
+def ryml_module() -> Any:
+    """rapidyaml's module, or None where its wheel is not installed."""
+    global _RYML
+    if _RYML is NOT_TRIED:
+        try:
+            import ryml
+        except ImportError:
+            ryml = None
+        _RYML = ryml
+    return _RYML
+
+
+def describe() -> str:
+    """Which YAML reader reads records here (for ``rj --version``)."""
+    try:
+        import ryml
+    except ImportError:
+        return "YAML reader: libyaml (rapidyaml not installed)"
+    return f"YAML reader: rapidyaml {ryml.__version__} (fast path), libyaml fallback"
+
+
+# What the fast reader leaves to the strict one, found in the text (see the module doc).
+# Each pattern scans the text once (a pattern that starts with a character class or a
+# literal is scanned several times faster than one alternation of them all); the text is
+# given a line break before and after, so that every line starts after a "\n".
+_CHARACTERS = (r"\n\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+               r"\U00010000-\U0010ffff")
+"""The characters libyaml reads as text (not NEL, the line and paragraph separators, a
+byte-order mark, U+FFFE/F, a tab or a carriage return), less the backslash (an escape in a
+double-quoted value)."""
+_OTHER = re.compile(f"[^{_CHARACTERS}]")
+_INDICATORS = re.compile(r"[!&*|>%@`?\]}\[{](?<=[ \n\[\]{},:].)(?!(?<=\[)\])(?!(?<=\{)\})")
+"""A token that starts with a tag, anchor, alias, block scalar, reserved or complex-key
+indicator, or a flow collection that is not ``[]`` or ``{}``."""
+_QUOTES = re.compile(r"""["',](?:(?<=[ \n\[\]{},:]["',])(?:(?<=,)|(?<=")(?![^"\n]*")"""
+                     r"""|(?<=')(?!(?:[^'\n]|'')*'))|(?<=["'])[0-9]{4}-[0-9]{2}-[0-9]{2}["'])""")
+"""A quote that does not close on its line, a quoted date (text, which rapidyaml's JSON
+would not tell from a plain date), or a comma that starts a value (a flow entry)."""
+_CONTINUED = re.compile(r"\n *(?:[^ \n#-]|-[^ \n])[^:\n]*(?::[^ \n][^:\n]*)*\n")
+"""A line neither a key, a list entry nor a comment: it continues a multi-line plain scalar."""
+_MARKS = re.compile(r"\n(?:---|\.\.\.|:|[ -]{" + str(limits.MAX_DEPTH - 4) + ",})")
+"""A document marker, a key left empty, or a line nested nearly as deep as rj allows."""
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` holds nothing the fast reader leaves to the strict one."""
+    lines = "\n" + text + "\n"
+    return not (_OTHER.search(lines) or _INDICATORS.search(lines) or _QUOTES.search(lines)
+                or _CONTINUED.search(lines) or _MARKS.search(lines))
+
+
+_SPECIAL = frozenset("-+0123456789.~nNtTfF")
+"""The first characters of every plain scalar rj's resolver reads as other than text."""
+_RESOLVED = re.compile(
+    r"""(?:[-+]?[0-9_]+|[-+]?0b[01_]+|[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+
+    |[-+]?(?:\.[0-9]+(?:[eE][-+][0-9]+)?|[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |true|True|TRUE|false|False|FALSE|~|null|Null|NULL
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+     (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9])$""",
+    re.X,
+)
+"""Every plain scalar rj's YAML 1.2 resolver (``yamlio._Core12Resolver``) reads as a
+number, boolean, null or timestamp: the same patterns, as one."""
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
+_FIRST_YEAR, _LAST_YEAR = limits.FIRST_DAY.year, limits.LAST_DAY.year
+_MAX_TEXT = limits.MAX_TEXT
+
+
+def _day(text: str) -> date:
+    """A plain ``YYYY-MM-DD`` as the strict reader reads it (Unsure where it refuses)."""
+    match = _DAY.fullmatch(text)
+    if match is None:
+        raise Unsure(text)
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise Unsure(text) from None
+    if check_in_range(day):
+        raise Unsure(text)
+    return day
+
+
+def _scalar(text: str) -> Any:
+    """A JSON string as rj reads the YAML scalar it came from (see the module doc)."""
+    if not text:  # rapidyaml writes an empty plain value as null: this one was quoted
+        return text
+    size = len(text)
+    if size > _MAX_TEXT:
+        raise Unsure("long text")
+    if text[0] not in _SPECIAL:  # neither a number, a date nor a date-like text
+        return text
+    if _RESOLVED.match(text):
+        return _day(text)
+    if 10 <= size <= 19 and text[4] == "-" and _DATE_TEXT.fullmatch(text) and not (
+            _FIRST_YEAR <= int(text[:4]) <= _LAST_YEAR):
+        raise Unsure(text)
+    return text
+
+
+def _items(values: list[Any]) -> list[Any]:
+    """A list's strings read as rj reads them (its mappings were read already)."""
+    for n, value in enumerate(values):
+        if value.__class__ is str:
+            values[n] = _scalar(value)
+        elif value.__class__ is list:
+            _items(value)
+    return values
+
+
+_KEYS: dict[str, Any] = {}
+"""Keys read already (a casebook's records hold the same few dozen field names)."""
+
+
+def _key(text: str) -> Any:
+    if not text or len(text) > limits.MAX_KEY:
+        raise Unsure("key")
+    key = _scalar(text)
+    if len(_KEYS) < 4096:
+        _KEYS[text] = key
+    return key
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    """A JSON object as rj reads the YAML mapping it came from."""
+    mapping: dict[Any, Any] = {}
+    keys = _KEYS
+    special = _SPECIAL
+    for key, value in pairs:
+        if value.__class__ is str:
+            if not value or value[0] in special or len(value) > _MAX_TEXT:
+                value = _scalar(value)
+        elif value.__class__ is list:
+            _items(value)
+        mapping[keys[key] if key in keys else _key(key)] = value
+    if len(mapping) != len(pairs):
+        raise Unsure("duplicate key")
+    return mapping
+
+
+def _integer(text: str) -> int:
+    if len(text) > 17:
+        raise Unsure(text)
+    value = int(text)
+    if abs(value) > limits.MAX_INT:
+        raise Unsure(text)
+    return value
+
+
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+"""The floats taken as rapidyaml writes them: ``2.5``, no exponent (rapidyaml writes ``.5e3``,
+which rj reads as text, as ``0.5e3``)."""
+
+
+def _decimal(number: str, text: str) -> float:
+    """A JSON float as rj reads the YAML it came from: only one written as it was in the
+    YAML (a ``.5`` rapidyaml wrote as ``0.5`` is left to the strict reader)."""
+    if _DECIMAL.fullmatch(number) and number in text:
+        return float(number)
+    raise Unsure(number)
+
+
+def _unsure(text: str) -> Any:
+    raise Unsure(text)
+
+
+def parse(text: str) -> Any:
+    """The record in ``text`` exactly as ``yamlio.parse_strict`` reads it, or Unsure."""
+    ryml = ryml_module()
+    if ryml is None:
+        raise Unsure("rapidyaml is not installed")
+    if not _plain(text):
+        raise Unsure("not plain")
+    try:
+        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        emitted = ryml.emit_json(tree)
+    except Exception:  # rapidyaml's own exceptions: let the strict reader say what is wrong
+        raise Unsure("rapidyaml could not read it") from None
+    if not emitted or emitted[0] != "{":  # empty, a list or a scalar: not a record
+        raise Unsure("not a mapping")
+    try:
+        return json.loads(emitted, object_pairs_hook=_mapping, parse_int=_integer,
+                          parse_float=lambda number: _decimal(number, text),
+                          parse_constant=_unsure)
+    except ValueError:
+        raise Unsure("not JSON") from None
