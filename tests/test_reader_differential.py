@@ -257,3 +257,19 @@ def test_without_the_wheel_rj_reads_with_libyaml_and_says_so(without_rapidyaml: 
         fastread.parse("a: 1\n")
     for _name, text in texts_of(SAMPLE)[:5]:
         assert outcome(yamlio.parse_text, text) == outcome(yamlio.parse_strict, text)
+
+
+def test_a_file_rapidyaml_cannot_read_prints_nothing_of_its_own(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    # rapidyaml writes its C++ parse errors to the process's stderr before raising: a
+    # practitioner running rj due saw "ERROR: [parse] two colons on same line ...
+    # parse_engine.def.hpp:4335" above rj's own message about the file
+    from rjcli.storage import fastread
+
+    if fastread.ryml_module() is None:
+        pytest.skip("rapidyaml is not installed here")
+    for text in ("id: V-9999\nname: a: b\n", "a:\n  - b\n - c\n", "- a\nb: c\n"):
+        with pytest.raises(fastread.Unsure):
+            fastread.parse(text)
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
