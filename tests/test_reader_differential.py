@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import generated_casebook
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from conftest import generated_casebook
 from rjcli.storage import fastread, yamlio
 from rjcli.storage.recordfile import YamlProblem, decode
 
