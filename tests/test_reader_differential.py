@@ -273,3 +273,24 @@ def test_a_file_rapidyaml_cannot_read_prints_nothing_of_its_own(
             fastread.parse(text)
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+MISINDENTED = [
+    # found by a differential fuzz run (random near-plain records, 955,000 read by the fast
+    # path, 14 differed): rapidyaml read a wrongly indented line after a list as a key
+    # starting with spaces ("  ~", " -a"), where libyaml refuses the file
+    "name: a #b\nx y:\n é:\n   id: 日本\n 2026-01-05:\n - on\n  - Null  # c\n   ~:\n"
+    "     x y: 1:30:00\n x y:\n id:\n\n",
+    "\"d\":\n a:b:\n - 'x'\n  -a:\n    -\n        b: abc\né: off\n2026-01-05: a:b\n\n",
+    "# top\n-a:\n  'q':\n  - 2026-01-05 10:00  # c\n   - a: b\n",
+    "a:\n -a:\n - 12345678901234567890\n  - 007  # c\n  \"d\":",
+    "é:\n id:\n - a #b\n  ~:  a# b\n\n",
+    "name:\n id: +44 7700\né:\n é:\n - 'x'\n  2026-01-05:\n  -a: 1\na: a b\n",
+]
+
+
+@pytest.mark.parametrize("text", MISINDENTED, ids=range(len(MISINDENTED)))
+def test_a_wrongly_indented_line_after_a_list_is_refused_as_libyaml_refuses_it(
+        text: str) -> None:
+    assert outcome(yamlio.parse_strict, text)[0] == "refused"
+    assert_same(text)

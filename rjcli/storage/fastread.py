@@ -166,7 +166,9 @@ _KEYS: dict[str, Any] = {}
 
 
 def _key(text: str) -> Any:
-    if not text or len(text) > limits.MAX_KEY:
+    # a key starting or ending with a space is rapidyaml reading a wrongly indented line
+    # that libyaml refuses (found by a differential fuzz run: "- on\n   ~: x" gave "  ~")
+    if not text or len(text) > limits.MAX_KEY or text[0] == " " or text[-1] == " ":
         raise Unsure("key")
     key = _scalar(text)
     if len(_KEYS) < 4096:
