@@ -580,3 +580,25 @@ def test_how_long_a_command_waits_for_a_lock_is_rj_lock_wait(
     with pytest.raises(BadInput) as refused:
         atomic.lock_wait_seconds()
     assert "RJ_LOCK_WAIT must be a number of seconds" in refused.value.message
+
+
+def test_rj_lock_wait_never_makes_a_try_wait(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # finishing an interrupted change only tries each lock (wait=0), taking them in the
+    # journal's order: with RJ_LOCK_WAIT=600 it waited 600 s instead, holding a child's lock
+    # while a running rj victim new held the new-victim lock and wanted the child's: the
+    # two waited on each other until one gave up (a failed 16-process test under load)
+    lock = tmp_path / "locks" / "C-4SC2VN.lock"
+    monkeypatch.setenv("RJ_LOCK_WAIT", "600")
+    waits: list[float] = []
+    real = atomic._acquired
+
+    def acquired(fd: int, wait: float) -> bool:
+        waits.append(wait)
+        return real(fd, 0.05 if wait else 0)
+
+    monkeypatch.setattr(atomic, "_acquired", acquired)
+    with atomic.locked(lock, "C-4SC2VN"), pytest.raises(LockTimeout), \
+            atomic.locked(lock, "C-4SC2VN", wait=0):
+        pass
+    assert waits == [600.0, 0]  # the default wait is RJ_LOCK_WAIT; a try stays a try

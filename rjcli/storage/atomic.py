@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,24 +117,69 @@ def lock_wait_seconds(default: float = LOCK_WAIT_SECONDS) -> float:
 @contextlib.contextmanager
 def locked(lock_path: Path, what: str, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` (created if needed) for the block; wait up
-    to ``wait`` seconds (default 30) for another command's, or RJ_LOCK_WAIT when set."""
-    wait = lock_wait_seconds(LOCK_WAIT_SECONDS if wait is None else wait)
+    to ``wait`` seconds (default 30) for another command's, or RJ_LOCK_WAIT when set. A
+    try (``wait=0``) stays a try whatever RJ_LOCK_WAIT says: a command finishing an
+    interrupted change tries its locks in the journal's order, and waiting there could hold
+    one lock while a running change holds the next and waits for the first."""
+    if wait != 0:
+        wait = lock_wait_seconds(LOCK_WAIT_SECONDS if wait is None else wait)
     make_folders(lock_path.parent)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LockTimeout(
-                        f"{what} is being changed by another rj command; gave up after "
-                        f"{wait:g} seconds",
-                        hint="try again in a moment (RJ_LOCK_WAIT=120 waits longer)",
-                    ) from None
-                time.sleep(0.01)
+        if not _acquired(fd, wait):
+            raise LockTimeout(
+                f"{what} is being changed by another rj command; gave up after {wait:g} "
+                "seconds",
+                hint="try again in a moment (RJ_LOCK_WAIT=120 waits longer)",
+            )
         yield
     finally:
         os.close(fd)
+
+
+class _Waited(Exception):
+    """The alarm of a lock wait: the time allowed is up."""
+
+
+def _acquired(fd: int, wait: float) -> bool:
+    """Take the lock on ``fd`` within ``wait`` seconds (False: not taken).
+
+    The wait blocks in the kernel, which wakes the waiter the moment the lock is free, with
+    an alarm to end it. Polling (try, sleep 10 ms, try again) let a waiter lose the race to
+    newcomers again and again: on a loaded machine one of 16 ``rj victim new`` gave up
+    after 600 s while the others came and went. Off the main thread (no alarm there) it
+    polls."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        if wait <= 0:  # a try (an alarm of 0 s would be no alarm: wait for ever)
+            return False
+    if threading.current_thread() is not threading.main_thread():
+        deadline = time.monotonic() + wait
+        while time.monotonic() <= deadline:
+            time.sleep(0.01)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                continue
+        return False
+
+    def time_is_up(signum: int, frame: object) -> None:
+        raise _Waited
+
+    before = signal.signal(signal.SIGALRM, time_is_up)
+    started = time.monotonic()
+    outer = signal.setitimer(signal.ITIMER_REAL, wait)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+    except _Waited:
+        return False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+        if outer[0]:  # an alarm someone else had set: give it back what is left of it
+            left = outer[0] - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, left), outer[1])

@@ -334,6 +334,10 @@ class Casebook:
         """Write a new record with a fresh id that no file in the casebook uses yet."""
         self.config  # noqa: B018 - an unreadable rj.yaml stops the change before any write
         self._before_write()
+        from rjcli.storage.schemas import validator
+
+        _yaml()  # the writer and the schema's validator made before the lock, not while
+        validator(kind)  # other commands wait for it (a second or more on a loaded machine)
         with self._locked(f"new-{kind}", f"new {kind} ids"):
             for _ in range(100):
                 record_id = new_record_id(kind, os.urandom(4))
