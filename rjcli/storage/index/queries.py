@@ -14,6 +14,7 @@ from rjcli.core.summary import RecordSummary
 from rjcli.storage.casebook import Loaded
 from rjcli.storage.index.rows import item_from
 from rjcli.storage.index.store import IndexStore
+from rjcli.storage.index.verdicts import KeptVerdicts
 
 if TYPE_CHECKING:
     from rjcli.core.model import Identifiers
@@ -191,6 +192,11 @@ class Queries(IndexStore):
             "WHERE people IS NOT NULL").fetchone()
         return tuple(Identifiers(*(tuple(v) if isinstance(v, list) else v for v in row))
                      for row in json.loads(raw))
+
+    def verdicts(self) -> KeptVerdicts:
+        """What the report redactor said of each text it judged before, still valid for
+        the identifiers held now (read before them); new verdicts are kept."""
+        return KeptVerdicts(self)
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""
