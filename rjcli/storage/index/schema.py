@@ -43,6 +43,14 @@ CREATE TABLE IF NOT EXISTS own_checks (
     problems TEXT, links TEXT, documents INTEGER);
 CREATE TABLE IF NOT EXISTS privacy (path TEXT PRIMARY KEY, key TEXT, findings TEXT);
 CREATE TABLE IF NOT EXISTS privacy_people (record_id TEXT PRIMARY KEY, people TEXT);
+CREATE TABLE IF NOT EXISTS due_spans (path TEXT PRIMARY KEY, first INTEGER, last INTEGER);
+CREATE INDEX IF NOT EXISTS due_spans_by_last ON due_spans (last);
+CREATE TRIGGER IF NOT EXISTS due_span_written AFTER INSERT ON files
+    BEGIN DELETE FROM due_spans WHERE path = NEW.path; END;
+CREATE TRIGGER IF NOT EXISTS due_span_changed AFTER UPDATE OF evals ON files
+    BEGIN DELETE FROM due_spans WHERE path = NEW.path; END;
+CREATE TRIGGER IF NOT EXISTS due_span_deleted AFTER DELETE ON files
+    BEGIN DELETE FROM due_spans WHERE path = OLD.path; END;
 CREATE TABLE IF NOT EXISTS redactions (text TEXT PRIMARY KEY, shown TEXT);
 CREATE TRIGGER IF NOT EXISTS people_written BEFORE INSERT ON files
     WHEN NEW.people IS NOT (SELECT people FROM files WHERE path = NEW.path)
