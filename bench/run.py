@@ -62,9 +62,11 @@ WORKER = generate.STAFF[0][0]
 """Who makes the bench's changes (rj refuses a worker not on the staff list)."""
 CHECK_WARM = "rj check (warm)"
 CHECK_EDIT = "rj check (after a hand edit)"
+CHECK_STAFF = "rj check (after rj staff add)"
 REPORTS = {"quarterly": ["report", "quarterly", "--quarter", "2026-Q1"],
            "caseload": ["report", "caseload"],
-           "six-monthly": ["report", "six-monthly", "--half", "2025-H2"]}
+           "six-monthly": ["report", "six-monthly", "--half", "2025-H2"],
+           "code": ["report", "code", "--quarter", "2026-Q1"]}
 
 
 @dataclass
@@ -79,6 +81,9 @@ class Row:
     """Wall-clock seconds of each run."""
     peaks: list[float] = field(default_factory=list)
     """Peak resident memory of each run, MB."""
+    cpus: list[float] = field(default_factory=list)
+    """CPU seconds (user and system, with the workers it waited for) of each run: on a
+    loaded machine a steadier figure than the wall-clock time."""
     floors: list[float] = field(default_factory=list)
     """For a cold command: the libyaml floor timed just before each run (the machine's
     load drifts; a ratio to a floor measured minutes earlier would drift with it)."""
@@ -90,6 +95,10 @@ class Row:
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus) if self.cpus else 0.0
 
     @property
     def peak(self) -> float:
@@ -106,8 +115,10 @@ TIME = "/usr/bin/time"
 """GNU time, when present, reports the peak memory of the command alone."""
 
 
-def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, last line of stderr) of one process.
+def run_once(cmd: list[str], env: dict[str, str], timeout: float
+             ) -> tuple[float, float, int, str, float]:
+    """(wall seconds, peak RSS in MB, exit code, last line of stderr, CPU seconds) of one
+    process.
 
     The peak is the largest resident set of the process or of any process it started
     and waited for (rj's parse workers), not their sum. It is read through GNU time
@@ -135,12 +146,13 @@ def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float
         errors.seek(0)
         lines = errors.read().decode("utf-8", "replace").strip().splitlines()
         peak_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
         if use_time:
             reported = peak_file.read().split()
             peak_kb = int(reported[-1]) if reported and reported[-1].isdigit() else 0
     if wall >= timeout:
-        return wall, peak_kb / 1024, -9, f"killed after {timeout:.0f} s (--timeout)"
-    return wall, peak_kb / 1024, proc.returncode, lines[-1] if lines else ""
+        return wall, peak_kb / 1024, -9, f"killed after {timeout:.0f} s (--timeout)", cpu
+    return wall, peak_kb / 1024, proc.returncode, lines[-1] if lines else "", cpu
 
 
 def _kill_group(pid: int) -> None:
@@ -155,13 +167,14 @@ def measure(row: Row, cmd: list[str], env: dict[str, str], runs: int, budget: fl
     for n in range(runs):
         if before:
             before(n)
-        wall, peak, code, last = run_once(cmd, env, timeout)
+        wall, peak, code, last, cpu = run_once(cmd, env, timeout)
         if code != 0:
             row.failed = f"exit {code}: {last}"
             return row
         row.times.append(wall)
         row.peaks.append(peak)
-        print(f"  {row.name}: {wall:.3f} s, {peak:.0f} MB", file=sys.stderr)
+        row.cpus.append(cpu)
+        print(f"  {row.name}: {wall:.3f} s ({cpu:.2f} s CPU), {peak:.0f} MB", file=sys.stderr)
         if sum(row.times) > budget:
             break
     return row
@@ -195,6 +208,9 @@ class Bench:
         self.notes: list[str] = []
         self.current = Row("", "")
         self.floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(casebook)]
+        self.staffed = sum(1 for line in (casebook / "rj.yaml").read_text().splitlines()
+                           if "Bench Newcomer" in line)
+        """Colleagues the bench added to this casebook (a reused one holds some)."""
 
     def base(self) -> list[str]:
         return [*self.rj, "--casebook", str(self.casebook), "--today", TODAY]
@@ -210,7 +226,7 @@ class Bench:
 
     def cold(self, _n: int = 0) -> None:
         """Before a cold run: time the floor once (for this row's ratio), drop the index."""
-        wall, _, code, _ = run_once(self.floor_cmd, self.env, self.timeout)
+        wall, _, code, _, _ = run_once(self.floor_cmd, self.env, self.timeout)
         if code == 0:
             self.current.floors.append(wall)
             print(f"    (floor just before: {wall:.3f} s)", file=sys.stderr)
@@ -238,17 +254,18 @@ class Bench:
     def log_one(self, n: int) -> None:
         """Log a contact on one victim's record with rj (untimed), as a worker would."""
         record = self.victim(n + 1).stem
-        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "contact", "log",
+        _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "contact", "log",
                                      record, "--method", "phone", "--outcome", "no-answer"],
                                     self.env, self.timeout)
         if code != 0:
             raise SystemExit(f"rj contact log {record} failed (exit {code}): {last}")
 
-    def staff_one(self, n: int) -> None:
+    def staff_one(self, _n: int) -> None:
         """Add a colleague with rj (untimed), as a manager would: rj.yaml changes."""
-        _, _, code, last = run_once([*self.base(), "--worker", WORKER, "staff", "add",
-                                     f"Bench Newcomer{chr(65 + n % 26)}", "--role",
-                                     "rj-worker"], self.env, self.timeout)
+        self.staffed += 1
+        _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "staff", "add",
+                                        f"Bench Newcomer{_letters(self.staffed)}", "--role",
+                                        "rj-worker"], self.env, self.timeout)
         if code != 0:
             raise SystemExit(f"rj staff add failed (exit {code}): {last}")
 
@@ -298,6 +315,7 @@ class Bench:
         self.warm_up(["check"], CHECK_WARM)
         self.add(CHECK_WARM, "warm", self.base() + ["check"])
         self.add(CHECK_EDIT, "changed", self.base() + ["check"], before=self.change_one)
+        self.add(CHECK_STAFF, "changed", self.base() + ["check"], before=self.staff_one)
         self.add("rj check (cold)", "cold", self.base() + ["check"], before=self.cold)
 
     # --- results ----------------------------------------------------------------------
@@ -377,6 +395,28 @@ class Bench:
         return out
 
 
+def _letters(n: int) -> str:
+    """A, B, ... Z, BA, BB...: a new name for each colleague the bench adds."""
+    word = ""
+    while True:
+        n, r = divmod(n, 26)
+        word = chr(65 + r) + word
+        if not n:
+            return word
+
+
+def compile_sources() -> None:
+    """Compile rj's modules once, as installing rj from a wheel does (an editable install
+    compiles nothing; with PYTHONDONTWRITEBYTECODE set every run would compile them)."""
+    import compileall
+
+    try:
+        import rjcli
+    except ImportError:
+        return
+    compileall.compile_dir(Path(rjcli.__file__).parent, quiet=1)
+
+
 def source_stamp() -> float:
     """The newest modification time among rj's own source files (0 if not found)."""
     try:
@@ -418,13 +458,13 @@ def fmt(x: float) -> str:
 
 
 def table(bench: Bench) -> list[list[str]]:
-    rows = [["command", "runs", "median s", "min s", "max s", "ratio", "peak MB"]]
+    rows = [["command", "runs", "median s", "min s", "max s", "CPU s", "ratio", "peak MB"]]
     for r in bench.rows:
         if r.failed:
-            rows.append([r.name, str(len(r.times)), f"FAILED {r.failed}", "", "", "", ""])
+            rows.append([r.name, str(len(r.times)), f"FAILED {r.failed}", "", "", "", "", ""])
         else:
             rows.append([r.name, str(len(r.times)), fmt(r.median), fmt(min(r.times)),
-                         fmt(max(r.times)), bench.ratio(r), f"{r.peak:.0f}"])
+                         fmt(max(r.times)), fmt(r.cpu), bench.ratio(r), f"{r.peak:.0f}"])
     return rows
 
 
@@ -504,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         files = list((casebook / "victims").glob("*.yaml")) + list((casebook / "children").glob("*.yaml"))
         size = sum(f.stat().st_size for f in files)
         load_start = machine()["load"]
+        compile_sources()
         stamp = source_stamp()
         bench = Bench(casebook, args.runs, args.budget, args.timeout, args.skip)
         bench.run()

@@ -82,7 +82,8 @@ def set_block(root, n, key, block):
 def rename(root, n, name):
     path = victim(root, n)
     if path:
-        path.write_text(re.sub(r"^name: .*$", f"name: {name}", path.read_text(), 1, re.M))
+        path.write_text(re.sub(r"^name: .*$", f"name: {name}", path.read_text(), count=1,
+                               flags=re.M))
 
 
 def add_victim(root, n, name, phone, postcode):

@@ -25,8 +25,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rjcli.core.identifiers import (Matcher, matcher_of, name_words, phrase_anchors, plain,
-                                    written_forms)
+from rjcli.core.identifiers import (
+    Matcher,
+    matcher_of,
+    name_words,
+    phrase_anchors,
+    plain,
+    written_forms,
+)
 from rjcli.core.model import Identifiers
 
 _NON_DIGITS = re.compile(r"\D")
