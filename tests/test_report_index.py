@@ -177,3 +177,17 @@ def test_the_six_monthly_builds_only_the_victims_with_feedback_in_its_half(book,
     code, out = run(book, *REPORTS[0])
     assert code == 0
     assert set(built) == wanted
+
+
+@pytest.mark.parametrize("offset", [120, 1])
+def test_rule_instances_a_rule_change_moves_into_a_quarter_are_counted(book, offset):
+    """A report from the index finds the rule instances due in its period through each
+    record's first and last due day: a change that moves them is seen at once."""
+    reports = [("report", name, "--quarter", "2025-Q3", "--format", "json", "--explain")
+               for name in ("quarterly", "code")]
+    for report in reports:
+        run(book, *report)
+    edit_config(book, "  profile: wokingham\n",
+                f"  profile: wokingham\n  rules:\n    first-contact: {{offset: {offset}}}\n")
+    for report in reports:
+        assert run(book, *report) == run(book, *report, cache=False), report
