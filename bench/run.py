@@ -22,7 +22,6 @@ than --budget seconds (always at least one run).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import shutil
@@ -31,15 +30,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402  (bench/generate.py, beside this file)
+from measure import Row, measure, run_once  # noqa: E402  (bench/measure.py)
 
 TODAY = "2026-06-15"
 
@@ -62,123 +59,11 @@ WORKER = generate.STAFF[0][0]
 """Who makes the bench's changes (rj refuses a worker not on the staff list)."""
 CHECK_WARM = "rj check (warm)"
 CHECK_EDIT = "rj check (after a hand edit)"
+CHECK_STAFF = "rj check (after rj staff add)"
 REPORTS = {"quarterly": ["report", "quarterly", "--quarter", "2026-Q1"],
            "caseload": ["report", "caseload"],
-           "six-monthly": ["report", "six-monthly", "--half", "2025-H2"]}
-
-
-@dataclass
-class Row:
-    """One measured command."""
-
-    name: str
-    """What was run, as shown in the table."""
-    kind: str
-    """``floor``, ``cold``, ``warm``, ``changed`` or ``start-up``: decides the ratio shown."""
-    times: list[float] = field(default_factory=list)
-    """Wall-clock seconds of each run."""
-    peaks: list[float] = field(default_factory=list)
-    """Peak resident memory of each run, MB."""
-    floors: list[float] = field(default_factory=list)
-    """For a cold command: the libyaml floor timed just before each run (the machine's
-    load drifts; a ratio to a floor measured minutes earlier would drift with it)."""
-    floor_cpus: list[float] = field(default_factory=list)
-    """CPU seconds of each of those floors."""
-    cpus: list[float] = field(default_factory=list)
-    """CPU seconds (user + system, with the workers it waited for) of each run."""
-    failed: str = ""
-    """Why the command failed, when it did."""
-    note: str = ""
-    """Shown instead of numbers (a skipped command)."""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def peak(self) -> float:
-        return max(self.peaks)
-
-    @property
-    def floor(self) -> float:
-        return statistics.median(self.floors)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(self.cpus)
-
-
-# --- running one process ------------------------------------------------------------
-
-TIME = "/usr/bin/time"
-"""GNU time, when present, reports the peak memory of the command alone."""
-
-
-def run_once(cmd: list[str], env: dict[str, str], timeout: float
-             ) -> tuple[float, float, int, str, float]:
-    """(wall seconds, peak RSS in MB, exit code, last line of stderr, CPU seconds) of one
-    process. The CPU seconds (user + system) count the process and every process it
-    started and waited for (rj's parse workers): on a loaded machine they drift less than
-    the wall-clock time.
-
-    The peak is the largest resident set of the process or of any process it started
-    and waited for (rj's parse workers), not their sum. It is read through GNU time
-    when present: a child forked straight from this script would start its count at
-    this script's own size (about 20 MB), hiding the peak of small commands. A run
-    still going after ``timeout`` seconds is killed with its workers (exit code -9).
-    """
-    use_time = os.access(TIME, os.X_OK)
-    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as peak_file:
-        full = [TIME, "-f", "%M", "-o", peak_file.name, *cmd] if use_time else cmd
-        began = time.perf_counter()
-        proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=errors, env=env,
-                                start_new_session=True)
-        killer = threading.Timer(timeout, _kill_group, (proc.pid,))
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        except BaseException:  # interrupted: leave no rj running behind
-            _kill_group(proc.pid)
-            raise
-        finally:
-            killer.cancel()
-        wall = time.perf_counter() - began
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        lines = errors.read().decode("utf-8", "replace").strip().splitlines()
-        peak_kb = usage.ru_maxrss
-        cpu = usage.ru_utime + usage.ru_stime
-        if use_time:
-            reported = peak_file.read().split()
-            peak_kb = int(reported[-1]) if reported and reported[-1].isdigit() else 0
-    if wall >= timeout:
-        return wall, peak_kb / 1024, -9, f"killed after {timeout:.0f} s (--timeout)", cpu
-    return wall, peak_kb / 1024, proc.returncode, lines[-1] if lines else "", cpu
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-
-
-def measure(row: Row, cmd: list[str], env: dict[str, str], runs: int, budget: float,
-            timeout: float, before: Callable[[int], None] | None = None) -> Row:
-    """Run ``cmd`` up to ``runs`` times (``before(n)`` ahead of each), recording each run;
-    stop early once the runs took more than ``budget`` seconds."""
-    for n in range(runs):
-        if before:
-            before(n)
-        wall, peak, code, last, cpu = run_once(cmd, env, timeout)
-        if code != 0:
-            row.failed = f"exit {code}: {last}"
-            return row
-        row.times.append(wall)
-        row.peaks.append(peak)
-        row.cpus.append(cpu)
-        print(f"  {row.name}: {wall:.3f} s (CPU {cpu:.3f} s), {peak:.0f} MB", file=sys.stderr)
-        if sum(row.times) > budget:
-            break
-    return row
+           "six-monthly": ["report", "six-monthly", "--half", "2025-H2"],
+           "code": ["report", "code", "--quarter", "2026-Q1"]}
 
 
 # --- the benchmark --------------------------------------------------------------------
@@ -209,6 +94,9 @@ class Bench:
         self.notes: list[str] = []
         self.current = Row("", "")
         self.floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(casebook)]
+        self.staffed = sum(1 for line in (casebook / "rj.yaml").read_text().splitlines()
+                           if "Bench Newcomer" in line)
+        """Colleagues the bench added to this casebook (a reused one holds some)."""
 
     def base(self) -> list[str]:
         return [*self.rj, "--casebook", str(self.casebook), "--today", TODAY]
@@ -259,11 +147,12 @@ class Bench:
         if code != 0:
             raise SystemExit(f"rj contact log {record} failed (exit {code}): {last}")
 
-    def staff_one(self, n: int) -> None:
+    def staff_one(self, _n: int) -> None:
         """Add a colleague with rj (untimed), as a manager would: rj.yaml changes."""
+        self.staffed += 1
         _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "staff", "add",
-                                     f"Bench Newcomer{chr(65 + n % 26)}", "--role",
-                                     "rj-worker"], self.env, self.timeout)
+                                        f"Bench Newcomer{_letters(self.staffed)}", "--role",
+                                        "rj-worker"], self.env, self.timeout)
         if code != 0:
             raise SystemExit(f"rj staff add failed (exit {code}): {last}")
 
@@ -313,6 +202,7 @@ class Bench:
         self.warm_up(["check"], CHECK_WARM)
         self.add(CHECK_WARM, "warm", self.base() + ["check"])
         self.add(CHECK_EDIT, "changed", self.base() + ["check"], before=self.change_one)
+        self.add(CHECK_STAFF, "changed", self.base() + ["check"], before=self.staff_one)
         self.add("rj check (cold)", "cold", self.base() + ["check"], before=self.cold)
 
     # --- results ----------------------------------------------------------------------
@@ -400,6 +290,28 @@ class Bench:
         return out
 
 
+def _letters(n: int) -> str:
+    """A, B, ... Z, BA, BB...: a new name for each colleague the bench adds."""
+    word = ""
+    while True:
+        n, r = divmod(n, 26)
+        word = chr(65 + r) + word
+        if not n:
+            return word
+
+
+def compile_sources() -> None:
+    """Compile rj's modules once, as installing rj from a wheel does (an editable install
+    compiles nothing; with PYTHONDONTWRITEBYTECODE set every run would compile them)."""
+    import compileall
+
+    try:
+        import rjcli
+    except ImportError:
+        return
+    compileall.compile_dir(Path(rjcli.__file__).parent, quiet=1)
+
+
 def source_stamp() -> float:
     """The newest modification time among rj's own source files (0 if not found)."""
     try:
@@ -441,13 +353,13 @@ def fmt(x: float) -> str:
 
 
 def table(bench: Bench) -> list[list[str]]:
-    rows = [["command", "runs", "median s", "min s", "max s", "ratio", "CPU s", "peak MB"]]
+    rows = [["command", "runs", "median s", "min s", "max s", "CPU s", "ratio", "peak MB"]]
     for r in bench.rows:
         if r.failed:
             rows.append([r.name, str(len(r.times)), f"FAILED {r.failed}", "", "", "", "", ""])
         else:
             rows.append([r.name, str(len(r.times)), fmt(r.median), fmt(min(r.times)),
-                         fmt(max(r.times)), bench.ratio(r), fmt(r.cpu), f"{r.peak:.0f}"])
+                         fmt(max(r.times)), fmt(r.cpu), bench.ratio(r), f"{r.peak:.0f}"])
     return rows
 
 
@@ -527,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         files = list((casebook / "victims").glob("*.yaml")) + list((casebook / "children").glob("*.yaml"))
         size = sum(f.stat().st_size for f in files)
         load_start = machine()["load"]
+        compile_sources()
         stamp = source_stamp()
         bench = Bench(casebook, args.runs, args.budget, args.timeout, args.skip)
         bench.run()

@@ -202,3 +202,25 @@ def test_a_schema_changed_by_an_upgrade_of_rj_is_never_answered_from_kept_result
     victim.write_text(victim.read_text(encoding="utf-8").replace(
         "Self-defined", "Self-defined, changed"), encoding="utf-8")
     assert schema.fingerprint(None) != before  # type: ignore[arg-type]
+
+
+def test_a_colleague_added_rescans_only_the_files_that_hold_a_word_of_their_name(
+        book, monkeypatch):
+    """A staff name's words are never a family name alone: adding a colleague can change
+    only what is found in files holding one of their words."""
+    victim = victims_of(book)[0]
+    surname = field(victim, "name").split()[-1]
+    children = children_of(book)
+    add_line(children[2], f"# {surname} rang")  # a victim's family name alone: a warning
+    code, out = same_answer(book)
+    assert children[2].name in out
+    run(book, "staff", "add", f"Abel {surname}", "--role", "rj-worker")
+    could = {f"id: {c.stem}" for c in children
+             if any(w in c.read_text().casefold() for w in ("abel", surname.casefold()))}
+    with monkeypatch.context() as patched:
+        scanned = scanned_texts(patched)
+        code, out = run(book, "check")
+    assert f"id: {children[2].stem}" in scanned
+    assert set(scanned) <= could and len(scanned) < len(children)
+    assert (code, out) == run(book, "check", cache=False)
+    assert f"family name '{surname}'" not in out  # now a colleague's name too

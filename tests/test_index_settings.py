@@ -16,12 +16,17 @@ TODAY = "2026-06-15"
 
 
 def run(root, *args, cache=True):
+    return answer(root, *args, cache=cache)[1]
+
+
+def answer(root, *args, cache=True):
+    """(exit code, output) of one command."""
     options = ["--casebook", str(root), "--today", TODAY, "--worker", "Ruth Kenwardine"]
     options += [] if cache else ["--no-cache"]
     result = CliRunner().invoke(app, options + list(args))
     assert "Traceback" not in result.output, result.output
     assert result.exit_code in (0, 1), result.output
-    return result.stdout
+    return result.exit_code, result.stdout
 
 
 ANSWERS = (
@@ -31,11 +36,13 @@ ANSWERS = (
     ("report", "caseload", "--format", "json", "--explain"),
     ("report", "quarterly", "--quarter", "2025-Q2", "--format", "json", "--explain"),
     ("report", "six-monthly", "--half", "2025-H2", "--format", "json", "--explain"),
+    ("report", "code", "--quarter", "2025-Q2", "--format", "json", "--explain"),
+    ("report", "annual", "--year", "2025", "--format", "md"),
 )
 
 
 def answers(root, cache=True):
-    return {args: run(root, *args, cache=cache) for args in ANSWERS}
+    return {args: answer(root, *args, cache=cache) for args in ANSWERS}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""`rj report six-monthly` and `rj report caseload` from the index read only what their
-period needs, and give exactly the report of reading every file (``--no-cache``), also
-after records are edited by hand."""
+"""Every report from the index reads only what its period needs, and gives exactly the
+report (output and exit code) of reading every file (``--no-cache``), also after records
+are edited by hand and after a change of settings (staff, closures, policy)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ HALF = "2025-H2"
 REPORTS = (("report", "six-monthly", "--half", HALF, "--format", "json", "--explain"),
            ("report", "six-monthly", "--half", "2024-H1", "--format", "json", "--explain"),
            ("report", "six-monthly", "--format", "md"),
-           ("report", "caseload", "--format", "json", "--explain"))
+           ("report", "caseload", "--format", "json", "--explain"),
+           ("report", "quarterly", "--quarter", "2025-Q3", "--format", "json", "--explain"),
+           ("report", "code", "--quarter", "2025-Q3", "--format", "json", "--explain"),
+           ("report", "annual", "--year", "2025", "--format", "md"))
 
 
 def run(root, *args, cache=True):
@@ -72,6 +75,83 @@ def test_reports_from_the_index_equal_the_files_after_hand_edits(book):
     same_reports(book)
 
 
+def edit_config(root, old, new):
+    config = root / "rj.yaml"
+    text = config.read_text()
+    assert old in text
+    config.write_text(text.replace(old, new, 1))
+
+
+SETTINGS = {
+    "a colleague added": lambda root: run(root, "staff", "add", "Abel Newcomer", "--role",
+                                          "rj-worker"),
+    "closure days": lambda root: edit_config(
+        root, "  region: england\n",
+        "  region: england\n  closures: [2025-10-06, 2025-10-07, 2025-12-29]\n"),
+    "a rule changed": lambda root: edit_config(
+        root, "  profile: wokingham\n",
+        "  profile: wokingham\n  rules:\n    first-contact: {offset: 3}\n"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(SETTINGS))
+def test_reports_from_the_index_equal_the_files_after_a_settings_change(book, change):
+    same_reports(book)
+    SETTINGS[change](book)
+    same_reports(book)
+
+
+OPTIONS = ("conference", "shuttle-mediation", "letter-of-explanation", "direct-reparation",
+           "indirect-reparation", "panel-attendance", "impact-statement")
+
+
+def judged_not_appropriate(book, reason):
+    """Give the first victim allocated in a quarter a new option judged not appropriate for
+    ``reason``; return the quarter (2025-Q1 style)."""
+    for path in sorted((book / "victims").glob("*.yaml")):
+        text = path.read_text()
+        day = re.search(r"^  allocated: (\d{4})-(\d\d)-\d\d$", text, re.M)
+        option = next((o for o in OPTIONS if f"option: {o}\n" not in text), None)
+        if day and option:
+            entry = (f"  - id: OFFER-TEST\n    option: {option}\n    status: not-appropriate\n"
+                     f"    date: {day.group(1)}-{day.group(2)}-28\n    reason: {reason}\n")
+            if "\noffers:\n" in text:
+                text = text.replace("\noffers:\n", "\noffers:\n" + entry, 1)
+            else:
+                text += "offers:\n" + entry
+            path.write_text(text)
+            year, month = int(day.group(1)), int(day.group(2))
+            return path, f"{year - (month < 4)}-Q{(month - 4) % 12 // 3 + 1}"
+    raise AssertionError("no victim allocated")
+
+
+def test_a_reason_kept_out_of_a_report_follows_a_victim_renamed(book, monkeypatch):
+    """Whether a reason names someone is kept in the index between runs, for the
+    identifiers it was judged against: a victim renamed to words of the reason withholds
+    it at once."""
+    import rjcli.core.identifiers as identifiers
+
+    path, quarter = judged_not_appropriate(book, "Moved away with Pennywhistle Quarrington")
+    report = ("report", "quarterly", "--quarter", quarter, "--format", "json")
+    code, out = run(book, *report)
+    assert "Moved away with Pennywhistle Quarrington" in out
+    assert (code, out) == run(book, *report, cache=False)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the matcher was built again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(identifiers, "matcher_of", refuse)
+        assert run(book, *report) == (code, out)  # judged once, kept
+    other = next(p for p in sorted((book / "victims").glob("*.yaml")) if p != path)
+    text = other.read_text()
+    name = re.search(r"^name: (.+)$", text, re.M).group(1)
+    other.write_text(text.replace(f"name: {name}\n", "name: Pennywhistle Quarrington\n", 1))
+    code, out = run(book, *report)
+    assert "Pennywhistle" not in out and "it names a person" in out
+    assert (code, out) == run(book, *report, cache=False)
+
+
 def test_the_six_monthly_builds_only_the_victims_with_feedback_in_its_half(book, monkeypatch):
     import rjcli.core.model as model
 
@@ -97,3 +177,17 @@ def test_the_six_monthly_builds_only_the_victims_with_feedback_in_its_half(book,
     code, out = run(book, *REPORTS[0])
     assert code == 0
     assert set(built) == wanted
+
+
+@pytest.mark.parametrize("offset", [120, 1])
+def test_rule_instances_a_rule_change_moves_into_a_quarter_are_counted(book, offset):
+    """A report from the index finds the rule instances due in its period through each
+    record's first and last due day: a change that moves them is seen at once."""
+    reports = [("report", name, "--quarter", "2025-Q3", "--format", "json", "--explain")
+               for name in ("quarterly", "code")]
+    for report in reports:
+        run(book, *report)
+    edit_config(book, "  profile: wokingham\n",
+                f"  profile: wokingham\n  rules:\n    first-contact: {{offset: {offset}}}\n")
+    for report in reports:
+        assert run(book, *report) == run(book, *report, cache=False), report

@@ -147,7 +147,8 @@ def load_six_monthly(ctx: AppContext, period: Period) -> tuple[Casework, list[Pr
         victims = {record_id: victim_from_dict(data) for _, record_id, data in
                    index.dated_in("victim", SIX_MONTHLY_FIELDS, SIX_MONTHLY_FIELDS[1:],
                                   period.start, period.end)}
-        work = Casework(dict(sorted(victims.items())), {}, people=index.people)
+        work = Casework(dict(sorted(victims.items())), {}, people=index.people,
+                        verdicts=index.verdicts())
         return work, sorted(index.problems())
     finally:
         index.close()
@@ -167,6 +168,7 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
         work, problems, cal = load_casework(ctx)
         return replace(work, calendar=cal), problems
     try:
+        verdicts = index.verdicts()  # before the identifiers they hold for are read
         start, end = period.start, period.end
         allocated = index.ids_between("victim", "allocated", start, end)
         ended = index.ids_between("child", "order_end", start, end)
@@ -180,8 +182,8 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
         work = Casework(
             victims={i: victim_from_dict(data[i]) for i in sorted(victim_ids) if i in data},
             children={i: child_from_dict(data[i]) for i in sorted(child_ids) if i in data},
-            evaluations=evaluations, rules=policy.enabled(), people=index.people(),
-            calendar=index.calendar(ctx.today))
+            evaluations=evaluations, rules=policy.enabled(), people=index.people,
+            calendar=index.calendar(ctx.today), verdicts=verdicts)
         return work, index.problems()
     finally:
         index.close()

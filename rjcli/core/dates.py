@@ -7,6 +7,7 @@ Dates are stored as plain YAML dates (``2026-04-01``); times of contacts as
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from rjcli.core.limits import FIRST_DAY, LAST_DAY
 
@@ -31,16 +32,23 @@ def as_date(value: object) -> date | None:
     if value is None or value == "":
         return None
     day: date | None = None
+    if isinstance(value, str):
+        return _date_of_text(value)
     if isinstance(value, datetime):
         day = value.date()
     elif isinstance(value, date):
         day = value
-    elif isinstance(value, str):
-        try:
-            day = date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
     return day if day is not None and check_in_range(day) is None else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _date_of_text(value: str) -> date | None:
+    """:func:`as_date` of a text (the same few thousand dates recur in every report)."""
+    try:
+        day = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+    return day if check_in_range(day) is None else None
 
 
 def as_datetime(value: object) -> datetime | None:
@@ -49,16 +57,25 @@ def as_datetime(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     moment: datetime | None = None
+    if isinstance(value, str):
+        return _datetime_of_text(value)
     if isinstance(value, datetime):
         moment = value.replace(tzinfo=None)
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip()).replace(tzinfo=None)
-        except ValueError:
-            return None
     return moment if moment is not None and check_in_range(moment) is None else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _datetime_of_text(value: str) -> datetime | None:
+    """:func:`as_datetime` of a text (dates and datetimes are immutable: kept once read)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    return moment if check_in_range(moment) is None else None
 
 
 def format_datetime(moment: datetime) -> str:

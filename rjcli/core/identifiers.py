@@ -210,6 +210,15 @@ def phrase_anchors(phrase: tuple[str, ...]) -> tuple[str, ...]:
     return (word, *_SHORT_FORMS.get(word, ()))
 
 
+def name_words(names: Iterable[str]) -> set[str]:
+    """Every word of ``names`` as the matcher compares it (folded, ``Rd`` read as ``road``)."""
+    return {word for name in names for word in _words(name)}
+
+
+def written_forms(words: Iterable[str]) -> set[str]:
+    """Each of these words (of :func:`name_words`) in every way a text may hold it
+    (``road``, ``rd``)."""
+    return {form for word in words for form in (word, *_SHORT_FORMS.get(word, ()))}
 
 
 def _add_name(name: str, owner: str, phrases: dict[tuple[str, ...], tuple[str, str]],

@@ -10,6 +10,10 @@ can differ only if the text holds such a key, or a word that decides whether a k
 looked for at all (an anchor), or a year of a changed date of birth
 (:meth:`Delta.touches`: a cheap test that may say yes too often, never too rarely).
 
+A change of the staff list changes only what is found of a family name alone, and only
+of a word of a colleague's name, added or removed (:func:`staff_changed`): a staff word is
+never taken alone for a family name, nor found as one where it is a colleague's.
+
 What the whole matcher gives every text alike (staff words excluded, the longest phone,
 which kinds are empty) is its :func:`shape`: when that differs, every text is scanned
 again.
@@ -21,7 +25,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rjcli.core.identifiers import Matcher, matcher_of, phrase_anchors, plain
+from rjcli.core.identifiers import (
+    Matcher,
+    matcher_of,
+    name_words,
+    phrase_anchors,
+    plain,
+    written_forms,
+)
 from rjcli.core.model import Identifiers
 
 _NON_DIGITS = re.compile(r"\D")
@@ -56,6 +67,11 @@ class Delta:
     years: set[str] = field(default_factory=set)
     """The last two digits of the year of each changed date of birth."""
 
+    def __or__(self, other: Delta) -> Delta:
+        return Delta(self.words | other.words, self.phones | other.phones,
+                     self.postcodes | other.postcodes,
+                     self.postcode_words | other.postcode_words, self.years | other.years)
+
     @property
     def empty(self) -> bool:
         return not (self.words or self.phones or self.postcodes or self.postcode_words
@@ -77,6 +93,13 @@ class Delta:
                 return True
         return (any(w in folded for w in self.postcode_words)
                 and not self.postcode_words.isdisjoint(folded.translate(_SPACED).split()))
+
+
+def staff_changed(before: Iterable[str], after: Iterable[str]) -> Delta:
+    """The words a change of the staff list from ``before`` to ``after`` (full names) may
+    find otherwise: each word of one list's names not of the other's (a family name
+    ``Quill`` is looked for as ``quill`` and ``quills``, both holding the word)."""
+    return Delta(words=written_forms(name_words(before) ^ name_words(after)))
 
 
 def changed_keys(before: Mapping[str, Identifiers], after: Mapping[str, Identifiers],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
@@ -326,6 +326,10 @@ class Casework:
     calendar: WorkingCalendar | None = None
     """The working calendar the rule instances were worked out with, when the loader had
     it at hand (the quarterly report counts contacts recorded late by it)."""
+    verdicts: MutableMapping[str, str] | None = None
+    """What the :class:`Redactor` showed of each text before, for the identifiers of these
+    same people (kept by the index between runs: a verdict depends only on the text and on
+    everyone's identifiers); the redactor adds the texts it judges."""
 
     def identifiers(self) -> Iterable[Identifiers]:
         if callable(self.people):
@@ -390,7 +394,7 @@ class Redactor:
 
     def __init__(self, work: Casework) -> None:
         self.work = work
-        self.seen: dict[str, str] = {}
+        self.seen: MutableMapping[str, str] = {} if work.verdicts is None else work.verdicts
 
     @cached_property
     def people(self) -> tuple[Identifiers, ...]:

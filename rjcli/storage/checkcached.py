@@ -84,6 +84,16 @@ def _identifiers(raw: str) -> Identifiers:
     return Identifiers(*(tuple(v) if isinstance(v, list) else v for v in json.loads(raw)))
 
 
+def _names(raw: str | None) -> list[str] | None:
+    """The staff names kept with the findings (None: none kept, or not a list of names)."""
+    try:
+        names = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return names if isinstance(names, list) and all(isinstance(n, str) for n in names) \
+        else None
+
+
 def _digest(path: str) -> str | None:
     try:
         with open(path, "rb") as handle:
@@ -172,17 +182,17 @@ class PrivacyScan:
     def _still_valid(self, rows: dict[str, tuple[str, Any]], paths: dict[str, str]
                      ) -> dict[str, tuple[str, Any]]:
         """The kept findings that hold for today's staff and victims' identifiers: all,
-        none (the staff or the matcher's shape changed), or all but those of the files a
-        change of some victims' identifiers may concern (read again to tell)."""
-        from rjcli.core.matcher_delta import changed_keys, shape
+        none (the matcher's shape changed), or all but those of the files a change of some
+        victims' identifiers or of the staff list may concern (read again to tell)."""
+        from rjcli.core.matcher_delta import Delta, changed_keys, shape, staff_changed
         from rjcli.storage.checkfiles import readable_text
 
         index = self.index
-        staff = json.dumps(sorted(self.staff))
+        staff = _names(index.meta("privacy:staff"))
         before = self.before
-        if not rows or index.meta("privacy:staff") != staff:
+        if not rows or staff is None:
             return {}
-        if before == self.people:
+        if before == self.people and staff == sorted(self.staff):
             return rows
         if index.meta("privacy:shape") != json.dumps(shape(self.matcher)):
             return {}
@@ -190,7 +200,8 @@ class PrivacyScan:
                   if before.get(v) != self.people.get(v)}
         delta = changed_keys({v: _identifiers(before[v]) for v in differ if v in before},
                              {v: _identifiers(self.people[v]) for v in differ
-                              if v in self.people}, self.words)
+                              if v in self.people}, self.words) if differ else Delta()
+        delta |= staff_changed(staff, self.staff)
         kept = {}
         for rel, row in rows.items():
             text = (readable_text(Path(paths[rel])) if rel in paths and row[1] is not None

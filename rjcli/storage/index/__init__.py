@@ -28,7 +28,8 @@ with identical results.
 The modules, each importing only those before it: ``schema`` (tables, fingerprint,
 the owner-only file), ``rows`` (what is stored of one file; no SQL), ``store`` (the
 connection, meta, the listing last seen), ``records`` (the rows kept in step, rules
-re-evaluated), then ``refresh``, ``writes`` (write-through), ``queries`` and
+re-evaluated), then ``refresh``, ``writes`` (write-through), ``verdicts`` (what the
+report redactor judged, kept), ``queries`` and
 ``checkcache`` (what ``rj check`` keeps: each file's own problems and privacy findings).
 """
 

@@ -4,6 +4,7 @@ check results, rule instances for reports, and what a period's report selects by
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from rjcli.core.summary import RecordSummary
 from rjcli.storage.casebook import Loaded
 from rjcli.storage.index.rows import item_from
 from rjcli.storage.index.store import IndexStore
+from rjcli.storage.index.verdicts import KeptVerdicts
 
 if TYPE_CHECKING:
     from rjcli.core.model import Identifiers
@@ -146,12 +148,35 @@ class Queries(IndexStore):
             "SELECT record_id, evals FROM files WHERE evals IS NOT NULL AND record_id IN "
             "(SELECT value FROM json_each(?))", (whole,))}
         first, last = (d.toordinal() for d in due_in)
+        spans = self._due_spans()
         for record_id, raw in db.execute(
-                "SELECT f.record_id, j.value FROM files f, json_each(f.evals) j "
-                "WHERE json_extract(j.value, '$[2]') BETWEEN ? AND ? AND f.record_id NOT IN "
-                "(SELECT value FROM json_each(?))", (first, last, whole)):
-            out.setdefault(record_id, []).extend(timings(record_id, [json.loads(raw)]))
+                "SELECT f.record_id, '[' || group_concat(j.value, ',') || ']' FROM "
+                f"{'due_spans s JOIN files f ON f.path = s.path' if spans else 'files f'}, "
+                "json_each(f.evals) j WHERE "
+                f"{'s.last >= :first AND s.first <= :last AND ' if spans else ''}"
+                "json_extract(j.value, '$[2]') BETWEEN :first AND :last AND f.record_id NOT IN "
+                "(SELECT value FROM json_each(:whole)) GROUP BY f.path",
+                {"first": first, "last": last, "whole": whole}):
+            out.setdefault(record_id, []).extend(timings(record_id, json.loads(raw)))
         return out
+
+    def _due_spans(self) -> bool:
+        """Whether ``due_spans`` holds the first and last due day of every record's rule
+        instances (made here for the rows written since: the index's triggers delete a
+        row's span whenever its instances are written). False when it cannot be made
+        now (the index busy): every record's instances are read instead."""
+        db = self.open()
+        try:
+            db.execute(
+                "INSERT OR REPLACE INTO due_spans SELECT f.path, "
+                "min(json_extract(j.value, '$[2]')), max(json_extract(j.value, '$[2]')) "
+                "FROM files f LEFT JOIN json_each(f.evals) j WHERE f.evals IS NOT NULL "
+                "AND f.path NOT IN (SELECT path FROM due_spans) GROUP BY f.path")
+            db.commit()
+        except sqlite3.Error:
+            db.rollback()
+            return False
+        return True
 
     # --- what a period's report selects by ---------------------------------------------
 
@@ -191,6 +216,11 @@ class Queries(IndexStore):
             "WHERE people IS NOT NULL").fetchone()
         return tuple(Identifiers(*(tuple(v) if isinstance(v, list) else v for v in row))
                      for row in json.loads(raw))
+
+    def verdicts(self) -> KeptVerdicts:
+        """What the report redactor said of each text it judged before, still valid for
+        the identifiers held now (read before them); new verdicts are kept."""
+        return KeptVerdicts(self)
 
     def data(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, parsed data) of every readable record (reports, exports)."""

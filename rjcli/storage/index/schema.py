@@ -43,6 +43,27 @@ CREATE TABLE IF NOT EXISTS own_checks (
     problems TEXT, links TEXT, documents INTEGER);
 CREATE TABLE IF NOT EXISTS privacy (path TEXT PRIMARY KEY, key TEXT, findings TEXT);
 CREATE TABLE IF NOT EXISTS privacy_people (record_id TEXT PRIMARY KEY, people TEXT);
+CREATE TABLE IF NOT EXISTS due_spans (path TEXT PRIMARY KEY, first INTEGER, last INTEGER);
+CREATE INDEX IF NOT EXISTS due_spans_by_last ON due_spans (last);
+CREATE TRIGGER IF NOT EXISTS due_span_written AFTER INSERT ON files
+    BEGIN DELETE FROM due_spans WHERE path = NEW.path; END;
+CREATE TRIGGER IF NOT EXISTS due_span_changed AFTER UPDATE OF evals ON files
+    BEGIN DELETE FROM due_spans WHERE path = NEW.path; END;
+CREATE TRIGGER IF NOT EXISTS due_span_deleted AFTER DELETE ON files
+    BEGIN DELETE FROM due_spans WHERE path = OLD.path; END;
+CREATE TABLE IF NOT EXISTS redactions (text TEXT PRIMARY KEY, shown TEXT);
+CREATE TRIGGER IF NOT EXISTS people_written BEFORE INSERT ON files
+    WHEN NEW.people IS NOT (SELECT people FROM files WHERE path = NEW.path)
+    BEGIN DELETE FROM redactions; INSERT OR REPLACE INTO meta VALUES ('people:generation',
+        coalesce((SELECT value FROM meta WHERE key = 'people:generation'), 0) + 1); END;
+CREATE TRIGGER IF NOT EXISTS people_changed AFTER UPDATE OF people ON files
+    WHEN NEW.people IS NOT OLD.people
+    BEGIN DELETE FROM redactions; INSERT OR REPLACE INTO meta VALUES ('people:generation',
+        coalesce((SELECT value FROM meta WHERE key = 'people:generation'), 0) + 1); END;
+CREATE TRIGGER IF NOT EXISTS people_deleted AFTER DELETE ON files
+    WHEN OLD.people IS NOT NULL
+    BEGIN DELETE FROM redactions; INSERT OR REPLACE INTO meta VALUES ('people:generation',
+        coalesce((SELECT value FROM meta WHERE key = 'people:generation'), 0) + 1); END;
 """
 """The index's tables: part of its fingerprint, so an index made with other tables is
 rebuilt, never read."""
