@@ -199,3 +199,22 @@ def test_a_caseload_trend_is_refused_saying_why(book: Book) -> None:
     assert result.exit_code == 2
     said = plain(result.output)
     assert "as at today" in said and "rj report quarterly --periods 4" in said
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_carries_the_code_trends(book: Book, fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"code-trends.{fmt}"
+    result = book.run("code", "--quarter", "2026-Q1", "--periods", "3", "--format", fmt,
+                      "--out", str(out))
+    assert result.exit_code == 0, result.output
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        text = " ".join(str(c.value) for sheet in load_workbook(out).worksheets
+                        for row in sheet.iter_rows() for c in row if c.value)
+    else:
+        text = out.read_text(encoding="utf-8")
+    wanted = ("trends", "2025-Q3") if fmt == "csv" else ("Trends, 2025-Q3 to 2026-Q1",
+                                                         "Information about restorative")
+    for words in wanted:
+        assert words in text, (fmt, words)
