@@ -101,19 +101,22 @@ def test_the_html_has_line_charts_with_axes_and_a_legend(book: Book, tmp_path: P
     assert "<polyline" in plot
 
 
+def written_text(book: Book, fmt: str, out: Path, *report: str) -> str:
+    """The report written in ``fmt`` to ``out``, as text (an Excel file's cells joined)."""
+    result = book.run(*report, "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    if fmt != "xlsx":
+        return out.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    return " ".join(str(c.value) for sheet in load_workbook(out).worksheets
+                    for row in sheet.iter_rows() for c in row if c.value)
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_carries_the_trends(book: Book, fmt: str, tmp_path: Path) -> None:
-    out = tmp_path / f"trends.{fmt}"
-    result = book.run("quarterly", "--quarter", "2026-Q1", "--periods", "4", "--format", fmt,
-                      "--out", str(out))
-    assert result.exit_code == 0, result.output
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-
-        text = " ".join(str(c.value) for sheet in load_workbook(out).worksheets
-                        for row in sheet.iter_rows() for c in row if c.value)
-    else:
-        text = out.read_text(encoding="utf-8")
+    text = written_text(book, fmt, tmp_path / f"trends.{fmt}",
+                        "quarterly", "--quarter", "2026-Q1", "--periods", "4")
     wanted = ("trends", "2025-Q2") if fmt == "csv" else ("Trends, 2025-Q2 to 2026-Q1",
                                                          "KPI 10 engagement rate")
     for words in wanted:
@@ -203,17 +206,8 @@ def test_a_caseload_trend_is_refused_saying_why(book: Book) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_carries_the_code_trends(book: Book, fmt: str, tmp_path: Path) -> None:
-    out = tmp_path / f"code-trends.{fmt}"
-    result = book.run("code", "--quarter", "2026-Q1", "--periods", "3", "--format", fmt,
-                      "--out", str(out))
-    assert result.exit_code == 0, result.output
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-
-        text = " ".join(str(c.value) for sheet in load_workbook(out).worksheets
-                        for row in sheet.iter_rows() for c in row if c.value)
-    else:
-        text = out.read_text(encoding="utf-8")
+    text = written_text(book, fmt, tmp_path / f"code-trends.{fmt}",
+                        "code", "--quarter", "2026-Q1", "--periods", "3")
     wanted = ("trends", "2025-Q3") if fmt == "csv" else ("Trends, 2025-Q3 to 2026-Q1",
                                                          "Information about restorative")
     for words in wanted:
