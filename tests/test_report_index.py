@@ -191,3 +191,70 @@ def test_rule_instances_a_rule_change_moves_into_a_quarter_are_counted(book, off
                 f"  profile: wokingham\n  rules:\n    first-contact: {{offset: {offset}}}\n")
     for report in reports:
         assert run(book, *report) == run(book, *report, cache=False), report
+
+
+def links_by_scan(root):
+    """(record id, kind) -> the ids its file names as links, read from every file."""
+    import yaml
+
+    found = {}
+    for kind, folder, key, field in (("victim", "victims", "children", "child"),
+                                     ("child", "children", "victims", "ref")):
+        for path in (root / folder).glob("*.yaml"):
+            data = yaml.safe_load(path.read_text())
+            found[(path.stem, kind)] = {str(e[field]) for e in data.get(key) or []}
+    return found
+
+
+def linked_by_scan(root, ids, kind):
+    links = links_by_scan(root)
+    named = {t for (rid, _), targets in links.items() if rid in ids for t in targets}
+    return ({rid for (rid, k), targets in links.items() if k == kind and targets & ids}
+            | {rid for (rid, k) in links if k == kind and rid in named})
+
+
+def test_the_links_a_report_follows_are_the_files_links_after_every_change(book):
+    """Reports find each victim's children and each child's victims through the index's
+    links table, which its triggers keep in step with every row: written through by rj,
+    edited by hand, deleted or renamed, it gives what the files say."""
+    from datetime import date
+
+    from rjcli.storage.casebook import Casebook
+    from rjcli.storage.index import open_index
+
+    def linked(ids, kind):
+        index = open_index(Casebook(book), date(2026, 6, 15))
+        try:
+            return index.linked(ids, kind)
+        finally:
+            index.close()
+
+    children = sorted(p.stem for p in (book / "children").glob("*.yaml"))
+    victims = sorted(p.stem for p in (book / "victims").glob("*.yaml"))
+    probes = [(set(children[:3]), "victim"), (set(victims[:5]), "child"),
+              (set(victims[5:9]), "victim"), (set(children[3:6]), "child")]
+
+    def same():
+        for ids, kind in probes:
+            assert linked(ids, kind) == linked_by_scan(book, ids, kind), (ids, kind)
+
+    same()
+    # written through: a new victim of the first child (both files change)
+    code, _ = run(book, "victim", "new", "--name", "Lin Newlink", "--consent-contact", "yes",
+                  "--offence", "theft", "--stage", "pre-court", "--child", children[0])
+    assert code == 0
+    assert any(k == "victim" and children[0] in t for (_, k), t in links_by_scan(book).items())
+    same()
+    # by hand: a victim's link to its child taken out, a child's victim list emptied
+    first = book / "victims" / f"{victims[0]}.yaml"
+    first.write_text(re.sub(r"(?m)^children:\n(?:[ -].*\n)*", "children: []\n",
+                            first.read_text()))
+    child = book / "children" / f"{children[4]}.yaml"
+    child.write_text(re.sub(r"(?m)^victims:\n(?:[ -].*\n)*", "victims: []\n", child.read_text()))
+    links = links_by_scan(book)
+    assert links[(victims[0], "victim")] == set() == links[(children[4], "child")]
+    same()
+    # deleted, and a file moved out of the casebook
+    (book / "children" / f"{children[1]}.yaml").unlink()
+    (book / "victims" / f"{victims[6]}.yaml").rename(book / f"{victims[6]}.yaml")
+    same()

@@ -188,35 +188,43 @@ def _offers(v: Victim, until: date) -> dict[str, list[Mapping[str, Any]]]:
     return found
 
 
-def _option_figures(cohort: Sequence[Victim], options: Sequence[str], today: date
+OfferState = tuple[str, dict[str, list[Mapping[str, Any]]], dict[str, str]]
+"""(victim id, the offers made by option, each option's latest status) on one day."""
+
+
+def _offer_states(cohort: Sequence[Victim], today: date) -> list[OfferState]:
+    """Each victim's offers and statuses, read once for every row of the offers table."""
+    return [(v.id, _offers(v, today),
+             {o: str(e.get("status")) for o, e in option_statuses(v, today).items()})
+            for v in cohort]
+
+
+def _option_figures(states: Sequence[OfferState], options: Sequence[str]
                     ) -> tuple[Figure, ...]:
     offered, taken, declined, unsuitable = [], [], [], []
-    for v in cohort:
-        made = _offers(v, today)
-        now = {o: str(e.get("status")) for o, e in option_statuses(v, today).items()
-               if o in options}
+    for victim_id, made, statuses in states:
+        now = [s for o, s in statuses.items() if o in options]
         if any(e.get("status") != "not-appropriate" for o in options for e in made.get(o, [])):
-            offered.append(v.id)
-        if any(s in TAKEN_UP for s in now.values()):
-            taken.append(v.id)
+            offered.append(victim_id)
+        if any(s in TAKEN_UP for s in now):
+            taken.append(victim_id)
             continue
-        if "declined" in now.values():
-            declined.append(v.id)
-        if "not-appropriate" in now.values():
-            unsuitable.append(v.id)
+        if "declined" in now:
+            declined.append(victim_id)
+        if "not-appropriate" in now:
+            unsuitable.append(victim_id)
     return count(offered), count(taken), count(declined), count(unsuitable)
 
 
 def offers_table(cohort: Sequence[Victim], today: date) -> Table:
     columns = (Column("offered", "Offered"), Column("taken-up", "Taken up"),
                Column("declined", "Declined"), Column("not-appropriate", "Not appropriate"))
+    states = _offer_states(cohort, today)
     rows: list[Row] = []
-    rows += [Row(o, OPTION_LABELS[o], _option_figures(cohort, (o,), today)) for o in RJ_OPTIONS]
+    rows += [Row(o, OPTION_LABELS[o], _option_figures(states, (o,))) for o in RJ_OPTIONS]
     for key, label, axis, value in AXIS_GROUPS:
-        rows.append(Row(key, label, _option_figures(cohort, options_where(axis, value), today),
-                        True))
-    rows.append(Row("any", "Any restorative option", _option_figures(cohort, RJ_OPTIONS, today),
-                    True))
+        rows.append(Row(key, label, _option_figures(states, options_where(axis, value)), True))
+    rows.append(Row("any", "Any restorative option", _option_figures(states, RJ_OPTIONS), True))
     return Table("offers", "Restorative justice and reparation, by type",
                  "Victims allocated this quarter: how many were offered each option, took it "
                  "up, declined it, or were judged not suitable for it.", "Option", columns,

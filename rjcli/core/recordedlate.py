@@ -34,8 +34,11 @@ DEFINITION = (
 )
 
 
-def _row(key: str, label: str, records: Sequence[Victim | Child],
-         calendar: WorkingCalendar, total: bool = False) -> Row:
+Counted = tuple[list[str], list[str]]
+"""(a record id for each contact recorded, a record id for each one recorded late)."""
+
+
+def _counted(records: Sequence[Victim | Child], calendar: WorkingCalendar) -> Counted:
     recorded: list[str] = []
     late: list[str] = []
     for record in records:
@@ -43,6 +46,11 @@ def _row(key: str, label: str, records: Sequence[Victim | Child],
             recorded.append(record.id)
             if calendar.working_days_between(happened, written) > RECORD_WITHIN:
                 late.append(record.id)
+    return recorded, late
+
+
+def _row(key: str, label: str, counted: Counted, total: bool = False) -> Row:
+    recorded, late = counted
     every: Figure = tally(len(recorded), recorded)
     behind: Figure = tally(len(late), late)
     return Row(key, label, (every, behind, percent(behind, every)), total)
@@ -53,11 +61,12 @@ def recorded_late_table(work: Casework, period: Period, calendar: WorkingCalenda
     children = [c for _, c in sorted(work.children.items()) if c.order_end in period]
     columns = (Column("recorded", "Contacts recorded"), Column("late", "Recorded late"),
                Column("late-share", "Share recorded late"))
+    of_victims, of_children = _counted(victims, calendar), _counted(children, calendar)
     rows = (
-        _row("victims", "On victims' records (allocated this quarter)", victims, calendar),
-        _row("children", "On children's records (order ended this quarter)", children,
-             calendar),
-        _row("all", "All contacts", [*victims, *children], calendar, total=True),
+        _row("victims", "On victims' records (allocated this quarter)", of_victims),
+        _row("children", "On children's records (order ended this quarter)", of_children),
+        _row("all", "All contacts", (of_victims[0] + of_children[0],
+                                     of_victims[1] + of_children[1]), total=True),
     )
     return Table("recorded-late", "Contacts recorded late",
                  f"Contacts written down more than {RECORD_WITHIN} working days after they "

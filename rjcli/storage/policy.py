@@ -50,19 +50,27 @@ def policy_fingerprint(casebook: Casebook) -> str:
 
 def load_checked(casebook: Casebook, path: Path, schema: str, what: str) -> Any:
     """A policy data file, parsed and checked against ``schemas/<schema>.schema.json``;
-    RecordInvalid naming file and line (or the schema's first problems) otherwise."""
+    RecordInvalid naming file and line (or the schema's first problems) otherwise. A file
+    found valid before, byte for byte, is not checked again (``storage/validated.py``)."""
     from rjcli.storage import yamlio
-    from rjcli.storage.schemas import validate
+    from rjcli.storage.recordfile import read_bytes
+    from rjcli.storage.validated import found_valid, note_valid
 
     rel = casebook.rel(path)
     try:
-        data = yamlio.read_fast(path)
+        raw = read_bytes(path)
+        data = yamlio.parse_text(yamlio.decode(raw))
     except yamlio.YamlProblem as exc:
         raise RecordInvalid(f"{rel}:{exc.line or '?'}: {exc.message}") from None
+    if found_valid(casebook.cache_dir, schema, raw):
+        return data
+    from rjcli.storage.schemas import validate
+
     problems = validate(schema, data, rel)
     if problems:
         raise RecordInvalid(f"{rel}: " + "; ".join(p.message for p in problems[:5]),
                             hint=f"{what} follow schemas/{schema}.schema.json")
+    note_valid(casebook.cache_dir, schema, raw)
     return data
 
 

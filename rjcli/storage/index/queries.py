@@ -190,18 +190,17 @@ class Queries(IndexStore):
 
     def linked(self, ids: Iterable[str], kind: str) -> set[str]:
         """Records of ``kind`` linked to any of ``ids`` either way round: naming one of
-        them in their links, or named in one of theirs."""
+        them in their links, or named in one of theirs (from the ``links`` table, which
+        the index's triggers keep in step with every row's links)."""
         wanted = json.dumps(sorted(ids))
         db = self.open()
         found = {r for (r,) in db.execute(
-            "SELECT DISTINCT f.record_id FROM files f, json_each(f.links) j "
-            "WHERE f.kind=? AND j.value IN (SELECT value FROM json_each(?))", (kind, wanted))}
-        named = {i for (raw,) in db.execute(
-            "SELECT links FROM files WHERE links IS NOT NULL AND record_id IN "
-            "(SELECT value FROM json_each(?))", (wanted,)) for i in json.loads(raw)}
+            "SELECT DISTINCT record_id FROM links WHERE kind=? AND target IN "
+            "(SELECT value FROM json_each(?))", (kind, wanted))}
         return found | {r for (r,) in db.execute(
-            "SELECT record_id FROM files WHERE kind=? AND record_id IN "
-            "(SELECT value FROM json_each(?))", (kind, json.dumps(sorted(named))))}
+            "SELECT DISTINCT f.record_id FROM links l JOIN files f ON f.record_id = l.target "
+            "WHERE f.kind=? AND l.record_id IN (SELECT value FROM json_each(?))",
+            (kind, wanted))}
 
     def data_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The parsed data of these records (those readable)."""

@@ -51,6 +51,20 @@ CREATE TRIGGER IF NOT EXISTS due_span_changed AFTER UPDATE OF evals ON files
     BEGIN DELETE FROM due_spans WHERE path = NEW.path; END;
 CREATE TRIGGER IF NOT EXISTS due_span_deleted AFTER DELETE ON files
     BEGIN DELETE FROM due_spans WHERE path = OLD.path; END;
+CREATE TABLE IF NOT EXISTS links (path TEXT, kind TEXT, record_id TEXT, target TEXT);
+CREATE INDEX IF NOT EXISTS links_by_target ON links (target, kind);
+CREATE INDEX IF NOT EXISTS links_by_record ON links (record_id);
+CREATE INDEX IF NOT EXISTS links_by_path ON links (path);
+CREATE TRIGGER IF NOT EXISTS links_written AFTER INSERT ON files
+    BEGIN DELETE FROM links WHERE path = NEW.path;
+    INSERT INTO links SELECT NEW.path, NEW.kind, NEW.record_id, value
+        FROM json_each(coalesce(NEW.links, '[]')); END;
+CREATE TRIGGER IF NOT EXISTS links_changed AFTER UPDATE OF links, record_id, kind ON files
+    BEGIN DELETE FROM links WHERE path = OLD.path;
+    INSERT INTO links SELECT NEW.path, NEW.kind, NEW.record_id, value
+        FROM json_each(coalesce(NEW.links, '[]')); END;
+CREATE TRIGGER IF NOT EXISTS links_deleted AFTER DELETE ON files
+    BEGIN DELETE FROM links WHERE path = OLD.path; END;
 CREATE TABLE IF NOT EXISTS redactions (text TEXT PRIMARY KEY, shown TEXT);
 CREATE TRIGGER IF NOT EXISTS people_written BEFORE INSERT ON files
     WHEN NEW.people IS NOT (SELECT people FROM files WHERE path = NEW.path)

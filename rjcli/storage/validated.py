@@ -1,0 +1,63 @@
+"""Policy files found valid before: their schema check is not run again.
+
+Checking a policy data file (the Victims' Code rights list, the offence categories)
+against its JSON Schema means importing ``jsonschema``, a fifth of a report's time. The
+answer depends only on the file's bytes, the shipped schemas and rj's version, so a file
+found valid once is noted, by a digest of all three, in ``.rj/valid-policy`` (owner-only,
+like the rest of ``.rj/``), and is not checked again while none of them changes. Only
+"valid" is kept: a file with problems is checked, and refused, every time.
+
+The note is a cache: when it cannot be read or written (a read-only casebook, a full
+disk), the file is simply checked as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from rjcli import __version__
+from rjcli.shipped import shipped_dir
+
+NOTE = "valid-policy"
+KEPT = 32
+"""Digests kept (a casebook has a handful of policy files; older ones drop out)."""
+
+
+@cache
+def _schemas() -> bytes:
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(shipped_dir("schemas").glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def digest_of(schema: str, raw: bytes) -> str:
+    """What the schema check of ``raw`` against ``schema`` depends on."""
+    return hashlib.sha256(_schemas() + schema.encode() + b"\0" + raw).hexdigest()
+
+
+def _noted(cache_dir: Path) -> list[str]:
+    try:
+        return (cache_dir / NOTE).read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        return []
+
+
+def found_valid(cache_dir: Path, schema: str, raw: bytes) -> bool:
+    """Whether these bytes were found valid against ``schema`` before."""
+    return digest_of(schema, raw) in _noted(cache_dir)
+
+
+def note_valid(cache_dir: Path, schema: str, raw: bytes) -> None:
+    """Keep that these bytes are valid against ``schema`` (quietly not, if it cannot be)."""
+    from rjcli.storage.atomic import atomic_write
+    from rjcli.storage.index.schema import make_cache_dir
+
+    digest = digest_of(schema, raw)
+    kept = [d for d in _noted(cache_dir) if d != digest][-(KEPT - 1):]
+    with contextlib.suppress(OSError):
+        make_cache_dir(cache_dir)
+        atomic_write(cache_dir / NOTE, "\n".join([*kept, digest]) + "\n")
