@@ -24,7 +24,11 @@ from rjcli.core.kpi import (
     responded_by,
 )
 from rjcli.core.model import Victim
+from rjcli.core.monitoringcounts import DEFINITION as MONITORING_DEFINITION
+from rjcli.core.monitoringcounts import monitoring_table
 from rjcli.core.options import AXIS_GROUPS, options_where
+from rjcli.core.overridecounts import DEFINITION as OVERRIDES_DEFINITION
+from rjcli.core.overridecounts import overrides_table
 from rjcli.core.reports import (
     Casework,
     Column,
@@ -43,10 +47,6 @@ from rjcli.core.reports import (
     single,
     tally,
 )
-from rjcli.core.monitoringcounts import DEFINITION as MONITORING_DEFINITION
-from rjcli.core.monitoringcounts import monitoring_table
-from rjcli.core.overridecounts import DEFINITION as OVERRIDES_DEFINITION
-from rjcli.core.overridecounts import overrides_table
 from rjcli.core.satisfaction import satisfaction_table
 
 STATUTORY = ("pre-sentence", "post-sentence")
