@@ -61,15 +61,16 @@ def book(generated, tmp_path):
 
 def no_parsing(monkeypatch):
     """Make any parse of a record file for the index fail the test."""
+    import rjcli.storage.index.rebuild as rebuild
     import rjcli.storage.index.records as records
-    import rjcli.storage.index.refresh as refresh
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"a record file was parsed again: {args[0]}")
 
-    for module in (records, refresh):
+    for module in (records, rebuild):
         monkeypatch.setattr(module, "parse_one", refuse)
-    monkeypatch.setattr(refresh, "index_victim", refuse)
+    for worker in ("index_victim", "index_child"):  # a rebuild's workers
+        monkeypatch.setattr(rebuild, worker, refuse)
 
 
 def edit_config(root, old, new):

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from rjcli.storage import fastread, yamlio
 from rjcli.storage.recordfile import YamlProblem, decode
+from rjcli.storage.schemas import to_json
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "sample-casebook"
@@ -46,15 +47,25 @@ def outcome(read: Any, text: str) -> Any:
         return ("refused", exc.message, exc.line, exc.column)
 
 
+def strict_json(text: str) -> Any:
+    return to_json(yamlio.parse_strict(text))
+
+
 def assert_same(text: str) -> bool:
-    """Both readers give the same answer for ``text``; True when the fast one gave it."""
+    """Both readers give the same answer for ``text``, as data and as JSON (what the index
+    stores: ``yamlio.parse_json``); True when the fast one gave it."""
     strict = outcome(yamlio.parse_strict, text)
     assert outcome(yamlio.parse_text, text) == strict, text[:2000]
+    as_json = outcome(strict_json, text)
+    assert outcome(yamlio.parse_json, text) == as_json, text[:2000]
     try:
         fast = fastread.parse(text)
     except fastread.Unsure:
+        with pytest.raises(fastread.Unsure):
+            fastread.parse(text, as_json=True)
         return False
     assert ("data", typed(fast)) == strict, text[:2000]
+    assert ("data", typed(fastread.parse(text, as_json=True))) == as_json, text[:2000]
     return True
 
 
@@ -234,6 +245,18 @@ def without_rapidyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a platform with no rapidyaml wheel: ``import ryml`` fails."""
     monkeypatch.setitem(sys.modules, "ryml", None)
     monkeypatch.setattr(fastread, "_RYML", fastread.NOT_TRIED)
+
+
+def test_as_json_a_plain_date_is_its_text_checked_as_a_date() -> None:
+    text = "a: 2026-01-05\n2026-02-03: x\nb:\n  - 2026-03-04\n"
+    assert fastread.parse(text, as_json=True) == {"a": "2026-01-05", "2026-02-03": "x",
+                                                  "b": ["2026-03-04"]}
+    # the keys read for JSON are kept apart from the keys read as data
+    assert fastread.parse(text) == {"a": date(2026, 1, 5), date(2026, 2, 3): "x",
+                                    "b": [date(2026, 3, 4)]}
+    for impossible in ("a: 2026-02-30\n", "a: 1850-01-01\n", "2026-13-01: x\n"):
+        with pytest.raises(fastread.Unsure):
+            fastread.parse(impossible, as_json=True)
 
 
 def test_rj_version_names_the_fast_reader() -> None:

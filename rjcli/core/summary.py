@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,7 +29,9 @@ class RecordSummary:
     """Allocation date (victims) or sentence date (children), YYYY-MM-DD."""
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field is flat: a copy of the instance's fields, in order (a cold index
+        # build makes 15,000 of these; ``dataclasses.asdict`` deep-copies each value)
+        return dict(vars(self))
 
 
 def victim_summary(v: Victim) -> RecordSummary:

@@ -134,8 +134,16 @@ def _day(text: str) -> date:
     return day
 
 
-def _scalar(text: str) -> Any:
-    """A JSON string as rj reads the YAML scalar it came from (see the module doc)."""
+def _day_text(text: str) -> str:
+    """A plain ``YYYY-MM-DD`` checked as :func:`_day` checks it, kept as its text (what
+    ``schemas.to_json`` makes of the date the strict reader gives)."""
+    _day(text)
+    return text
+
+
+def _scalar(text: str, day: Any = _day) -> Any:
+    """A JSON string as rj reads the YAML scalar it came from (see the module doc); a
+    plain date through ``day`` (a date, or its checked text for JSON)."""
     if not text:  # rapidyaml writes an empty plain value as null: this one was quoted
         return text
     size = len(text)
@@ -144,53 +152,60 @@ def _scalar(text: str) -> Any:
     if text[0] not in _SPECIAL:  # neither a number, a date nor a date-like text
         return text
     if _RESOLVED.match(text):
-        return _day(text)
+        return day(text)
     if 10 <= size <= 19 and text[4] == "-" and _DATE_TEXT.fullmatch(text) and not (
             _FIRST_YEAR <= int(text[:4]) <= _LAST_YEAR):
         raise Unsure(text)
     return text
 
 
-def _items(values: list[Any]) -> list[Any]:
+def _items(values: list[Any], day: Any = _day) -> list[Any]:
     """A list's strings read as rj reads them (its mappings were read already)."""
     for n, value in enumerate(values):
         if value.__class__ is str:
-            values[n] = _scalar(value)
+            values[n] = _scalar(value, day)
         elif value.__class__ is list:
-            _items(value)
+            _items(value, day)
     return values
 
 
 _KEYS: dict[str, Any] = {}
 """Keys read already (a casebook's records hold the same few dozen field names)."""
+_JSON_KEYS: dict[str, Any] = {}
+"""The same, read for JSON (a date key kept as its text)."""
 
 
-def _key(text: str) -> Any:
+def _key(text: str, day: Any = _day, keys: dict[str, Any] = _KEYS) -> Any:
     # a key starting or ending with a space is rapidyaml reading a wrongly indented line
     # that libyaml refuses (found by a differential fuzz run: "- on\n   ~: x" gave "  ~")
     if not text or len(text) > limits.MAX_KEY or text[0] == " " or text[-1] == " ":
         raise Unsure("key")
-    key = _scalar(text)
-    if len(_KEYS) < 4096:
-        _KEYS[text] = key
+    key = _scalar(text, day)
+    if len(keys) < 4096:
+        keys[text] = key
     return key
 
 
-def _mapping(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+def _mapping(pairs: list[tuple[str, Any]], day: Any = _day, keys: dict[str, Any] = _KEYS
+             ) -> dict[Any, Any]:
     """A JSON object as rj reads the YAML mapping it came from."""
     mapping: dict[Any, Any] = {}
-    keys = _KEYS
     special = _SPECIAL
     for key, value in pairs:
         if value.__class__ is str:
             if not value or value[0] in special or len(value) > _MAX_TEXT:
-                value = _scalar(value)
+                value = _scalar(value, day)
         elif value.__class__ is list:
-            _items(value)
-        mapping[keys[key] if key in keys else _key(key)] = value
+            _items(value, day)
+        mapping[keys[key] if key in keys else _key(key, day, keys)] = value
     if len(mapping) != len(pairs):
         raise Unsure("duplicate key")
     return mapping
+
+
+def _json_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """:func:`_mapping` for JSON: dates kept as their (checked) text."""
+    return _mapping(pairs, _day_text, _JSON_KEYS)
 
 
 def _integer(text: str) -> int:
@@ -239,8 +254,10 @@ def _stderr_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def parse(text: str) -> Any:
-    """The record in ``text`` exactly as ``yamlio.parse_strict`` reads it, or Unsure."""
+def parse(text: str, as_json: bool = False) -> Any:
+    """The record in ``text`` exactly as ``yamlio.parse_strict`` reads it, or Unsure. With
+    ``as_json``: exactly what ``schemas.to_json`` makes of that (every date as its
+    ``YYYY-MM-DD`` text), read without making the dates."""
     ryml = ryml_module()
     if ryml is None:
         raise Unsure("rapidyaml is not installed")
@@ -255,8 +272,8 @@ def parse(text: str) -> Any:
     if not emitted or emitted[0] != "{":  # empty, a list or a scalar: not a record
         raise Unsure("not a mapping")
     try:
-        return json.loads(emitted, object_pairs_hook=_mapping, parse_int=_integer,
-                          parse_float=lambda number: _decimal(number, text),
+        return json.loads(emitted, object_pairs_hook=_json_mapping if as_json else _mapping,
+                          parse_int=_integer, parse_float=lambda number: _decimal(number, text),
                           parse_constant=_unsure)
     except ValueError:
         raise Unsure("not JSON") from None

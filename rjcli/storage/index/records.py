@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,7 +105,7 @@ class RecordRows(IndexStore):
             record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
             summary_value = (victim_summary(record) if isinstance(record, Victim)
                              else child_summary(record))
-            summary = json.dumps(asdict(summary_value))
+            summary = json.dumps(summary_value.as_json())
             links = json.dumps(links_of(kind, data))
             is_open = int(record.is_open)
         self.open().execute(

@@ -17,11 +17,8 @@ from rjcli.core.problems import Problem
 from rjcli.storage.atomic import locked
 from rjcli.storage.index.records import RecordRows
 from rjcli.storage.index.rows import (
-    SHARED,
-    index_victim,
     is_racy,
     items_text,
-    parse_one,
     read_record,
     tick_one,
     trusted_mtime,
@@ -35,7 +32,7 @@ from rjcli.storage.index.schema import (
 from rjcli.storage.listing import Listing, Stat, files_of, listing
 
 if TYPE_CHECKING:
-    from rjcli.core.model import Victim
+    pass
 
 OWNED_BY_ROLE = ("manager", "admin")
 """Rules owned by these roles are given to the first staff member of the role."""
@@ -223,48 +220,64 @@ class Refreshing(RecordRows):
 
     def _rebuild(self, on_disk: dict[str, tuple[str, Stat]], today: date,
                  tick: Callable[[int], None] | None) -> None:
-        """Index every file afresh in two processes: children first (victims' rules read
-        them), then victims parsed, summarised and evaluated in the workers, then the
-        children's own rules. Only what the index stores comes back to this process."""
+        """Index every file afresh in two processes (``index/rebuild.py``): children first
+        (victims' rules read them), then victims, then the children's own rules (which
+        read their victims' workers). The workers parse, summarise and evaluate; only
+        what the index stores comes back, and this process writes it."""
         import multiprocessing
 
         from rjcli.core.deadlines import child_case
-        from rjcli.core.model import child_from_dict, victim_from_dict
+        from rjcli.core.model import child_from_dict
+        from rjcli.storage.index.rebuild import (
+            SHARED,
+            Built,
+            index_child,
+            index_victim,
+            worker_of,
+        )
 
         db = self.open()
         db.execute("DELETE FROM files")
         root = str(self.casebook.root)
         rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
                 for kind in ("victim", "child")}
+        policy, cal, roles = self.policy(), self.calendar(today), self.roles()
+        children = {}
+        workers: dict[str, str | None] = {}
         SHARED.clear()
-        SHARED.update(policy=self.policy(), cal=self.calendar(today),
-                      roles=self.roles(), children={})
+        SHARED.update(policy=policy, cal=cal, roles=roles, children=children)
         context = multiprocessing.get_context("fork")
-        with context.Pool(2) as pool:
-            for rel, data, problem, content in pool.imap(
-                    parse_one, [(root, r) for r in rels["child"]], chunksize=64):
-                self._store(rel, on_disk[rel], data, problem, content)
-                if data is not None:
-                    SHARED["children"][str(data["id"])] = child_from_dict(data)
-                tick_one(tick)
-        workers: dict[str, Victim] = {}
-        with context.Pool(2) as pool:
-            for row in pool.imap(index_victim, [(root, r) for r in rels["victim"]], chunksize=32):
-                (rel, data_text, problem, summary, links, is_open, items, evals, worker,
-                 content, facts) = row
-                kind, (size, mtime, ctime) = on_disk[rel]
-                record_id = Path(rel).stem if data_text is not None else None
-                db.execute(f"INSERT OR REPLACE INTO files VALUES ({ROW})",
-                           (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,
-                            json.dumps(problem) if problem else None, summary, data_text,
-                            links, is_open, items, evals, content, *facts))
-                if record_id:
-                    workers[record_id] = victim_from_dict({"id": record_id,
-                                                           "referral": {"worker": worker}})
-                tick_one(tick)
-        policy, cal, roles = SHARED["policy"], SHARED["cal"], SHARED["roles"]
+        try:
+            with context.Pool(2) as pool:
+                for row in pool.imap(index_child, [(root, r) for r in rels["child"]],
+                                     chunksize=64):
+                    self._insert(row[:-1], on_disk[row[0]])
+                    if row[-1] is not None:
+                        children[Path(row[0]).stem] = child_from_dict(row[-1])
+                    tick_one(tick)
+            # forked now: the victims' workers inherit the children built above
+            with context.Pool(2) as pool:
+                for row in pool.imap(index_victim, [(root, r) for r in rels["victim"]],
+                                     chunksize=32):
+                    self._insert(row, on_disk[row[0]])
+                    if row[1] is not None:
+                        workers[Path(row[0]).stem] = row[8]
+                    tick_one(tick)
+        finally:
+            SHARED.clear()
+        victims = Built(workers, worker_of)
         db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", [
-            (*items_text(child_case(c, workers, roles), policy, cal, c), rid)
-            for rid, c in SHARED["children"].items()])
-        SHARED.clear()
+            (*items_text(child_case(c, victims, roles), policy, cal, c), rid)
+            for rid, c in children.items()])
 
+    def _insert(self, row: tuple[Any, ...], found: tuple[str, Stat]) -> None:
+        """Write one row a rebuild's worker worked out."""
+        (rel, data_text, problem, summary, links, is_open, items, evals, _worker, content,
+         facts) = row
+        kind, (size, mtime, ctime) = found
+        record_id = Path(rel).stem if data_text is not None else None
+        self.open().execute(
+            f"INSERT OR REPLACE INTO files VALUES ({ROW})",
+            (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,
+             json.dumps(problem) if problem else None, summary, data_text, links, is_open,
+             items, evals, content, *facts))

@@ -10,7 +10,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,10 +59,9 @@ def parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | No
     if raw is None:
         return rel, None, problem, None
     from rjcli.storage import yamlio
-    from rjcli.storage.schemas import to_json
 
     try:
-        data = yamlio.parse_text(yamlio.decode(raw))
+        data = yamlio.parse_json(yamlio.decode(raw))
     except yamlio.YamlProblem as exc:
         return rel, None, (exc.line, exc.column, exc.message), content
     if not isinstance(data, dict):
@@ -72,7 +70,7 @@ def parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | No
     if data.get("id") != stem:
         problem = (1, None, f"id '{data.get('id')}' does not match file name {stem}")
         return rel, None, problem, content
-    return rel, to_json(data), None, content
+    return rel, data, None, content
 
 
 def is_racy(mtime: int, ctime: int, listed: int) -> bool:
@@ -90,28 +88,6 @@ def trusted_mtime(mtime: int, ctime: int) -> int:
 def tick_one(tick: Callable[[int], None] | None) -> None:
     if tick is not None:
         tick(1)
-
-
-SHARED: dict[str, Any] = {}
-"""Set before a rebuild forks its workers, which inherit it: policy, calendar, roles and
-the children (victims' rules read their linked children)."""
-
-
-def index_victim(args: tuple[str, str]) -> tuple[Any, ...]:
-    """Worker: parse one victim file and compute everything the index stores for it."""
-    from rjcli.core.deadlines import victim_case
-    from rjcli.core.model import victim_from_dict
-    from rjcli.core.summary import victim_summary
-
-    rel, data, problem, content = parse_one(args)
-    if data is None:
-        return rel, None, problem, None, None, 0, "[]", "[]", None, content, (None, None, None)
-    victim = victim_from_dict(data)
-    case = victim_case(victim, SHARED["children"], SHARED["roles"])
-    items, evals = items_text(case, SHARED["policy"], SHARED["cal"], victim)
-    return (rel, json.dumps(data), None, json.dumps(asdict(victim_summary(victim))),
-            json.dumps(links_of("victim", data)), int(victim.is_open), items, evals,
-            victim.referral.worker, content, facts_of(victim))
 
 
 def facts_of(record: Victim | Child | None) -> tuple[int | None, int | None, str | None]:
