@@ -9,8 +9,11 @@ writes it again.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from pathlib import Path
+from typing import NoReturn
 
 HELP_PAGE = Path(__file__).with_name("help.txt")
 
@@ -26,5 +29,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> NoReturn:
+    """The ``rj`` console script: :func:`main`, then out without tearing down every
+    object the command made, one by one (a report or ``rj due`` over thousands of records
+    spends 30-50 ms on that: shared/PERFORMANCE.md). Everything rj writes is written,
+    synced and closed before a command returns; the exit handlers still run and both
+    streams are flushed. An unexpected exception, a stream that cannot be flushed (a
+    closed pipe) or a thread still running leaves the usual way."""
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code
+    import atexit
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):
+        sys.exit(code)
+    if code is None:
+        os._exit(0)
+    if isinstance(code, int):
+        os._exit(code & 0xFF)
+    sys.exit(code)  # a message: printed, exit 1, as Python does
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -258,3 +258,28 @@ def test_the_links_a_report_follows_are_the_files_links_after_every_change(book)
     (book / "children" / f"{children[1]}.yaml").unlink()
     (book / "victims" / f"{victims[6]}.yaml").rename(book / f"{victims[6]}.yaml")
     same()
+
+
+def test_a_report_pauses_the_cycle_collector_only_while_it_runs(book):
+    """Reports run with Python's cycle collector paused (they build thousands of plain
+    records): it is running again once the report ends, and after one that failed."""
+    import gc
+
+    assert gc.isenabled()
+    seen = []
+    import rjcli.cli.report as report_module
+
+    emit = report_module.emit
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return emit(*args, **kwargs)
+
+    report_module.emit = watching
+    try:
+        assert run(book, "report", "quarterly", "--quarter", "2025-Q3")[0] == 0
+    finally:
+        report_module.emit = emit
+    assert seen == [False] and gc.isenabled()
+    assert run(book, "report", "quarterly", "--quarter", "2025-Q9")[0] == 2
+    assert gc.isenabled()

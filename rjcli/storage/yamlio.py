@@ -30,7 +30,6 @@ from typing import Any
 
 from rjcli.core import limits
 from rjcli.core.dates import check_in_range
-from rjcli.storage import fastread
 from rjcli.storage.recordfile import (  # noqa: F401  (re-exported: every reader uses them)
     MAX_RECORD_BYTES,
     YamlProblem,
@@ -283,6 +282,8 @@ def parse_text(text: str) -> Any:
     global _parsed
     _parsed += 1
     if _parsed > FAST_AFTER:
+        from rjcli.storage import fastread  # its patterns cost ~6 ms to compile
+
         try:
             return fastread.parse(text)
         except fastread.Unsure:
@@ -297,6 +298,8 @@ def parse_json(text: str) -> Any:
     global _parsed
     _parsed += 1
     if _parsed > FAST_AFTER:
+        from rjcli.storage import fastread
+
         try:
             return fastread.parse(text, as_json=True)
         except fastread.Unsure:

@@ -149,15 +149,18 @@ class Queries(IndexStore):
             "(SELECT value FROM json_each(?))", (whole,))}
         first, last = (d.toordinal() for d in due_in)
         spans = self._due_spans()
+        # the records with an instance due in the span (by their first and last due day),
+        # their instances filtered here: a third of the time of json_each in SQL
         for record_id, raw in db.execute(
-                "SELECT f.record_id, '[' || group_concat(j.value, ',') || ']' FROM "
-                f"{'due_spans s JOIN files f ON f.path = s.path' if spans else 'files f'}, "
-                "json_each(f.evals) j WHERE "
-                f"{'s.last >= :first AND s.first <= :last AND ' if spans else ''}"
-                "json_extract(j.value, '$[2]') BETWEEN :first AND :last AND f.record_id NOT IN "
-                "(SELECT value FROM json_each(:whole)) GROUP BY f.path",
+                "SELECT f.record_id, f.evals FROM "
+                f"{'due_spans s JOIN files f ON f.path = s.path' if spans else 'files f'} "
+                f"WHERE {'s.last >= :first AND s.first <= :last AND ' if spans else ''}"
+                "f.evals IS NOT NULL AND f.record_id NOT IN (SELECT value FROM json_each(:whole))",
                 {"first": first, "last": last, "whole": whole}):
-            out.setdefault(record_id, []).extend(timings(record_id, json.loads(raw)))
+            due = [c for c in json.loads(raw)
+                   if c[2].__class__ is int and first <= c[2] <= last]
+            if due:
+                out.setdefault(record_id, []).extend(timings(record_id, due))
         return out
 
     def _due_spans(self) -> bool:
