@@ -80,3 +80,19 @@ def test_a_damaged_note_is_only_a_cache(tmp_path: Path) -> None:
     imported, code, output, _ = probe(book.root, "report", "code", *Q1)
     assert (imported, code) == (True, 0), output
     assert probe(book.root, "report", "code", *Q1)[:2] == (False, 0)
+
+
+def test_a_fifo_or_a_link_in_place_of_the_note_is_never_opened(tmp_path: Path) -> None:
+    book = Book(copy_of(FIXTURE, tmp_path / "book"))
+    cache = book.root / ".rj"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    os.mkfifo(cache / "valid-policy")  # opening it to read would wait for ever
+    imported, code, output, _ = probe(book.root, "report", "code", *Q1)
+    assert (imported, code) == (True, 0), output
+    assert (cache / "valid-policy").is_file()  # replaced by a real note
+    (cache / "valid-policy").unlink()
+    outside = tmp_path / "planted"
+    outside.write_text("0" * 64 + "\n")
+    (cache / "valid-policy").symlink_to(outside)
+    assert probe(book.root, "report", "code", *Q1)[:2] == (True, 0)
+    assert outside.read_text() == "0" * 64 + "\n"  # the link replaced, not written through

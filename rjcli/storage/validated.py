@@ -40,9 +40,13 @@ def digest_of(schema: str, raw: bytes) -> str:
 
 
 def _noted(cache_dir: Path) -> list[str]:
+    """The digests noted (none when the note is missing, damaged, or not a regular file:
+    a FIFO or a link put in its place is never opened)."""
+    from rjcli.storage.recordfile import YamlProblem, read_bytes
+
     try:
-        return (cache_dir / NOTE).read_text(encoding="ascii").split()
-    except (OSError, ValueError):
+        return read_bytes(cache_dir / NOTE).decode("ascii").split()
+    except (OSError, ValueError, YamlProblem):
         return []
 
 
