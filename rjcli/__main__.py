@@ -36,6 +36,7 @@ def run() -> NoReturn:
     synced and closed before a command returns; the exit handlers still run and both
     streams are flushed. An unexpected exception, a stream that cannot be flushed (a
     closed pipe) or a thread still running leaves the usual way."""
+    code: str | int | None
     try:
         code = main()
     except SystemExit as exc:

@@ -20,7 +20,7 @@ def clean_text(value: object) -> str | None:
     """A value as trimmed text, or None when empty."""
     if value is None:
         return None
-    text = (value if value.__class__ is str else str(value)).strip()  # type: ignore[attr-defined]
+    text = (value if value.__class__ is str else str(value)).strip()
     return text or None
 
 
@@ -44,7 +44,7 @@ def log_entries(value: object) -> list[Raw]:
 
 
 def _map(value: object) -> Raw:
-    return value if value.__class__ is dict or isinstance(value, Mapping) else {}  # type: ignore[return-value]
+    return value if value.__class__ is dict or isinstance(value, Mapping) else {}
 
 
 def _bool(value: object) -> bool | None:

@@ -32,7 +32,8 @@ class Built(Mapping[str, Any]):
     """Records by id, each built (once) from its source when first read."""
 
     def __init__(self, sources: Mapping[str, Any], build: Callable[[str, Any], Any]) -> None:
-        self._sources, self._build, self._built = sources, build, {}  # type: dict[str, Any]
+        self._sources, self._build = sources, build
+        self._built: dict[str, Any] = {}
 
     def __getitem__(self, record_id: str) -> Any:
         found = self._built.get(record_id)

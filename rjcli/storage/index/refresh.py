@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rjcli.core.problems import Problem
 from rjcli.storage.atomic import locked
@@ -30,9 +30,6 @@ from rjcli.storage.index.schema import (
     settings_fingerprint,
 )
 from rjcli.storage.listing import Listing, Stat, files_of, listing
-
-if TYPE_CHECKING:
-    pass
 
 OWNED_BY_ROLE = ("manager", "admin")
 """Rules owned by these roles are given to the first staff member of the role."""
@@ -242,7 +239,7 @@ class Refreshing(RecordRows):
         rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
                 for kind in ("victim", "child")}
         policy, cal, roles = self.policy(), self.calendar(today), self.roles()
-        children = {}
+        children: dict[str, Any] = {}
         workers: dict[str, str | None] = {}
         SHARED.clear()
         SHARED.update(policy=policy, cal=cal, roles=roles, children=children)
