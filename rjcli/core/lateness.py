@@ -42,11 +42,18 @@ def recording_times(record: Mapping[str, Any]) -> dict[str, tuple[date, date]]:
     return times
 
 
+def recorded_late(happened: date, recorded: date, calendar: WorkingCalendar) -> bool:
+    """Written down more than ``RECORD_WITHIN`` working days after it happened (an entry
+    written within that many calendar days cannot be: the calendar is not asked)."""
+    return ((recorded - happened).days > RECORD_WITHIN
+            and calendar.working_days_between(happened, recorded) > RECORD_WITHIN)
+
+
 def late_entries(record: Mapping[str, Any], calendar: WorkingCalendar) -> dict[str, date]:
     """Entry id -> the day it was written down, for every entry recorded more than
     ``RECORD_WITHIN`` working days after it happened."""
     return {entry: recorded for entry, (happened, recorded) in recording_times(record).items()
-            if calendar.working_days_between(happened, recorded) > RECORD_WITHIN}
+            if recorded_late(happened, recorded, calendar)}
 
 
 def late_words(recorded: date) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rjcli.core.calendar import WorkingCalendar
-from rjcli.core.lateness import RECORD_WITHIN, recording_times
+from rjcli.core.lateness import RECORD_WITHIN, recorded_late, recording_times
 from rjcli.core.model import Child, Victim
 from rjcli.core.reports import Casework, Column, Figure, Period, Row, Table, percent, tally
 
@@ -44,7 +44,7 @@ def _counted(records: Sequence[Victim | Child], calendar: WorkingCalendar) -> Co
     for record in records:
         for happened, written in recording_times(record.extra).values():
             recorded.append(record.id)
-            if calendar.working_days_between(happened, written) > RECORD_WITHIN:
+            if recorded_late(happened, written, calendar):
                 late.append(record.id)
     return recorded, late
 
