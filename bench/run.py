@@ -139,11 +139,12 @@ class Bench:
                         encoding="utf-8")
 
     def log_one(self, n: int) -> None:
-        """Log a contact on one victim's record with rj (untimed), as a worker would."""
+        """Log a contact on one victim's record with rj (untimed), as a worker would
+        (``--closed-ok``: the record may be a closed case, as most are)."""
         record = self.victim(n + 1).stem
         _, _, code, last, _ = run_once([*self.base(), "--worker", WORKER, "contact", "log",
-                                     record, "--method", "phone", "--outcome", "no-answer"],
-                                    self.env, self.timeout)
+                                     record, "--method", "phone", "--outcome", "no-answer",
+                                     "--closed-ok"], self.env, self.timeout)
         if code != 0:
             raise SystemExit(f"rj contact log {record} failed (exit {code}): {last}")
 
