@@ -16,11 +16,8 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from test_check_index import run  # (exit code, output) of one command, with or without the index
 
-from rjcli.cli import app
-
-TODAY = "2026-06-15"
 NAMES = ("Pennywhistle Quarrington", "Oona Quarrington", "Ada Marchbank", "Dev Rise")
 PHONES = ("07700 900123", "07700 900456")
 EMAILS = ("p.quarrington@example.org", "oona.q@example.org")
@@ -32,14 +29,6 @@ MENTIONS = ("rang 07700900123 back", "met Quarrington at the shop", "lives at 14
             "Pennywhistle Quarrington called", "saw Mr Rise and the Marchbanks",
             "3 Quarrington Road", "02/11/85")
 STAFF = ("Abel Quarrington", "Nia Rise", "Rd Orchard", "Sam Marchbank")
-
-
-def run(root, *args, cache=True):
-    options = ["--casebook", str(root), "--today", TODAY, "--worker", "Ruth Kenwardine"]
-    options += [] if cache else ["--no-cache"]
-    result = CliRunner().invoke(app, options + list(args))
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, result.stdout
 
 
 @pytest.fixture(scope="module")

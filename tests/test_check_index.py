@@ -191,12 +191,13 @@ def test_a_schema_changed_by_an_upgrade_of_rj_is_never_answered_from_kept_result
     # the kept check results were found under the old schemas: a tightened schema (the
     # ethnicity made one line of plain text, say) must rebuild them, even when rj's version
     # number did not change
+    import rjcli.storage.schemas as schemas
     from rjcli.shipped import shipped_dir
     from rjcli.storage.index import schema
 
     shipped = tmp_path / "schemas"
     shutil.copytree(shipped_dir("schemas"), shipped)
-    monkeypatch.setattr(schema, "shipped_dir", lambda name: tmp_path / name)
+    monkeypatch.setattr(schemas, "shipped_dir", lambda name: tmp_path / name)
     before = schema.fingerprint(None)  # type: ignore[arg-type]
     victim = shipped / "victim.schema.json"
     victim.write_text(victim.read_text(encoding="utf-8").replace(

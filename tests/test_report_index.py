@@ -8,11 +8,9 @@ import re
 import shutil
 
 import pytest
-from typer.testing import CliRunner
+from test_check_index import run  # (exit code, output) of one command, with or without the index
+from test_index_settings import edit_config
 
-from rjcli.cli import app
-
-TODAY = "2026-06-15"
 HALF = "2025-H2"
 REPORTS = (("report", "six-monthly", "--half", HALF, "--format", "json", "--explain"),
            ("report", "six-monthly", "--half", "2024-H1", "--format", "json", "--explain"),
@@ -21,14 +19,6 @@ REPORTS = (("report", "six-monthly", "--half", HALF, "--format", "json", "--expl
            ("report", "quarterly", "--quarter", "2025-Q3", "--format", "json", "--explain"),
            ("report", "code", "--quarter", "2025-Q3", "--format", "json", "--explain"),
            ("report", "annual", "--year", "2025", "--format", "md"))
-
-
-def run(root, *args, cache=True):
-    options = ["--casebook", str(root), "--today", TODAY, "--worker", "Ruth Kenwardine"]
-    options += [] if cache else ["--no-cache"]
-    result = CliRunner().invoke(app, options + list(args))
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, result.stdout
 
 
 def same_reports(root):
@@ -73,13 +63,6 @@ def test_reports_from_the_index_equal_the_files_after_hand_edits(book):
     victims[3].write_text(victims[3].read_text().replace("\nname: ", "\nname: [broken\n", 1))
     victims[4].unlink()
     same_reports(book)
-
-
-def edit_config(root, old, new):
-    config = root / "rj.yaml"
-    text = config.read_text()
-    assert old in text
-    config.write_text(text.replace(old, new, 1))
 
 
 SETTINGS = {

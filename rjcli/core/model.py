@@ -33,13 +33,13 @@ from rjcli.core.parts import (
     Raw,
     Referral,
     StatusEntry,
-    _bool,
-    _map,
-    _texts,
     address_from,
+    bool_of,
     clean_text,
     log_entries,
+    mapping_of,
     person_from,
+    texts_of,
 )
 
 __all__ = [
@@ -298,7 +298,7 @@ def _appointments(raw: object) -> tuple[Appointment, ...]:
 
 
 def _referral(raw: object) -> Referral:
-    r = _map(raw)
+    r = mapping_of(raw)
     return Referral(
         source=clean_text(r.get("source")), stage=clean_text(r.get("stage")),
         disposal=clean_text(r.get("disposal")), allocated=as_date(r.get("allocated")),
@@ -309,20 +309,20 @@ def _referral(raw: object) -> Referral:
 
 def victim_from_dict(data: Raw) -> Victim:
     """A :class:`Victim` from a parsed victim file (tolerant: checks report gaps)."""
-    prefs = _map(data.get("contact_preferences"))
+    prefs = mapping_of(data.get("contact_preferences"))
     return Victim(
         id=str(data.get("id", "")),
         kind=str(data.get("kind") or "individual"),
         name=clean_text(data.get("name")),
         dob=as_date(data.get("dob")),
         address=address_from(data.get("address")),
-        phones=_texts(data.get("phones")),
+        phones=texts_of(data.get("phones")),
         email=clean_text(data.get("email")),
         ethnicity=clean_text(data.get("ethnicity")),
         preferred_method=clean_text(prefs.get("method")),
         preferred_times=clean_text(prefs.get("times")),
         needs=clean_text(data.get("needs")),
-        entitlements=_texts(data.get("entitlements")),
+        entitlements=texts_of(data.get("entitlements")),
         parent_guardian=person_from(data.get("parent_guardian")),
         representative=person_from(data.get("representative")),
         home_service=clean_text(data.get("home_service")),
@@ -335,7 +335,7 @@ def victim_from_dict(data: Raw) -> Victim:
         status_history=_status_entries(data.get("status_history")),
         contacts=_contacts(data.get("contacts")),
         appointments=_appointments(data.get("appointments")),
-        screening=_map(data.get("screening")) or None,
+        screening=mapping_of(data.get("screening")) or None,
         extra=data,
     )
 
@@ -366,11 +366,11 @@ def child_from_dict(data: Raw) -> Child:
         order_end=as_date(data.get("order_end")),
         sentence_months=_int(data.get("sentence_months")),
         hospital_order=bool(data.get("hospital_order", False)),
-        co_defendants=_texts(data.get("co_defendants")),
+        co_defendants=texts_of(data.get("co_defendants")),
         victims=tuple(
             VictimRef(
                 ref=str(e.get("ref", "")), label=str(e.get("label", "")),
-                adult=_bool(e.get("adult")), known_to_child=_bool(e.get("known_to_child")),
+                adult=bool_of(e.get("adult")), known_to_child=bool_of(e.get("known_to_child")),
                 sex=clean_text(e.get("sex")), ethnicity=clean_text(e.get("ethnicity")),
             )
             for e in log_entries(data.get("victims"))

@@ -24,7 +24,7 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-def _texts(value: object) -> tuple[str, ...]:
+def texts_of(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, (list, tuple)):
@@ -43,11 +43,11 @@ def log_entries(value: object) -> list[Raw]:
     return []
 
 
-def _map(value: object) -> Raw:
+def mapping_of(value: object) -> Raw:
     return value if value.__class__ is dict or isinstance(value, Mapping) else {}
 
 
-def _bool(value: object) -> bool | None:
+def bool_of(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
@@ -67,10 +67,10 @@ class Address(NamedTuple):
 
 
 def address_from(value: object) -> Address | None:
-    raw = _map(value)
+    raw = mapping_of(value)
     if not raw:
         return None
-    return Address(lines=_texts(raw.get("lines")), postcode=clean_text(raw.get("postcode")))
+    return Address(lines=texts_of(raw.get("lines")), postcode=clean_text(raw.get("postcode")))
 
 
 class Person(NamedTuple):
@@ -89,7 +89,7 @@ class Person(NamedTuple):
 
 
 def person_from(value: object) -> Person | None:
-    raw = _map(value)
+    raw = mapping_of(value)
     if not raw:
         return None
     return Person(

@@ -29,6 +29,18 @@ SCHEMA_FILES = {
 }
 
 
+def shipped_digest() -> bytes:
+    """A digest of every JSON Schema rj ships: what a check kept between runs depends on
+    (the index's fingerprint, policy files found valid). Read each time (a few small
+    files): an upgrade of rj that kept its version number still changes it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(shipped_dir("schemas").glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
 def to_json(value: Any) -> Any:
     """JSON-compatible copy: dates as ISO text, mappings with text keys."""
     if isinstance(value, dict) or hasattr(value, "items"):

@@ -15,28 +15,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from functools import cache
 from pathlib import Path
 
 from rjcli import __version__
-from rjcli.shipped import shipped_dir
 
 NOTE = "valid-policy"
 KEPT = 32
 """Digests kept (a casebook has a handful of policy files; older ones drop out)."""
 
 
-@cache
-def _schemas() -> bytes:
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(shipped_dir("schemas").glob("*.json")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.digest()
-
-
 def digest_of(schema: str, raw: bytes) -> str:
     """What the schema check of ``raw`` against ``schema`` depends on."""
-    return hashlib.sha256(_schemas() + schema.encode() + b"\0" + raw).hexdigest()
+    from rjcli.storage.schemas import shipped_digest
+
+    return hashlib.sha256(__version__.encode() + b"\0" + shipped_digest() + schema.encode()
+                          + b"\0" + raw).hexdigest()
 
 
 def _noted(cache_dir: Path) -> list[str]:
@@ -58,10 +51,8 @@ def found_valid(cache_dir: Path, schema: str, raw: bytes) -> bool:
 def note_valid(cache_dir: Path, schema: str, raw: bytes) -> None:
     """Keep that these bytes are valid against ``schema`` (quietly not, if it cannot be)."""
     from rjcli.storage.atomic import atomic_write
-    from rjcli.storage.index.schema import make_cache_dir
 
     digest = digest_of(schema, raw)
     kept = [d for d in _noted(cache_dir) if d != digest][-(KEPT - 1):]
-    with contextlib.suppress(OSError):
-        make_cache_dir(cache_dir)
+    with contextlib.suppress(OSError):  # atomic_write makes .rj/ owner-only if need be
         atomic_write(cache_dir / NOTE, "\n".join([*kept, digest]) + "\n")

@@ -274,39 +274,33 @@ changed record is read without importing rapidyaml (~16 ms), thousands with it."
 _parsed = 0
 
 
-def parse_text(text: str) -> Any:
+def parse_text(text: str, as_json: bool = False) -> Any:
     """Parse one YAML document with the record rules; YamlProblem with line/column.
 
     Through rapidyaml (``fastread``) where it gives exactly the strict reader's answer,
-    else through the strict reader, which gives every refusal its words and line."""
+    else through the strict reader, which gives every refusal its words and line. With
+    ``as_json``: as ``schemas.to_json`` gives it (dates as their text, keys as text),
+    which the fast path reads without turning dates into dates and back."""
     global _parsed
     _parsed += 1
     if _parsed > FAST_AFTER:
         from rjcli.storage import fastread  # its patterns cost ~6 ms to compile
 
         try:
-            return fastread.parse(text)
+            return fastread.parse(text, as_json)
         except fastread.Unsure:
             pass
-    return parse_strict(text)
+    data = parse_strict(text)
+    if not as_json:
+        return data
+    from rjcli.storage.schemas import to_json
+
+    return to_json(data)
 
 
 def parse_json(text: str) -> Any:
-    """:func:`parse_text`, as JSON (``schemas.to_json``: dates as their text, keys as
-    text); the fast path gives it without making any date (a cold build parses every
-    record only to store it as JSON)."""
-    global _parsed
-    _parsed += 1
-    if _parsed > FAST_AFTER:
-        from rjcli.storage import fastread
-
-        try:
-            return fastread.parse(text, as_json=True)
-        except fastread.Unsure:
-            pass
-    from rjcli.storage.schemas import to_json
-
-    return to_json(parse_strict(text))
+    """:func:`parse_text` as JSON (what the index stores of a record)."""
+    return parse_text(text, as_json=True)
 
 
 def parse_strict(text: str) -> Any:

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rjcli.storage.index.rows import (
-    facts_of,
+    Row,
     items_text,
     links_of,
     parse_one,
     record_links,
+    record_row,
     trusted_mtime,
+    unread_row,
 )
 from rjcli.storage.index.schema import ROW
 from rjcli.storage.index.store import IndexStore
@@ -92,27 +94,25 @@ class RecordRows(IndexStore):
 
     def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any,
                content: str | None) -> None:
-        from rjcli.core.model import Victim, child_from_dict, victim_from_dict
-        from rjcli.core.summary import child_summary, victim_summary
+        from rjcli.core.model import child_from_dict, victim_from_dict
 
+        kind = found[0]
+        if data is None:
+            self._insert(unread_row(rel, problem, content), found)
+            return
+        record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
+        self._insert(record_row(rel, kind, data, record, content), found)
+
+    def _insert(self, row: Row, found: tuple[str, Stat]) -> None:
+        """Write one file's row (``rows.Row``), with the stat it was listed with."""
+        rel, data_text, problem, summary, links, is_open, items, evals, content, facts = row
         kind, (size, mtime, ctime) = found
-        mtime = trusted_mtime(mtime, ctime)
-        record_id = Path(rel).stem if data is not None else None
-        problem_json = json.dumps(problem) if problem else None
-        summary = links = record = None
-        is_open = 0
-        if data is not None:
-            record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
-            summary_value = (victim_summary(record) if isinstance(record, Victim)
-                             else child_summary(record))
-            summary = json.dumps(summary_value.as_json())
-            links = json.dumps(links_of(kind, data))
-            is_open = int(record.is_open)
+        record_id = Path(rel).stem if data_text is not None else None
         self.open().execute(
             f"INSERT OR REPLACE INTO files VALUES ({ROW})",
-            (rel, kind, size, mtime, ctime, record_id, problem_json, summary,
-             json.dumps(data) if data is not None else None, links, is_open, "[]", "[]",
-             content, *facts_of(record)))
+            (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,
+             json.dumps(problem) if problem else None, summary, data_text, links, is_open,
+             items, evals, content, *facts))
 
     def _records(self, ids: Iterable[str]) -> dict[str, Victim | Child]:
         from rjcli.core.model import child_from_dict, victim_from_dict

@@ -24,7 +24,6 @@ from rjcli.storage.index.rows import (
     trusted_mtime,
 )
 from rjcli.storage.index.schema import (
-    ROW,
     fingerprint,
     make_cache_dir,
     settings_fingerprint,
@@ -225,13 +224,7 @@ class Refreshing(RecordRows):
 
         from rjcli.core.deadlines import child_case
         from rjcli.core.model import child_from_dict
-        from rjcli.storage.index.rebuild import (
-            SHARED,
-            Built,
-            index_child,
-            index_victim,
-            worker_of,
-        )
+        from rjcli.storage.index.rebuild import SHARED, index_child, index_victim, worker_of
 
         db = self.open()
         db.execute("DELETE FROM files")
@@ -246,35 +239,25 @@ class Refreshing(RecordRows):
         context = multiprocessing.get_context("fork")
         try:
             with context.Pool(2) as pool:
-                for row in pool.imap(index_child, [(root, r) for r in rels["child"]],
-                                     chunksize=64):
-                    self._insert(row[:-1], on_disk[row[0]])
-                    if row[-1] is not None:
-                        children[Path(row[0]).stem] = child_from_dict(row[-1])
+                for row, data in pool.imap(index_child, [(root, r) for r in rels["child"]],
+                                           chunksize=64):
+                    self._insert(row, on_disk[row[0]])
+                    if data is not None:
+                        children[Path(row[0]).stem] = child_from_dict(data)
                     tick_one(tick)
             # forked now: the victims' workers inherit the children built above
             with context.Pool(2) as pool:
-                for row in pool.imap(index_victim, [(root, r) for r in rels["victim"]],
-                                     chunksize=32):
+                for row, worker in pool.imap(index_victim,
+                                             [(root, r) for r in rels["victim"]], chunksize=32):
                     self._insert(row, on_disk[row[0]])
                     if row[1] is not None:
-                        workers[Path(row[0]).stem] = row[8]
+                        workers[Path(row[0]).stem] = worker
                     tick_one(tick)
         finally:
             SHARED.clear()
-        victims = Built(workers, worker_of)
+        # a child's rules read only its victims' workers
+        named = {ref.ref for c in children.values() for ref in c.victims}
+        victims = {v: worker_of(v, workers[v]) for v in named if v in workers}
         db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", [
             (*items_text(child_case(c, victims, roles), policy, cal, c), rid)
             for rid, c in children.items()])
-
-    def _insert(self, row: tuple[Any, ...], found: tuple[str, Stat]) -> None:
-        """Write one row a rebuild's worker worked out."""
-        (rel, data_text, problem, summary, links, is_open, items, evals, _worker, content,
-         facts) = row
-        kind, (size, mtime, ctime) = found
-        record_id = Path(rel).stem if data_text is not None else None
-        self.open().execute(
-            f"INSERT OR REPLACE INTO files VALUES ({ROW})",
-            (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,
-             json.dumps(problem) if problem else None, summary, data_text, links, is_open,
-             items, evals, content, *facts))

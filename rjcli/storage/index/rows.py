@@ -90,6 +90,31 @@ def tick_one(tick: Callable[[int], None] | None) -> None:
         tick(1)
 
 
+Row = tuple[Any, ...]
+"""What the index stores of one file, for ``RecordRows._insert``: (path, data as JSON,
+problem, summary, links, is open, due items, rule instances, content digest, (allocation
+day, order end day, identifiers))."""
+
+
+def unread_row(rel: str, problem: Any, content: str | None) -> Row:
+    """The row of a file that could not be read as a record (``problem`` says why)."""
+    return rel, None, problem, None, None, 0, "[]", "[]", content, (None, None, None)
+
+
+def record_row(rel: str, kind: str, data: dict[str, Any], record: Victim | Child,
+               content: str | None, items: str = "[]", evals: str = "[]") -> Row:
+    """The row of a record read from ``data`` (its rules' items and instances, when
+    worked out already)."""
+    from rjcli.core.model import Victim
+    from rjcli.core.summary import child_summary, victim_summary
+
+    summary = (victim_summary(record) if isinstance(record, Victim)
+               else child_summary(record))
+    return (rel, json.dumps(data), None, json.dumps(summary.as_json()),
+            json.dumps(links_of(kind, data)), int(record.is_open), items, evals, content,
+            facts_of(record))
+
+
 def facts_of(record: Victim | Child | None) -> tuple[int | None, int | None, str | None]:
     """(allocation day, order end day, as ordinals; identifiers as JSON) of a record: what
     a quarterly report selects records by, and keeps out of its text."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from rjcli import __version__
 from rjcli.shipped import shipped_dir
+from rjcli.storage.schemas import shipped_digest
 
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
@@ -102,14 +103,7 @@ def fingerprint(casebook: Casebook) -> str:
     the files, so a schema tightened by an upgrade of rj is never answered from results
     kept under the old one, whatever the version says)."""
     return hashlib.sha256(f"{LAYOUT}:{__version__}:{TABLES}".encode()
-                          + _schemas_digest()).hexdigest()[:20]
-
-
-def _schemas_digest() -> bytes:
-    digest = hashlib.sha256()
-    for path in sorted(shipped_dir("schemas").glob("*.json")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+                          + shipped_digest()).hexdigest()[:20]
 
 
 def settings_fingerprint(casebook: Casebook) -> str:

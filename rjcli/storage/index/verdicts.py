@@ -47,7 +47,7 @@ class KeptVerdicts(MutableMapping[str, str]):
         self.seen[text] = shown
         if not self.keeping:
             return
-        try:
+        try:  # one connection for every verdict of the run (each commit is its own)
             db = self.store.open()
             db.execute("INSERT OR REPLACE INTO redactions SELECT ?, ? WHERE coalesce((SELECT "
                        "value FROM meta WHERE key = 'people:generation'), 0) = ?",
@@ -55,7 +55,6 @@ class KeptVerdicts(MutableMapping[str, str]):
             db.commit()
         except sqlite3.Error:  # locked or read-only: judged again next time
             self.keeping = False
-        finally:
             self.store.close()
 
     def __delitem__(self, text: str) -> None:
