@@ -86,7 +86,7 @@ _QUOTES = re.compile(r"""["',](?:(?<=[ \n\[\]{},:]["',])(?:(?<=,)|(?<=")(?![^"\n
                      r"""|(?<=')(?!(?:[^'\n]|'')*'))|(?<=["'])[0-9]{4}-[0-9]{2}-[0-9]{2}["'])""")
 """A quote that does not close on its line, a quoted date (text, which rapidyaml's JSON
 would not tell from a plain date), or a comma that starts a value (a flow entry)."""
-_CONTINUED = re.compile(r"\n *(?:[^ \n#-]|-[^ \n])[^:\n]*(?::[^ \n][^:\n]*)*\n")
+_CONTINUED = re.compile(r"\n *+(?:[^ \n#-]|-[^ \n])[^:\n]*+(?::[^ \n][^:\n]*+)*+\n")
 """A line neither a key, a list entry nor a comment: it continues a multi-line plain scalar."""
 _MARKS = re.compile(r"\n(?:---|\.\.\.|:|[ -]{" + str(limits.MAX_DEPTH - 4) + ",})")
 """A document marker, a key left empty, or a line nested nearly as deep as rj allows."""
@@ -208,6 +208,57 @@ def _json_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return _mapping(pairs, _day_text, _JSON_KEYS)
 
 
+def _whole_years() -> str:
+    """A pattern of the years whose every day rj keeps (whole centuries only, e.g.
+    ``19[0-9][0-9]|20[0-9][0-9]``): a date in one of them needs no look in Python."""
+    first, last = limits.FIRST_DAY, limits.LAST_DAY
+    low = first.year + (first != date(first.year, 1, 1))
+    high = last.year - (last != date(last.year, 12, 31))
+    centuries = [c for c in range(low // 100, high // 100 + 1)
+                 if c * 100 >= low and c * 100 + 99 <= high]
+    return "|".join(f"{c}[0-9][0-9]" for c in centuries) or "(?!)"
+
+
+_YEARS = _whole_years()
+_SUSPECTS = re.compile(
+    f'"(?=[-+0-9.~nNtTfF])((?!(?:{_YEARS})-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])")'
+    f'{_RESOLVED.pattern.rstrip().removesuffix("$")}|(?!(?:{_YEARS})-){_DATE_TEXT.pattern})"',
+    re.X)
+"""In rapidyaml's JSON without a backslash (so that every ``"`` opens or closes a string,
+and a string is never followed by a letter or digit), every string, key or value, that
+:func:`_scalar` could refuse: one that rj's resolver reads as other than text (except a
+day of the 1st to the 28th in a whole year rj keeps, certainly a date rj keeps), or that
+looks like a date or time in a year that may be outside the dates rj keeps. The rest are
+text as they stand, and need no look in Python."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose values were looked at already (``_SUSPECTS``): its keys."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise Unsure("duplicate key")
+    if not _JSON_KEYS.keys() >= mapping.keys():
+        for key in mapping:
+            if key not in _JSON_KEYS:
+                _key(key, _day_text, _JSON_KEYS)
+    return mapping
+
+
+def _json_record(emitted: str, text: str) -> dict[str, Any]:
+    """rapidyaml's JSON of ``text`` read as :func:`_json_mapping` reads it: with no
+    backslash and no text too long, the strings that need a look are found by one
+    pattern (``_SUSPECTS``), and only the keys are looked at one by one."""
+    if "\\" in emitted or len(emitted) > _MAX_TEXT:
+        return json.loads(emitted, object_pairs_hook=_json_mapping, parse_int=_integer,
+                          parse_float=lambda number: _decimal(number, text),
+                          parse_constant=_unsure)
+    for suspect in _SUSPECTS.findall(emitted):
+        _scalar(suspect, _day_text)
+    return json.loads(emitted, object_pairs_hook=_json_object, parse_int=_integer,
+                      parse_float=lambda number: _decimal(number, text),
+                      parse_constant=_unsure)
+
+
 def _integer(text: str) -> int:
     if len(text) > 17:
         raise Unsure(text)
@@ -272,8 +323,10 @@ def parse(text: str, as_json: bool = False) -> Any:
     if not emitted or emitted[0] != "{":  # empty, a list or a scalar: not a record
         raise Unsure("not a mapping")
     try:
-        return json.loads(emitted, object_pairs_hook=_json_mapping if as_json else _mapping,
-                          parse_int=_integer, parse_float=lambda number: _decimal(number, text),
+        if as_json:
+            return _json_record(emitted, text)
+        return json.loads(emitted, object_pairs_hook=_mapping, parse_int=_integer,
+                          parse_float=lambda number: _decimal(number, text),
                           parse_constant=_unsure)
     except ValueError:
         raise Unsure("not JSON") from None

@@ -28,8 +28,10 @@ with identical results.
 The modules, each importing only those before it: ``schema`` (tables, fingerprint,
 the owner-only file), ``rows`` (what is stored of one file; no SQL), ``store`` (the
 connection, meta, the listing last seen), ``records`` (the rows kept in step, rules
-re-evaluated), then ``refresh``, ``writes`` (write-through), ``verdicts`` (what the
-report redactor judged, kept), ``queries`` and
+re-evaluated), then ``refresh``, ``writes`` (write-through), ``rebuild`` (a cold
+build's workers) and ``history`` (the closed records' rule instances a cold build
+leaves for the first report), ``verdicts`` (what the report redactor judged, kept),
+``queries`` and
 ``checkcache`` (what ``rj check`` keeps: each file's own problems and privacy findings).
 """
 
@@ -43,6 +45,7 @@ from typing import Any
 from rjcli.errors import LockTimeout
 from rjcli.storage.casebook import Casebook
 from rjcli.storage.index.checkcache import CheckCache
+from rjcli.storage.index.history import RuleHistory
 from rjcli.storage.index.queries import Queries
 from rjcli.storage.index.refresh import Refreshed, Refreshing
 from rjcli.storage.index.writes import WriteThrough
@@ -50,7 +53,7 @@ from rjcli.storage.index.writes import WriteThrough
 __all__ = ["Index", "Refreshed", "note_written", "open_index"]
 
 
-class Index(Refreshing, WriteThrough, Queries, CheckCache):
+class Index(Refreshing, WriteThrough, RuleHistory, Queries, CheckCache):
     """The SQLite index of one casebook."""
 
 
@@ -70,11 +73,16 @@ def note_written(casebook: Casebook, path: Path, raw: bytes, today: date) -> Non
         index.close()
 
 
-def open_index(casebook: Casebook, today: date, progress: Any = None) -> Index | None:
-    """A fresh index, or None when it cannot be had (locked too long): read files then."""
+def open_index(casebook: Casebook, today: date, progress: Any = None,
+               rule_history: bool = False) -> Index | None:
+    """A fresh index, or None when it cannot be had (locked too long): read files then.
+    With ``rule_history`` (reports that count rule instances), every record's rule
+    instances are worked out first (a cold build leaves closed records' for later)."""
     index = Index(casebook)
     try:
         index.refresh(today, progress)
+        if rule_history:
+            index.complete_rule_history(today)
     except (LockTimeout, sqlite3.Error, OSError):
         index.close()
         return None

@@ -140,6 +140,10 @@ class Queries(IndexStore):
                     for rule_id, applies, due, met in compact if rule_id in rules]
 
         db = self.open()
+        if db.execute("SELECT 1 FROM files WHERE evals IS NULL AND data IS NOT NULL "
+                      "LIMIT 1").fetchone():
+            raise RuntimeError("some records' rule instances are not worked out: "
+                               "open the index with rule_history=True")
         if due_in is None:
             return {record_id: timings(record_id, json.loads(raw)) for record_id, raw in
                     db.execute("SELECT record_id, evals FROM files WHERE evals IS NOT NULL")}

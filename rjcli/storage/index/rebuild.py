@@ -1,53 +1,129 @@
-"""The workers of a cold index build (``Refreshing._rebuild``): each parses one record
-file and works out its row (``rows.record_row``), so that the main process only writes
-rows. No SQL here.
+"""The workers of a cold index build (``Refreshing._rebuild``) and of working out the
+rule history it left for later (``RuleHistory.complete_rule_history``). No SQL here.
 
-The workers are forked, and inherit ``SHARED``: the policy, calendar and roles, and the
-children, built once in the main process from the data their workers parsed (victims'
-rules read their linked children: building a child costs a fifth of parsing it, and
-unpickling one built elsewhere costs more than building it). The children's own rules
-come last, in the main process (they are cheap): they read only their victims' workers.
+A cold build parses every file and works out its row (``rows.record_row``); the rules
+of open records only are evaluated then: closed records' rule instances are read by
+reports alone (``rj due`` shows open records' items), so the first report works them
+out, from the data the index holds (``evaluate_record``), in two processes too.
+
+The workers are forked, and inherit ``SHARED``: the policy, calendar and roles, and
+the children's parsed data (child id -> data). A victim's rules read its linked
+children: each worker builds those it needs from the data, once (building a child
+costs a fifth of parsing it, and unpickling one built elsewhere costs more than building
+it). The children's own rules come last, in the main process (they are cheap): they
+read only their victims' workers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from rjcli.storage.index.rows import Row, items_text, parse_one, record_row, unread_row
+from rjcli.storage.index.rows import (
+    Row,
+    items_text,
+    parse_one,
+    record_row,
+    row_view,
+    unread_row,
+)
+
+if TYPE_CHECKING:
+    from rjcli.core.model import Child, Victim
 
 SHARED: dict[str, Any] = {}
-"""Set before a rebuild forks its workers: ``policy``, ``cal``, ``roles``, and ``children``
-(child id -> Child) before the victims' workers are forked."""
+"""Set before a rebuild forks its workers: ``policy``, ``cal``, ``roles``, and
+``child_data`` (child id -> its parsed data, or its data as JSON) before the victims'
+workers are forked; for ``evaluate_record``, ``pending`` and ``referrals`` too."""
+_BUILT: dict[str, Child] = {}
+"""The children this process built from ``SHARED["child_data"]`` (a forked worker starts
+with none; cleared with SHARED)."""
 
 
-def worker_of(record_id: str, worker: str | None) -> Any:
-    """What a child's rules read of a linked victim: its id and worker."""
+def worker_of(record_id: str, worker: Any) -> Any:
+    """What a child's rules read of a linked victim: its id and worker (``worker``: the
+    victim's ``referral.worker`` as read, or as written in its data)."""
     from rjcli.core.model import victim_from_dict
 
     return victim_from_dict({"id": record_id, "referral": {"worker": worker}})
 
 
-def index_child(args: tuple[str, str]) -> tuple[Row, dict[str, Any] | None]:
-    """Worker: (the row of one child's file, its parsed data to build the child from; None
-    when unread). Its rules come last, once every victim's worker is known."""
+def linked_children(victim: Victim) -> dict[str, Child]:
+    """The victim's linked children, built from ``SHARED["child_data"]`` once each."""
+    from rjcli.core.model import child_from_dict
+
+    data, out = SHARED["child_data"], {}
+    for child_id in victim.child_ids:
+        child = _BUILT.get(child_id)
+        if child is None:
+            raw = data.get(child_id)
+            if raw is None:
+                continue
+            child = _BUILT[child_id] = child_from_dict(
+                json.loads(raw) if isinstance(raw, str) else raw)
+        out[child_id] = child
+    return out
+
+
+def victim_rules(victim: Victim) -> tuple[str, str]:
+    """(outstanding items, every rule instance) of one victim, as JSON for the index."""
+    from rjcli.core.deadlines import victim_case
+
+    case = victim_case(victim, linked_children(victim), SHARED["roles"])
+    return items_text(case, SHARED["policy"], SHARED["cal"], victim)
+
+
+def index_child(args: tuple[str, str]) -> Row:
+    """Worker: the row of one child's file. Its rules come last, once every victim's
+    worker is known, from the data in the row (``row[1]``)."""
     from rjcli.core.model import child_from_dict
 
     rel, data, problem, content = parse_one(args)
     if data is None:
-        return unread_row(rel, problem, content), None
-    return record_row(rel, "child", data, child_from_dict(data), content), data
+        return unread_row(rel, problem, content)
+    return record_row(rel, "child", data, child_from_dict(row_view(data)), content, None, None)
 
 
 def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
-    """Worker: (the row of one victim's file, rules evaluated; the victim's worker)."""
-    from rjcli.core.deadlines import victim_case
+    """Worker: (the row of one victim's file, with its rules evaluated if it is open;
+    the victim's worker). A closed victim is built without the logs its row does not
+    read (``rows.row_view``)."""
     from rjcli.core.model import victim_from_dict
 
     rel, data, problem, content = parse_one(args)
     if data is None:
         return unread_row(rel, problem, content), None
-    victim = victim_from_dict(data)
-    case = victim_case(victim, SHARED["children"], SHARED["roles"])
-    items, evals = items_text(case, SHARED["policy"], SHARED["cal"], victim)
+    victim = victim_from_dict(row_view(data))
+    items = evals = None
+    if victim.is_open:
+        victim = victim_from_dict(data)
+        items, evals = victim_rules(victim)
     return (record_row(rel, "victim", data, victim, content, items, evals),
             victim.referral.worker)
+
+
+def evaluate_record(n: int) -> tuple[str, str, str]:
+    """Worker: (items, rule instances, record id) of ``SHARED["pending"][n]``: (kind, id,
+    its data as the index holds it: JSON, is open; inherited, not sent: the data of 10,000 records
+    is 60 MB). A child's rules read its victims' workers, from ``SHARED["referrals"]``
+    (victim id -> its ``referral`` as written)."""
+    from rjcli.core.deadlines import child_case
+    from rjcli.core.model import child_from_dict, victim_from_dict
+
+    kind, record_id, raw, _ = SHARED["pending"][n]
+    if kind == "victim":
+        return (*victim_rules(victim_from_dict(json.loads(raw))), record_id)
+    child = child_from_dict(json.loads(raw))
+    referrals = SHARED["referrals"]
+    victims = {}
+    for ref in child.victims:
+        if ref.ref in referrals:
+            worker = victim_from_dict({"id": ref.ref, "referral": referrals[ref.ref]})
+            victims[ref.ref] = worker_of(ref.ref, worker.referral.worker)
+    case = child_case(child, victims, SHARED["roles"])
+    return (*items_text(case, SHARED["policy"], SHARED["cal"], child), record_id)
+
+
+def clear() -> None:
+    SHARED.clear()
+    _BUILT.clear()

@@ -219,12 +219,13 @@ class Refreshing(RecordRows):
         """Index every file afresh in two processes (``index/rebuild.py``): children first
         (victims' rules read them), then victims, then the children's own rules (which
         read their victims' workers). The workers parse, summarise and evaluate; only
-        what the index stores comes back, and this process writes it."""
+        what the index stores comes back, and this process writes it. The rules of
+        closed records are left for the first report (``complete_rule_history``)."""
         import multiprocessing
 
         from rjcli.core.deadlines import child_case
         from rjcli.core.model import child_from_dict
-        from rjcli.storage.index.rebuild import SHARED, index_child, index_victim, worker_of
+        from rjcli.storage.index import rebuild
 
         db = self.open()
         db.execute("DELETE FROM files")
@@ -232,32 +233,37 @@ class Refreshing(RecordRows):
         rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
                 for kind in ("victim", "child")}
         policy, cal, roles = self.policy(), self.calendar(today), self.roles()
-        children: dict[str, Any] = {}
+        child_data: dict[str, Any] = {}
+        open_children: set[str] = set()
         workers: dict[str, str | None] = {}
-        SHARED.clear()
-        SHARED.update(policy=policy, cal=cal, roles=roles, children=children)
+        rebuild.clear()
+        rebuild.SHARED.update(policy=policy, cal=cal, roles=roles, child_data=child_data)
         context = multiprocessing.get_context("fork")
         try:
             with context.Pool(2) as pool:
-                for row, data in pool.imap(index_child, [(root, r) for r in rels["child"]],
-                                           chunksize=64):
+                for row in pool.imap(rebuild.index_child, [(root, r) for r in rels["child"]],
+                                     chunksize=64):
                     self._insert(row, on_disk[row[0]])
-                    if data is not None:
-                        children[Path(row[0]).stem] = child_from_dict(data)
+                    if row[5]:
+                        open_children.add(Path(row[0]).stem)
+                    if row[1] is not None:
+                        child_data[Path(row[0]).stem] = row[1]  # its data as JSON
                     tick_one(tick)
-            # forked now: the victims' workers inherit the children built above
+            # forked now: the victims' workers inherit the children's data read above
             with context.Pool(2) as pool:
-                for row, worker in pool.imap(index_victim,
+                for row, worker in pool.imap(rebuild.index_victim,
                                              [(root, r) for r in rels["victim"]], chunksize=32):
                     self._insert(row, on_disk[row[0]])
                     if row[1] is not None:
                         workers[Path(row[0]).stem] = worker
                     tick_one(tick)
         finally:
-            SHARED.clear()
-        # a child's rules read only its victims' workers
-        named = {ref.ref for c in children.values() for ref in c.victims}
-        victims = {v: worker_of(v, workers[v]) for v in named if v in workers}
+            rebuild.clear()
+        # an open child's rules read only its victims' workers
+        children = [child_from_dict(json.loads(d)) for rid, d in child_data.items()
+                    if rid in open_children]
+        named = {ref.ref for c in children for ref in c.victims}
+        victims = {v: rebuild.worker_of(v, workers[v]) for v in named if v in workers}
         db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", [
-            (*items_text(child_case(c, victims, roles), policy, cal, c), rid)
-            for rid, c in children.items()])
+            (*items_text(child_case(c, victims, roles), policy, cal, c), c.id)
+            for c in children])

@@ -96,15 +96,29 @@ problem, summary, links, is open, due items, rule instances, content digest, (al
 day, order end day, identifiers))."""
 
 
+ROW_SKIPS = frozenset({"contacts", "consents", "appointments"})
+"""The logs a record's row does not read: its summary, whether it is open, its
+allocation or order end day and its identifiers come from the other fields (a test,
+tests/test_rule_history.py, holds every sample and generated record to it). Building
+the contact log is most of the cost of building a record."""
+
+
+def row_view(data: dict[str, Any]) -> dict[str, Any]:
+    """A record's data less the logs its row does not read (``ROW_SKIPS``): what a cold
+    build builds a closed record from."""
+    return {k: v for k, v in data.items() if k not in ROW_SKIPS}
+
+
 def unread_row(rel: str, problem: Any, content: str | None) -> Row:
     """The row of a file that could not be read as a record (``problem`` says why)."""
     return rel, None, problem, None, None, 0, "[]", "[]", content, (None, None, None)
 
 
 def record_row(rel: str, kind: str, data: dict[str, Any], record: Victim | Child,
-               content: str | None, items: str = "[]", evals: str = "[]") -> Row:
+               content: str | None, items: str | None = "[]", evals: str | None = "[]"
+               ) -> Row:
     """The row of a record read from ``data`` (its rules' items and instances, when
-    worked out already)."""
+    worked out already; None: not worked out yet, see ``rebuild.py``)."""
     from rjcli.core.model import Victim
     from rjcli.core.summary import child_summary, victim_summary
 
