@@ -11,6 +11,7 @@ type and value, each mapping's key order) or the same refusal (message, line, co
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +67,9 @@ def assert_same(text: str) -> bool:
         return False
     assert ("data", typed(fast)) == strict, text[:2000]
     assert ("data", typed(fastread.parse(text, as_json=True))) == as_json, text[:2000]
+    # the JSON text the index keeps of the record is JSON of exactly that data
+    data, kept = fastread.parse_with_json(text)
+    assert ("data", typed(json.loads(kept))) == ("data", typed(data)) == as_json, text[:2000]
     return True
 
 

@@ -309,6 +309,13 @@ def parse(text: str, as_json: bool = False) -> Any:
     """The record in ``text`` exactly as ``yamlio.parse_strict`` reads it, or Unsure. With
     ``as_json``: exactly what ``schemas.to_json`` makes of that (every date as its
     ``YYYY-MM-DD`` text), read without making the dates."""
+    return parse_with_json(text, as_json)[0]
+
+
+def parse_with_json(text: str, as_json: bool = True) -> tuple[Any, str]:
+    """:func:`parse`, and rapidyaml's JSON text it was read from: with ``as_json``, JSON
+    of exactly that data (the index keeps it as the record's data instead of writing
+    the data out again)."""
     ryml = ryml_module()
     if ryml is None:
         raise Unsure("rapidyaml is not installed")
@@ -324,9 +331,9 @@ def parse(text: str, as_json: bool = False) -> Any:
         raise Unsure("not a mapping")
     try:
         if as_json:
-            return _json_record(emitted, text)
+            return _json_record(emitted, text), emitted
         return json.loads(emitted, object_pairs_hook=_mapping, parse_int=_integer,
                           parse_float=lambda number: _decimal(number, text),
-                          parse_constant=_unsure)
+                          parse_constant=_unsure), emitted
     except ValueError:
         raise Unsure("not JSON") from None

@@ -62,7 +62,7 @@ def refusal(kind: str) -> str:
     return f"not a regular file but {kind}; rj reads only regular files: remove it"
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     """The bytes of a record file, never more than MAX_RECORD_BYTES read into memory: a
     larger file is a YamlProblem giving its real size.
 
@@ -75,13 +75,24 @@ def read_bytes(path: Path) -> bytes:
     if kind is not None:
         raise YamlProblem(refusal(kind))
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    with open(fd, "rb") as handle:
-        status = os.fstat(handle.fileno())
+    try:
+        status = os.fstat(fd)
         kind = not_regular(status.st_mode)
         if kind is not None:
             raise YamlProblem(refusal(kind))
         size = status.st_size
-        raw = handle.read(MAX_RECORD_BYTES + 1)
+        # to the end, in reads of the size it had (plus one, to see the end at once), and
+        # never past MAX_RECORD_BYTES + 1 (no buffer of that size is made for a small file)
+        chunks, got = [], 0
+        while got <= MAX_RECORD_BYTES:
+            chunk = os.read(fd, min(max(size + 1 - got, 65_536), MAX_RECORD_BYTES + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
     if max(size, len(raw)) > MAX_RECORD_BYTES:
         raise YamlProblem(
             f"file is {max(size, len(raw)) / 1_048_576:.1f} MB, larger than the "

@@ -20,6 +20,7 @@ Two readers, one dialect:
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -301,6 +302,24 @@ def parse_text(text: str, as_json: bool = False) -> Any:
 def parse_json(text: str) -> Any:
     """:func:`parse_text` as JSON (what the index stores of a record)."""
     return parse_text(text, as_json=True)
+
+
+def parse_json_text(text: str) -> tuple[Any, str]:
+    """:func:`parse_json`, and its JSON text: rapidyaml's own where the fast path read it
+    (JSON of exactly that data, kept by the index as it is), else ``json.dumps`` of it."""
+    global _parsed
+    _parsed += 1
+    if _parsed > FAST_AFTER:
+        from rjcli.storage import fastread
+
+        try:
+            return fastread.parse_with_json(text)  # type: ignore[no-any-return]
+        except fastread.Unsure:
+            pass
+    from rjcli.storage.schemas import to_json
+
+    data = to_json(parse_strict(text))
+    return data, json.dumps(data)
 
 
 def parse_strict(text: str) -> Any:

@@ -78,10 +78,11 @@ def index_child(args: tuple[str, str]) -> Row:
     worker is known, from the data in the row (``row[1]``)."""
     from rjcli.core.model import child_from_dict
 
-    rel, data, problem, content = parse_one(args)
+    rel, data, problem, content, text = parse_one(args)
     if data is None:
         return unread_row(rel, problem, content)
-    return record_row(rel, "child", data, child_from_dict(row_view(data)), content, None, None)
+    return record_row(rel, "child", data, child_from_dict(row_view(data)), content, None, None,
+                      text)
 
 
 def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
@@ -90,7 +91,7 @@ def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
     read (``rows.row_view``)."""
     from rjcli.core.model import victim_from_dict
 
-    rel, data, problem, content = parse_one(args)
+    rel, data, problem, content, text = parse_one(args)
     if data is None:
         return unread_row(rel, problem, content), None
     victim = victim_from_dict(row_view(data))
@@ -98,7 +99,7 @@ def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
     if victim.is_open:
         victim = victim_from_dict(data)
         items, evals = victim_rules(victim)
-    return (record_row(rel, "victim", data, victim, content, items, evals),
+    return (record_row(rel, "victim", data, victim, content, items, evals, text),
             victim.referral.worker)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rjcli.storage.index.rows import (
@@ -15,6 +14,7 @@ from rjcli.storage.index.rows import (
     items_text,
     links_of,
     parse_one,
+    record_id_of,
     record_links,
     record_row,
     trusted_mtime,
@@ -71,11 +71,12 @@ class RecordRows(IndexStore):
                 content: str | None, problem: Any) -> set[str]:
         """Store one file's row from its bytes (``raw``; None when unreadable, ``problem``
         says why); returns the ids whose due items may change with it."""
-        data = None
+        data = text = None
         if raw is not None:
-            _, data, problem, content = parse_one((str(self.casebook.root), rel), raw, content)
-        self._store(rel, found, data, problem, content)
-        ids = {Path(rel).stem}
+            _, data, problem, content, text = parse_one((str(self.casebook.root), rel), raw,
+                                                        content)
+        self._store(rel, found, data, problem, content, text)
+        ids = {record_id_of(rel)}
         if data is not None:
             ids.add(str(data["id"]))
             ids |= set(links_of(found[0], data))
@@ -93,7 +94,7 @@ class RecordRows(IndexStore):
         return ids
 
     def _store(self, rel: str, found: tuple[str, Stat], data: Any, problem: Any,
-               content: str | None) -> None:
+               content: str | None, text: str | None = None) -> None:
         from rjcli.core.model import child_from_dict, victim_from_dict
 
         kind = found[0]
@@ -101,13 +102,13 @@ class RecordRows(IndexStore):
             self._insert(unread_row(rel, problem, content), found)
             return
         record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
-        self._insert(record_row(rel, kind, data, record, content), found)
+        self._insert(record_row(rel, kind, data, record, content, data_text=text), found)
 
     def _insert(self, row: Row, found: tuple[str, Stat]) -> None:
         """Write one file's row (``rows.Row``), with the stat it was listed with."""
         rel, data_text, problem, summary, links, is_open, items, evals, content, facts = row
         kind, (size, mtime, ctime) = found
-        record_id = Path(rel).stem if data_text is not None else None
+        record_id = record_id_of(rel) if data_text is not None else None
         self.open().execute(
             f"INSERT OR REPLACE INTO files VALUES ({ROW})",
             (rel, kind, size, trusted_mtime(mtime, ctime), ctime, record_id,

@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from rjcli.core.problems import Problem
@@ -20,6 +19,7 @@ from rjcli.storage.index.rows import (
     is_racy,
     items_text,
     read_record,
+    record_id_of,
     tick_one,
     trusted_mtime,
 )
@@ -205,7 +205,7 @@ class Refreshing(RecordRows):
                 reread.append((rel, raw, content, problem))
         result.changed = len(reread)
         affected = self._affected_ids(removed, [rel for rel, *_ in reread])
-        affected |= {Path(p).stem for p in removed}
+        affected |= {record_id_of(p) for p in removed}
         self._forget(removed)
         for rel, raw, content, problem in reread:
             affected |= self._reread(rel, on_disk[rel], raw, content, problem)
@@ -245,9 +245,9 @@ class Refreshing(RecordRows):
                                      chunksize=64):
                     self._insert(row, on_disk[row[0]])
                     if row[5]:
-                        open_children.add(Path(row[0]).stem)
+                        open_children.add(record_id_of(row[0]))
                     if row[1] is not None:
-                        child_data[Path(row[0]).stem] = row[1]  # its data as JSON
+                        child_data[record_id_of(row[0])] = row[1]  # its data as JSON
                     tick_one(tick)
             # forked now: the victims' workers inherit the children's data read above
             with context.Pool(2) as pool:
@@ -255,7 +255,7 @@ class Refreshing(RecordRows):
                                              [(root, r) for r in rels["victim"]], chunksize=32):
                     self._insert(row, on_disk[row[0]])
                     if row[1] is not None:
-                        workers[Path(row[0]).stem] = worker
+                        workers[record_id_of(row[0])] = worker
                     tick_one(tick)
         finally:
             rebuild.clear()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rjcli.core.due import DueItem
@@ -26,8 +26,9 @@ RACY_NS = 2_000_000_000
 time: within one tick of the file system's clock it could change again keeping its
 size and times (git's "racy clean" rule; 2 s covers the coarsest clocks, FAT's)."""
 
-Parsed = tuple[str, Any, tuple[int | None, int | None, str] | None, str | None]
-"""(relative path, json-able data or None, problem or None, digest of the file's bytes)."""
+Parsed = tuple[str, Any, tuple[int | None, int | None, str] | None, str | None, str | None]
+"""(relative path, json-able data or None, problem or None, digest of the file's bytes,
+the data as JSON or None)."""
 
 
 def read_record(root: str, rel: str) -> tuple[bytes | None, str | None, Any]:
@@ -36,7 +37,7 @@ def read_record(root: str, rel: str) -> tuple[bytes | None, str | None, Any]:
     from rjcli.storage.recordfile import YamlProblem, read_bytes
 
     try:
-        raw = read_bytes(Path(root) / rel)
+        raw = read_bytes(os.path.join(root, rel))
     except YamlProblem as exc:
         return None, None, (exc.line, exc.column, exc.message)
     except OSError as exc:
@@ -57,20 +58,27 @@ def parse_one(args: tuple[str, str], raw: bytes | None = None, content: str | No
     if raw is None:
         raw, content, problem = read_record(root, rel)
     if raw is None:
-        return rel, None, problem, None
+        return rel, None, problem, None, None
     from rjcli.storage import yamlio
 
     try:
-        data = yamlio.parse_json(yamlio.decode(raw))
+        data, text = yamlio.parse_json_text(yamlio.decode(raw))
     except yamlio.YamlProblem as exc:
-        return rel, None, (exc.line, exc.column, exc.message), content
+        return rel, None, (exc.line, exc.column, exc.message), content, None
     if not isinstance(data, dict):
-        return rel, None, (1, None, "not a record (expected a mapping of fields)"), content
-    stem = Path(rel).stem
+        return rel, None, (1, None, "not a record (expected a mapping of fields)"), content, None
+    stem = record_id_of(rel)
     if data.get("id") != stem:
         problem = (1, None, f"id '{data.get('id')}' does not match file name {stem}")
-        return rel, None, problem, content
-    return rel, data, None, content
+        return rel, None, problem, content, None
+    return rel, data, None, content, text
+
+
+def record_id_of(rel: str) -> str:
+    """The record id a file's name gives (``Path(rel).stem``, without making a Path)."""
+    name = rel[rel.rfind("/") + 1:]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def is_racy(mtime: int, ctime: int, listed: int) -> bool:
@@ -115,16 +123,17 @@ def unread_row(rel: str, problem: Any, content: str | None) -> Row:
 
 
 def record_row(rel: str, kind: str, data: dict[str, Any], record: Victim | Child,
-               content: str | None, items: str | None = "[]", evals: str | None = "[]"
-               ) -> Row:
+               content: str | None, items: str | None = "[]", evals: str | None = "[]",
+               data_text: str | None = None) -> Row:
     """The row of a record read from ``data`` (its rules' items and instances, when
-    worked out already; None: not worked out yet, see ``rebuild.py``)."""
+    worked out already; None: not worked out yet, see ``rebuild.py``; ``data_text``: the
+    data as JSON, when read as JSON already)."""
     from rjcli.core.model import Victim
     from rjcli.core.summary import child_summary, victim_summary
 
     summary = (victim_summary(record) if isinstance(record, Victim)
                else child_summary(record))
-    return (rel, json.dumps(data), None, json.dumps(summary.as_json()),
+    return (rel, data_text or json.dumps(data), None, json.dumps(summary.as_json()),
             json.dumps(links_of(kind, data)), int(record.is_open), items, evals, content,
             facts_of(record))
 
