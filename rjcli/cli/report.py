@@ -70,8 +70,7 @@ def load_casework(ctx: AppContext, evaluate: str = "all"
     from rjcli.storage.snapshot import evaluate_loaded, progress_bar, staff_by_role
 
     casebook = ctx.casebook
-    index = (open_index(casebook, ctx.today, progress_bar, rule_history=evaluate == "all")
-             if ctx.use_cache else None)
+    index = open_index(casebook, ctx.today, progress_bar) if ctx.use_cache else None
     cached = None
     if index is not None:
         try:
@@ -177,8 +176,7 @@ def load_quarter(ctx: AppContext, period: Period) -> tuple[Casework, list[Proble
     from rjcli.storage.index import open_index
     from rjcli.storage.snapshot import progress_bar
 
-    index = (open_index(ctx.casebook, ctx.today, progress_bar, rule_history=True)
-             if ctx.use_cache else None)
+    index = open_index(ctx.casebook, ctx.today, progress_bar) if ctx.use_cache else None
     if index is None:
         work, problems, cal = load_casework(ctx)
         return replace(work, calendar=cal), problems

@@ -45,7 +45,6 @@ from typing import Any
 from rjcli.errors import LockTimeout
 from rjcli.storage.casebook import Casebook
 from rjcli.storage.index.checkcache import CheckCache
-from rjcli.storage.index.history import RuleHistory
 from rjcli.storage.index.queries import Queries
 from rjcli.storage.index.refresh import Refreshed, Refreshing
 from rjcli.storage.index.writes import WriteThrough
@@ -53,7 +52,7 @@ from rjcli.storage.index.writes import WriteThrough
 __all__ = ["Index", "Refreshed", "note_written", "open_index"]
 
 
-class Index(Refreshing, WriteThrough, RuleHistory, Queries, CheckCache):
+class Index(Refreshing, WriteThrough, Queries, CheckCache):
     """The SQLite index of one casebook."""
 
 
@@ -73,16 +72,11 @@ def note_written(casebook: Casebook, path: Path, raw: bytes, today: date) -> Non
         index.close()
 
 
-def open_index(casebook: Casebook, today: date, progress: Any = None,
-               rule_history: bool = False) -> Index | None:
-    """A fresh index, or None when it cannot be had (locked too long): read files then.
-    With ``rule_history`` (reports that count rule instances), every record's rule
-    instances are worked out first (a cold build leaves closed records' for later)."""
+def open_index(casebook: Casebook, today: date, progress: Any = None) -> Index | None:
+    """A fresh index, or None when it cannot be had (locked too long): read files then."""
     index = Index(casebook)
     try:
         index.refresh(today, progress)
-        if rule_history:
-            index.complete_rule_history(today)
     except (LockTimeout, sqlite3.Error, OSError):
         index.close()
         return None

@@ -2,11 +2,11 @@
 
 ``rj due`` shows only open records' items, so a cold build (``Refreshing._rebuild``)
 evaluates only open records' rules, and leaves closed records' ``items`` and ``evals``
-NULL. Reports count every rule instance: they open the index with ``rule_history=True``
-(``open_index``), which works these out here once, from the data the index holds (no
-file is parsed), in two processes when there are many. Every later change evaluates
-the records it affects as before, closed or not; a change of policy or calendar
-evaluates every record.
+NULL. The first read of every rule instance (``Queries.evaluations``, which reports
+count) works these out here, once, from the data the index holds (no file is parsed),
+in two processes when there are many. Every later change evaluates the records it
+affects as before, closed or not; a change of policy or calendar evaluates every
+record.
 """
 
 from __future__ import annotations
@@ -26,10 +26,18 @@ PARALLEL_FROM = 400
 class RuleHistory(RecordRows):
     """Working out the rule instances a cold build left for later."""
 
-    def complete_rule_history(self, today: date) -> int:
-        """Evaluate every record whose rules are not worked out yet; returns how many."""
+    refreshed_on: date | None = None
+    """The day of the last refresh (``Refreshing.refresh``): what rules are evaluated for."""
+
+    def complete_rule_history(self) -> int:
+        """Evaluate every record whose rules are not worked out yet (none, but after a
+        cold build: one query by a partial index, no lock); returns how many."""
+        if not self.rule_history_pending():
+            return 0
+        if self.refreshed_on is None:
+            raise RuntimeError("the index is read before it was refreshed")
         with locked(self.casebook.lock_path("index"), "the index", wait=10):
-            done = self._complete(today)
+            done = self._complete(self.refreshed_on)
             self.open().commit()
             return done
 

@@ -14,7 +14,7 @@ from rjcli.core.problems import Problem
 from rjcli.core.summary import RecordSummary
 from rjcli.storage.casebook import Loaded
 from rjcli.storage.index.rows import item_from
-from rjcli.storage.index.store import IndexStore
+from rjcli.storage.index.history import RuleHistory
 from rjcli.storage.index.verdicts import KeptVerdicts
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rjcli.core.policy import Policy
 
 
-class Queries(IndexStore):
+class Queries(RuleHistory):
     """What commands read from the index (after a refresh)."""
 
     def summaries(self) -> list[RecordSummary]:
@@ -139,11 +139,8 @@ class Queries(IndexStore):
                                applies == 2)
                     for rule_id, applies, due, met in compact if rule_id in rules]
 
+        self.complete_rule_history()  # what a cold build left for the first report
         db = self.open()
-        if db.execute("SELECT 1 FROM files WHERE evals IS NULL AND data IS NOT NULL "
-                      "LIMIT 1").fetchone():
-            raise RuntimeError("some records' rule instances are not worked out: "
-                               "open the index with rule_history=True")
         if due_in is None:
             return {record_id: timings(record_id, json.loads(raw)) for record_id, raw in
                     db.execute("SELECT record_id, evals FROM files WHERE evals IS NOT NULL")}

@@ -69,6 +69,7 @@ class Refreshing(RecordRows):
                 progress: Callable[[int, int], Callable[[int], None]] | None = None
                 ) -> Refreshed:
         """Bring the index up to date with the files; returns what changed."""
+        self.refreshed_on = today
         make_cache_dir(self.casebook.cache_dir)  # before the lock makes it, owner-only
         try:
             with locked(self.casebook.lock_path("index"), "the index", wait=10):

@@ -23,7 +23,7 @@ from rjcli.storage.schemas import shipped_digest
 if TYPE_CHECKING:
     from rjcli.storage.casebook import Casebook
 
-LAYOUT = 15
+LAYOUT = 16
 """Bump when what is stored in the tables changes (a change to TABLES rebuilds anyway)."""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS victims_by_allocation ON files (allocated) WHERE kind
 CREATE INDEX IF NOT EXISTS children_by_order_end ON files (order_end) WHERE kind='child';
 CREATE INDEX IF NOT EXISTS files_with_problems ON files (path)
     WHERE problem IS NOT NULL;
+CREATE INDEX IF NOT EXISTS files_rules_pending ON files (path) WHERE evals IS NULL;
 CREATE TABLE IF NOT EXISTS due (record_id TEXT PRIMARY KEY, items TEXT);
 CREATE TABLE IF NOT EXISTS own_checks (
     path TEXT PRIMARY KEY, content TEXT, valid_from INTEGER, valid_until INTEGER,
