@@ -13,8 +13,8 @@ from rjcli.core.due import DueItem
 from rjcli.core.problems import Problem
 from rjcli.core.summary import RecordSummary
 from rjcli.storage.casebook import Loaded
-from rjcli.storage.index.rows import item_from
 from rjcli.storage.index.history import RuleHistory
+from rjcli.storage.index.rows import item_from
 from rjcli.storage.index.verdicts import KeptVerdicts
 
 if TYPE_CHECKING:
