@@ -275,6 +275,13 @@ changed record is read without importing rapidyaml (~16 ms), thousands with it."
 _parsed = 0
 
 
+def fast_from_now() -> None:
+    """Take rapidyaml's fast path from the next record on (a process about to read
+    thousands: its workers, forked from it, then need not each read 16 through libyaml)."""
+    global _parsed
+    _parsed = max(_parsed, FAST_AFTER)
+
+
 def parse_text(text: str, as_json: bool = False) -> Any:
     """Parse one YAML document with the record rules; YamlProblem with line/column.
 

@@ -63,6 +63,7 @@ class RuleHistory(RecordRows):
         if not pending:
             return 0
         rebuild.clear()
+        rebuild.prepare()
         rebuild.SHARED.update(
             policy=self.policy(), cal=self.calendar(today), roles=self.roles(),
             child_data=dict(db.execute("SELECT record_id, data FROM files "

@@ -40,6 +40,19 @@ _BUILT: dict[str, Child] = {}
 with none; cleared with SHARED)."""
 
 
+def prepare() -> None:
+    """Before forking workers: import what they use (once, here, instead of once in each
+    worker of each pool), and take the fast reader's path from the first record on."""
+    import rjcli.core.deadlines
+    import rjcli.core.due
+    import rjcli.core.model
+    import rjcli.core.summary  # noqa: F401
+    from rjcli.storage import fastread, yamlio
+
+    fastread.ryml_module()
+    yamlio.fast_from_now()
+
+
 def worker_of(record_id: str, worker: Any) -> Any:
     """What a child's rules read of a linked victim: its id and worker (``worker``: the
     victim's ``referral.worker`` as read, or as written in its data)."""

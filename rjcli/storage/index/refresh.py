@@ -238,6 +238,7 @@ class Refreshing(RecordRows):
         open_children: set[str] = set()
         workers: dict[str, str | None] = {}
         rebuild.clear()
+        rebuild.prepare()
         rebuild.SHARED.update(policy=policy, cal=cal, roles=roles, child_data=child_data)
         context = multiprocessing.get_context("fork")
         try:
