@@ -5,6 +5,7 @@ report after it, and both after hand edits and settings changes made in between.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date
@@ -149,3 +150,32 @@ def test_a_records_row_reads_none_of_the_logs_a_closed_record_is_built_without(g
                         == record_row(path.name, kind, data, build(data), "c")), path
                 checked += 1
     assert checked > 180
+
+
+def test_a_cold_build_leaves_the_index_as_its_triggers_would(book):
+    """A cold build writes its rows with the insert triggers dropped, does their work once
+    for all rows, and makes them again: the links table holds every row's links, the
+    triggers are all there, and they work for the next change."""
+    due_is_the_files(book)
+    db = sqlite3.connect(book / ".rj" / "index.sqlite")
+    try:
+        triggers = {name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert {"due_span_written", "links_written", "people_written", "links_changed",
+                "people_changed", "due_span_changed"} <= triggers
+        links = sorted(db.execute("SELECT path, kind, record_id, target FROM links"))
+        expected = sorted((path, kind, rid, target) for path, kind, rid, raw in db.execute(
+            "SELECT path, kind, record_id, links FROM files") for target in json.loads(raw or "[]"))
+        assert links == expected and len(links) > 100
+        assert db.execute("SELECT value FROM meta WHERE key='people:generation'").fetchone()
+    finally:
+        db.close()
+    victim = sorted((book / "victims").glob("*.yaml"))[0]
+    text = victim.read_text()
+    victim.write_text(text.replace("children:\n", "children:\n  - child: C-NEWLINK\n", 1))
+    due_is_the_files(book)
+    db = sqlite3.connect(book / ".rj" / "index.sqlite")
+    try:
+        assert db.execute("SELECT count(*) FROM links WHERE target='C-NEWLINK'").fetchone() == (1,)
+    finally:
+        db.close()

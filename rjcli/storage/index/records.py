@@ -5,7 +5,8 @@ re-evaluating the rules of the records a change affects (and the ``due`` table a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,35 @@ class RecordRows(IndexStore):
             return
         record = victim_from_dict(data) if kind == "victim" else child_from_dict(data)
         self._insert(record_row(rel, kind, data, record, content, data_text=text), found)
+
+    @contextmanager
+    def _bulk_insert(self) -> Iterator[None]:
+        """For a rebuild, which writes every row of an emptied ``files`` table in one
+        transaction: its insert triggers are dropped while the rows are written, and what
+        they do is done once for all rows afterwards, then they are made again as they
+        were (from ``sqlite_master``), in the same transaction: a failure or a crash before
+        the commit leaves the index as it was (the transaction is never committed). The
+        triggers' work, row by row, is a third of writing 15,000 rows."""
+        db = self.open()
+        saved = db.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND "
+                           "name IN ('due_span_written', 'links_written', 'people_written')"
+                           ).fetchall()
+        for name, _ in saved:
+            db.execute(f"DROP TRIGGER {name}")
+        yield
+        # due_span_written: a row's spans go when it is written (every row was)
+        db.execute("DELETE FROM due_spans")
+        # links_written: each row's links
+        db.execute("DELETE FROM links")
+        db.execute("INSERT INTO links SELECT f.path, f.kind, f.record_id, j.value "
+                   "FROM files f, json_each(coalesce(f.links, '[]')) j")
+        # people_written: any identifiers written forget the redactor's decisions
+        if db.execute("SELECT 1 FROM files WHERE people IS NOT NULL LIMIT 1").fetchone():
+            db.execute("DELETE FROM redactions")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('people:generation', coalesce("
+                       "(SELECT value FROM meta WHERE key = 'people:generation'), 0) + 1)")
+        for _, sql in saved:
+            db.execute(sql)
 
     def _insert(self, row: Row, found: tuple[str, Stat]) -> None:
         """Write one file's row (``rows.Row``), with the stat it was listed with."""

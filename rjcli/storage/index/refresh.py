@@ -242,23 +242,25 @@ class Refreshing(RecordRows):
         rebuild.SHARED.update(policy=policy, cal=cal, roles=roles, child_data=child_data)
         context = multiprocessing.get_context("fork")
         try:
-            with context.Pool(2) as pool:
-                for row in pool.imap(rebuild.index_child, [(root, r) for r in rels["child"]],
-                                     chunksize=64):
-                    self._insert(row, on_disk[row[0]])
-                    if row[5]:
-                        open_children.add(record_id_of(row[0]))
-                    if row[1] is not None:
-                        child_data[record_id_of(row[0])] = row[1]  # its data as JSON
-                    tick_one(tick)
-            # forked now: the victims' workers inherit the children's data read above
-            with context.Pool(2) as pool:
-                for row, worker in pool.imap(rebuild.index_victim,
-                                             [(root, r) for r in rels["victim"]], chunksize=32):
-                    self._insert(row, on_disk[row[0]])
-                    if row[1] is not None:
-                        workers[record_id_of(row[0])] = worker
-                    tick_one(tick)
+            with self._bulk_insert():
+                with context.Pool(2) as pool:
+                    for row in pool.imap(rebuild.index_child,
+                                         [(root, r) for r in rels["child"]], chunksize=64):
+                        self._insert(row, on_disk[row[0]])
+                        if row[5]:
+                            open_children.add(record_id_of(row[0]))
+                        if row[1] is not None:
+                            child_data[record_id_of(row[0])] = row[1]  # its data as JSON
+                        tick_one(tick)
+                # forked now: the victims' workers inherit the children's data read above
+                with context.Pool(2) as pool:
+                    for row, worker in pool.imap(rebuild.index_victim,
+                                                 [(root, r) for r in rels["victim"]],
+                                                 chunksize=32):
+                        self._insert(row, on_disk[row[0]])
+                        if row[1] is not None:
+                            workers[record_id_of(row[0])] = worker
+                        tick_one(tick)
         finally:
             rebuild.clear()
         # an open child's rules read only its victims' workers
