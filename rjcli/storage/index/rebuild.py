@@ -116,6 +116,20 @@ def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
             victim.referral.worker)
 
 
+def child_rules(args: tuple[str, dict[str, Any]]) -> tuple[str, str, str]:
+    """Worker: (items, rule instances, id) of one child whose data ``SHARED["child_data"]``
+    holds, given the workers of the victims it links to (victim id -> worker)."""
+    from rjcli.core.deadlines import child_case
+    from rjcli.core.model import child_from_dict
+
+    record_id, workers = args
+    child = child_from_dict(json.loads(SHARED["child_data"][record_id]))
+    victims = {ref.ref: worker_of(ref.ref, workers[ref.ref])
+               for ref in child.victims if ref.ref in workers}
+    case = child_case(child, victims, SHARED["roles"])
+    return (*items_text(case, SHARED["policy"], SHARED["cal"], child), record_id)
+
+
 def evaluate_record(n: int) -> tuple[str, str, str]:
     """Worker: (items, rule instances, record id) of ``SHARED["pending"][n]``: (kind, id,
     its data as the index holds it: JSON, is open; inherited, not sent: the data of 10,000 records

@@ -17,7 +17,6 @@ from rjcli.storage.atomic import locked
 from rjcli.storage.index.records import RecordRows
 from rjcli.storage.index.rows import (
     is_racy,
-    items_text,
     read_record,
     record_id_of,
     tick_one,
@@ -219,13 +218,12 @@ class Refreshing(RecordRows):
                  tick: Callable[[int], None] | None) -> None:
         """Index every file afresh in two processes (``index/rebuild.py``): children first
         (victims' rules read them), then victims, then the children's own rules (which
-        read their victims' workers). The workers parse, summarise and evaluate; only
-        what the index stores comes back, and this process writes it. The rules of
-        closed records are left for the first report (``complete_rule_history``)."""
+        read their victims' workers, evaluated by the same workers last). The workers
+        parse, summarise and evaluate; only what the index stores comes back, and this
+        process writes it. The rules of closed records are left for the first report
+        (``complete_rule_history``)."""
         import multiprocessing
 
-        from rjcli.core.deadlines import child_case
-        from rjcli.core.model import child_from_dict
         from rjcli.storage.index import rebuild
 
         db = self.open()
@@ -235,7 +233,8 @@ class Refreshing(RecordRows):
                 for kind in ("victim", "child")}
         policy, cal, roles = self.policy(), self.calendar(today), self.roles()
         child_data: dict[str, Any] = {}
-        open_children: set[str] = set()
+        links: dict[str, list[str]] = {}
+        """Open child id -> the victims it links to."""
         workers: dict[str, str | None] = {}
         rebuild.clear()
         rebuild.prepare()
@@ -248,7 +247,7 @@ class Refreshing(RecordRows):
                                          [(root, r) for r in rels["child"]], chunksize=64):
                         self._insert(row, on_disk[row[0]])
                         if row[5]:
-                            open_children.add(record_id_of(row[0]))
+                            links[record_id_of(row[0])] = json.loads(row[4])
                         if row[1] is not None:
                             child_data[record_id_of(row[0])] = row[1]  # its data as JSON
                         tick_one(tick)
@@ -261,13 +260,11 @@ class Refreshing(RecordRows):
                         if row[1] is not None:
                             workers[record_id_of(row[0])] = worker
                         tick_one(tick)
+                    # then, in the same workers, an open child's rules, which read only
+                    # its victims' workers (those it links to, sent with it)
+                    db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?",
+                                   pool.imap(rebuild.child_rules, [
+                                       (rid, {v: workers[v] for v in links[rid] if v in workers})
+                                       for rid in sorted(links)], chunksize=16))
         finally:
             rebuild.clear()
-        # an open child's rules read only its victims' workers
-        children = [child_from_dict(json.loads(d)) for rid, d in child_data.items()
-                    if rid in open_children]
-        named = {ref.ref for c in children for ref in c.victims}
-        victims = {v: rebuild.worker_of(v, workers[v]) for v in named if v in workers}
-        db.executemany("UPDATE files SET items=?, evals=? WHERE record_id=?", [
-            (*items_text(child_case(c, victims, roles), policy, cal, c), c.id)
-            for c in children])
