@@ -86,8 +86,7 @@ class Refreshing(RecordRows):
         settings = settings_fingerprint(self.casebook)
         if self.meta("fingerprint") != wanted:
             # another rj version or layout: start from an empty file
-            self.drop()
-            db = self.open()
+            db = self.start_afresh()
             self.set_meta("fingerprint", wanted)
             result.rebuilt = True
         elif self.meta("settings") != settings:
@@ -143,6 +142,8 @@ class Refreshing(RecordRows):
             self._save_settings(settings, today)
         self._save_due_items()
         db.commit()
+        if result.rebuilt:
+            self.wal_again()
         return result
 
     @staticmethod
@@ -224,6 +225,7 @@ class Refreshing(RecordRows):
         (``complete_rule_history``)."""
         import multiprocessing
 
+        from rjcli.storage import yamlio
         from rjcli.storage.index import rebuild
 
         db = self.open()
@@ -231,20 +233,24 @@ class Refreshing(RecordRows):
         root = str(self.casebook.root)
         rels = {kind: sorted(r for r, (k, _) in on_disk.items() if k == kind)
                 for kind in ("victim", "child")}
-        policy, cal, roles = self.policy(), self.calendar(today), self.roles()
         child_data: dict[str, Any] = {}
         links: dict[str, list[str]] = {}
         """Open child id -> the victims it links to."""
         workers: dict[str, str | None] = {}
         rebuild.clear()
         rebuild.prepare()
-        rebuild.SHARED.update(policy=policy, cal=cal, roles=roles, child_data=child_data)
         context = multiprocessing.get_context("fork")
         try:
             with self._bulk_insert():
                 with context.Pool(2) as pool:
-                    for row in pool.imap(rebuild.index_child,
-                                         [(root, r) for r in rels["child"]], chunksize=64):
+                    rows = pool.imap(rebuild.index_child, [(root, r) for r in rels["child"]],
+                                     chunksize=64)
+                    # while the children's workers parse (they evaluate nothing): what the
+                    # victims' workers will read, and inherit (imported once, here)
+                    policy, cal, roles = self.policy(), self.calendar(today), self.roles()
+                    rebuild.SHARED.update(policy=policy, cal=cal, roles=roles,
+                                          child_data=child_data)
+                    for row in rows:
                         self._insert(row, on_disk[row[0]])
                         if row[5]:
                             links[record_id_of(row[0])] = json.loads(row[4])

@@ -85,8 +85,9 @@ CREATE TRIGGER IF NOT EXISTS people_deleted AFTER DELETE ON files
 rebuilt, never read."""
 ROW = ",".join("?" * 17)
 """Placeholders of a row of ``files``."""
-SIDE_FILES = ("-wal", "-shm")
-"""SQLite's companions of the index file in WAL mode (made with the file's own mode)."""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's companions of the index file: in WAL mode, and the rollback journal of a
+rebuild into a new file (each made with the file's own mode)."""
 PRIVATE = 0o600
 
 
@@ -144,12 +145,14 @@ def make_private(path: Path) -> None:
                 os.chmod(side, PRIVATE)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the index (creating it owner-only), with its tables."""
+def connect(path: Path, wal: bool = True) -> sqlite3.Connection:
+    """Open the index (creating it owner-only), with its tables; in WAL mode (readers
+    never wait for a writer), or else in rollback-journal mode (for a rebuild into a new
+    file: see ``IndexStore.start_afresh``)."""
     make_cache_dir(path.parent)
     make_private(path)
     db = sqlite3.connect(path, timeout=5)
-    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA journal_mode={'WAL' if wal else 'DELETE'}")
     db.execute("PRAGMA synchronous=NORMAL")
     # a deleted record's row (name, phone, contact log) is overwritten with zeros, not
     # left in free space (some SQLite builds do this by default, others not)

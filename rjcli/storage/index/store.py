@@ -42,6 +42,23 @@ class IndexStore:
                 self.db = connect(self.path)
         return self.db
 
+    def start_afresh(self) -> sqlite3.Connection:
+        """Delete the index and open a new, empty one in rollback-journal mode: a rebuild
+        writes every row in one transaction, which in WAL mode is written twice (to the
+        log, then into the file by the commit's checkpoint, a fifth of a cold build's
+        last, single-process part). Only this process, holding the index's lock, has the
+        new file open; ``wal_again`` returns it to WAL mode after the commit. A crash
+        before the commit leaves the new file empty (the journal rolls it back)."""
+        self.drop()
+        self.db = connect(self.path, wal=False)
+        return self.db
+
+    def wal_again(self) -> None:
+        """Back to WAL mode after ``start_afresh``'s commit (if the mode cannot change now,
+        the next connection changes it: ``connect`` asks for WAL every time)."""
+        if self.db is not None:
+            self.db.execute("PRAGMA journal_mode=WAL")
+
     def drop(self) -> None:
         """Delete the index (it is rebuilt from the files on the next run)."""
         if self.db is not None:
