@@ -225,7 +225,6 @@ class Refreshing(RecordRows):
         (``complete_rule_history``)."""
         import multiprocessing
 
-        from rjcli.storage import yamlio
         from rjcli.storage.index import rebuild
 
         db = self.open()
