@@ -276,17 +276,21 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def _json_record(emitted: str, text: str) -> dict[str, Any]:
+def _json_record(emitted: str, text: str) -> Any:
     """rapidyaml's JSON of ``text`` read as :func:`_json_mapping` reads it: with no
     backslash and no text too long, the strings that need a look are found by one
     pattern (``_SUSPECTS``), and only the keys are looked at one by one."""
     if "\\" in emitted or len(emitted) > _MAX_TEXT:
-        return json.loads(emitted, object_pairs_hook=_json_mapping, parse_int=_integer,
-                          parse_float=lambda number: _decimal(number, text),
-                          parse_constant=_unsure)
+        return _loads(emitted, text, _json_mapping)
     for suspect in _SUSPECTS.findall(emitted):
         _scalar(suspect, _day_text)
-    return json.loads(emitted, object_pairs_hook=_json_object, parse_int=_integer,
+    return _loads(emitted, text, _json_object)
+
+
+def _loads(emitted: str, text: str, mapping: Any) -> Any:
+    """rapidyaml's JSON of ``text``, each object read by ``mapping`` (pairs -> dict), each
+    number as rj reads the YAML it came from."""
+    return json.loads(emitted, object_pairs_hook=mapping, parse_int=_integer,
                       parse_float=lambda number: _decimal(number, text),
                       parse_constant=_unsure)
 
@@ -363,10 +367,7 @@ def parse_with_json(text: str, as_json: bool = True) -> tuple[Any, str]:
     if not emitted or emitted[0] != "{":  # empty, a list or a scalar: not a record
         raise Unsure("not a mapping")
     try:
-        if as_json:
-            return _json_record(emitted, text), emitted
-        return json.loads(emitted, object_pairs_hook=_mapping, parse_int=_integer,
-                          parse_float=lambda number: _decimal(number, text),
-                          parse_constant=_unsure), emitted
+        return (_json_record(emitted, text) if as_json else _loads(emitted, text, _mapping),
+                emitted)
     except ValueError:
         raise Unsure("not JSON") from None

@@ -289,21 +289,7 @@ def parse_text(text: str, as_json: bool = False) -> Any:
     else through the strict reader, which gives every refusal its words and line. With
     ``as_json``: as ``schemas.to_json`` gives it (dates as their text, keys as text),
     which the fast path reads without turning dates into dates and back."""
-    global _parsed
-    _parsed += 1
-    if _parsed > FAST_AFTER:
-        from rjcli.storage import fastread  # its patterns cost ~6 ms to compile
-
-        try:
-            return fastread.parse(text, as_json)
-        except fastread.Unsure:
-            pass
-    data = parse_strict(text)
-    if not as_json:
-        return data
-    from rjcli.storage.schemas import to_json
-
-    return to_json(data)
+    return _read(text, as_json)[0]
 
 
 def parse_json(text: str) -> Any:
@@ -314,19 +300,27 @@ def parse_json(text: str) -> Any:
 def parse_json_text(text: str) -> tuple[Any, str]:
     """:func:`parse_json`, and its JSON text: rapidyaml's own where the fast path read it
     (JSON of exactly that data, kept by the index as it is), else ``json.dumps`` of it."""
+    data, kept = _read(text, as_json=True)
+    return data, json.dumps(data) if kept is None else kept
+
+
+def _read(text: str, as_json: bool) -> tuple[Any, str | None]:
+    """(the data, rapidyaml's JSON of it when the fast path read it, else None)."""
     global _parsed
     _parsed += 1
     if _parsed > FAST_AFTER:
-        from rjcli.storage import fastread
+        from rjcli.storage import fastread  # its patterns cost ~6 ms to compile
 
         try:
-            return fastread.parse_with_json(text)  # type: ignore[no-any-return]
+            return fastread.parse_with_json(text, as_json)
         except fastread.Unsure:
             pass
+    data = parse_strict(text)
+    if not as_json:
+        return data, None
     from rjcli.storage.schemas import to_json
 
-    data = to_json(parse_strict(text))
-    return data, json.dumps(data)
+    return to_json(data), None
 
 
 def parse_strict(text: str) -> Any:

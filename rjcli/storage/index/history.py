@@ -26,9 +26,6 @@ PARALLEL_FROM = 400
 class RuleHistory(RecordRows):
     """Working out the rule instances a cold build left for later."""
 
-    refreshed_on: date | None = None
-    """The day of the last refresh (``Refreshing.refresh``): what rules are evaluated for."""
-
     def complete_rule_history(self) -> int:
         """Evaluate every record whose rules are not worked out yet (none, but after a
         cold build: one query by a partial index, no lock); returns how many."""
@@ -68,7 +65,7 @@ class RuleHistory(RecordRows):
             policy=self.policy(), cal=self.calendar(today), roles=self.roles(),
             child_data=dict(db.execute("SELECT record_id, data FROM files "
                                        "WHERE kind='child' AND data IS NOT NULL")),
-            referrals=self._referrals(), pending=pending)
+            workers=self._workers(), pending=pending)
         try:
             if len(pending) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
                 updates = [rebuild.evaluate_record(n) for n in range(len(pending))]
@@ -86,13 +83,16 @@ class RuleHistory(RecordRows):
             self._touched = None
         return len(updates)
 
-    def _referrals(self) -> dict[str, Any]:
-        """Victim id -> its ``referral`` as written (what a child's rules read of it: the
-        worker)."""
+    def _workers(self) -> dict[str, Any]:
+        """Victim id -> its ``referral.worker`` as written (what a child's rules read of
+        it; ``worker_of`` reads it as ``victim_from_dict`` does). None where the referral
+        or the worker is missing, or the referral is not a mapping, as a record reads."""
         out = {}
-        for rid, referral, kind in self.open().execute(
-                "SELECT record_id, json_extract(data, '$.referral'), "
-                "json_type(data, '$.referral') FROM files "
+        for rid, worker, kind in self.open().execute(
+                "SELECT record_id, json_extract(data, '$.referral.worker'), "
+                "json_type(data, '$.referral.worker') FROM files "
                 "WHERE kind='victim' AND data IS NOT NULL"):
-            out[rid] = json.loads(referral) if kind in ("object", "array") else referral
+            # SQLite gives JSON true/false as 1/0 and an object or list as its text
+            out[rid] = (json.loads(worker) if kind in ("object", "array")
+                        else kind == "true" if kind in ("true", "false") else worker)
         return out

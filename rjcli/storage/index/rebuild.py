@@ -7,16 +7,17 @@ reports alone (``rj due`` shows open records' items), so the first report works 
 out, from the data the index holds (``evaluate_record``), in two processes too.
 
 The workers are forked, and inherit ``SHARED``: the policy, calendar and roles, and
-the children's parsed data (child id -> data). A victim's rules read its linked
+the children's data as JSON (child id -> data). A victim's rules read its linked
 children: each worker builds those it needs from the data, once (building a child
 costs a fifth of parsing it, and unpickling one built elsewhere costs more than building
-it). The children's own rules come last, in the main process (they are cheap): they
-read only their victims' workers.
+it). A child's rules come after every victim's, in the same workers: they read only its
+victims' workers (``child_rules``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rjcli.storage.index.rows import (
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 SHARED: dict[str, Any] = {}
 """Set before a rebuild forks its workers: ``policy``, ``cal``, ``roles``, and
-``child_data`` (child id -> its parsed data, or its data as JSON) before the victims'
-workers are forked; for ``evaluate_record``, ``pending`` and ``referrals`` too."""
+``child_data`` (child id -> its data as JSON) before the victims' workers are forked;
+for ``evaluate_record``, ``pending`` and ``workers`` (victim id -> its ``referral.worker``
+as written) too."""
 _BUILT: dict[str, Child] = {}
 """The children this process built from ``SHARED["child_data"]`` (a forked worker starts
 with none; cleared with SHARED)."""
@@ -72,8 +74,7 @@ def linked_children(victim: Victim) -> dict[str, Child]:
             raw = data.get(child_id)
             if raw is None:
                 continue
-            child = _BUILT[child_id] = child_from_dict(
-                json.loads(raw) if isinstance(raw, str) else raw)
+            child = _BUILT[child_id] = child_from_dict(json.loads(raw))
         out[child_id] = child
     return out
 
@@ -116,40 +117,37 @@ def index_victim(args: tuple[str, str]) -> tuple[Row, str | None]:
             victim.referral.worker)
 
 
-def child_rules(args: tuple[str, dict[str, Any]]) -> tuple[str, str, str]:
+def child_rules(args: tuple[str, Mapping[str, Any]]) -> tuple[str, str, str]:
     """Worker: (items, rule instances, id) of one child whose data ``SHARED["child_data"]``
     holds, given the workers of the victims it links to (victim id -> worker)."""
-    from rjcli.core.deadlines import child_case
     from rjcli.core.model import child_from_dict
 
     record_id, workers = args
     child = child_from_dict(json.loads(SHARED["child_data"][record_id]))
+    return (*_child_items(child, workers), record_id)
+
+
+def _child_items(child: Child, workers: Mapping[str, Any]) -> tuple[str, str]:
+    """(outstanding items, every rule instance) of one child: its rules read only its
+    victims' workers (victim id -> worker, as read or as written)."""
+    from rjcli.core.deadlines import child_case
+
     victims = {ref.ref: worker_of(ref.ref, workers[ref.ref])
                for ref in child.victims if ref.ref in workers}
     case = child_case(child, victims, SHARED["roles"])
-    return (*items_text(case, SHARED["policy"], SHARED["cal"], child), record_id)
+    return items_text(case, SHARED["policy"], SHARED["cal"], child)
 
 
 def evaluate_record(n: int) -> tuple[str, str, str]:
     """Worker: (items, rule instances, record id) of ``SHARED["pending"][n]``: (kind, id,
-    its data as the index holds it: JSON, is open; inherited, not sent: the data of 10,000 records
-    is 60 MB). A child's rules read its victims' workers, from ``SHARED["referrals"]``
-    (victim id -> its ``referral`` as written)."""
-    from rjcli.core.deadlines import child_case
+    its data as the index holds it: JSON, is open; inherited, not sent: the data of 10,000
+    records is 60 MB)."""
     from rjcli.core.model import child_from_dict, victim_from_dict
 
     kind, record_id, raw, _ = SHARED["pending"][n]
     if kind == "victim":
         return (*victim_rules(victim_from_dict(json.loads(raw))), record_id)
-    child = child_from_dict(json.loads(raw))
-    referrals = SHARED["referrals"]
-    victims = {}
-    for ref in child.victims:
-        if ref.ref in referrals:
-            worker = victim_from_dict({"id": ref.ref, "referral": referrals[ref.ref]})
-            victims[ref.ref] = worker_of(ref.ref, worker.referral.worker)
-    case = child_case(child, victims, SHARED["roles"])
-    return (*items_text(case, SHARED["policy"], SHARED["cal"], child), record_id)
+    return (*_child_items(child_from_dict(json.loads(raw)), SHARED["workers"]), record_id)
 
 
 def clear() -> None:

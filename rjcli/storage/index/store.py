@@ -29,6 +29,9 @@ class IndexStore:
         self.casebook = casebook
         self.path = casebook.cache_dir / "index.sqlite"
         self.db: sqlite3.Connection | None = None
+        self.refreshed_on: date | None = None
+        """The day of the last refresh (``Refreshing.refresh``): what rules are evaluated
+        for (``RuleHistory``)."""
 
     # --- opening -----------------------------------------------------------------
 
